@@ -1,0 +1,8 @@
+import { endpoint } from '../../lib/http/endpoint';
+import { getProfile } from '../../lib/identity/users';
+
+/** `GET /api/v1/users/me`: the caller's profile. */
+export const handler = endpoint({ auth: true }, async ({ caller }) => ({
+  status: 200,
+  body: await getProfile(caller.userId),
+}));

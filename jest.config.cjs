@@ -1,0 +1,14 @@
+/**
+ * Jest runs the TypeScript sources through SWC. `@middy/core` ships ESM only, so it is transformed too.
+ * The test command (`scripts/test.ts`) starts DynamoDB Local and the API first and passes their addresses in.
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  testTimeout: 30000,
+};

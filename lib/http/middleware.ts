@@ -1,0 +1,46 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError } from '../errors';
+import { logError, logInfo } from './log';
+import { problemResponse } from './problem';
+
+type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+
+/**
+ * Maps any error to a problem response. It must run on every route: in `serverless offline` a handler that throws
+ * answers 200, and in AWS it answers a bare 500 without our problem body.
+ */
+export function errorResponses(): Middleware {
+  return {
+    onError: async (request) => {
+      if (!(request.error instanceof AppError)) {
+        logError('unhandled error', request.error, { requestId: request.context.awsRequestId });
+      }
+      request.response = problemResponse(request.error);
+    },
+  };
+}
+
+/** Writes one structured log line per request: request id, route, status, latency. Never headers or bodies. */
+export function requestLog(): Middleware {
+  const started = new WeakMap<object, number>();
+  const write = async (request: Parameters<NonNullable<Middleware['after']>>[0]): Promise<void> => {
+    const startedMs = started.get(request.event) ?? Date.now();
+    const code = request.error ? (request.error instanceof AppError ? request.error.code : 'internal_error') : undefined;
+    logInfo('request', {
+      requestId: request.context.awsRequestId,
+      route: request.event.routeKey,
+      method: request.event.requestContext?.http?.method,
+      status: request.response?.statusCode,
+      latencyMs: Date.now() - startedMs,
+      ...(code ? { code } : {}),
+    });
+  };
+  return {
+    before: async (request) => {
+      started.set(request.event, Date.now());
+    },
+    after: write,
+    onError: write,
+  };
+}

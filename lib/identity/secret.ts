@@ -1,0 +1,29 @@
+import { logWarn } from '../http/log';
+
+/** The development secret: it signs tokens on a laptop only, and is refused inside a real Lambda. */
+const devSecret = 'dev-only-secret-do-not-use-in-production-0123456789';
+const secretLengthMin = 32;
+
+let cached: Promise<Uint8Array> | undefined;
+
+/**
+ * The HMAC key that signs access tokens, loaded once per cold start. It comes from `JWT_SECRET` (a deployment fills
+ * it from SSM at start-up, see `loadSecretFromSsm`); locally it falls back to a development secret with a warning.
+ */
+export function signingKey(): Promise<Uint8Array> {
+  cached ??= loadSecret();
+  return cached;
+}
+
+async function loadSecret(): Promise<Uint8Array> {
+  const parameterName = process.env.JWT_SECRET_PARAMETER;
+  const secret = parameterName ? await (await import('../storage/ssm')).readSecureParameter(parameterName) : process.env.JWT_SECRET;
+  if (secret) {
+    if (secret.length < secretLengthMin) throw new Error(`The JWT secret must be at least ${secretLengthMin} characters.`);
+    return new TextEncoder().encode(secret);
+  }
+  const inRealLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined && process.env.IS_OFFLINE !== 'true';
+  if (inRealLambda) throw new Error('No JWT secret is configured (JWT_SECRET_PARAMETER).');
+  logWarn('JWT_SECRET is not set: signing tokens with the development secret. Never do this in production.');
+  return new TextEncoder().encode(devSecret);
+}

@@ -1,0 +1,64 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { config } from '../config';
+import { UnauthorizedError } from '../errors';
+import { signingKey } from './secret';
+
+/** Roles a user can hold. Admins see every account and may move money out of system accounts. */
+export const roleSchema = z.enum(['user', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Who is calling, as proven by a verified token. */
+export interface Caller {
+  userId: string;
+  role: Role;
+}
+
+/** What login answers. */
+export interface AccessToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+const algorithm = 'HS256';
+const tokenLengthMax = 4096;
+
+/** Signs an access token for a user: `sub` is the user id, `role` the role, `exp` one TTL from now. */
+export async function issueToken(userId: string, role: Role): Promise<AccessToken> {
+  const accessToken = await new SignJWT({ role })
+    .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer(config.tokenIssuer)
+    .setIssuedAt()
+    .setExpirationTime(`${config.tokenTtlSeconds}s`)
+    .sign(await signingKey());
+  return { accessToken, tokenType: 'Bearer', expiresIn: config.tokenTtlSeconds };
+}
+
+/**
+ * Verifies a token and returns its caller. Only HS256 is accepted, so `alg: none` and algorithm swaps fail; an expired,
+ * tampered or malformed token is an `UnauthorizedError`, with a message that says nothing about why.
+ */
+export async function verifyToken(token: string): Promise<Caller> {
+  if (token.length > tokenLengthMax) throw new UnauthorizedError();
+  try {
+    const { payload } = await jwtVerify(token, await signingKey(), {
+      algorithms: [algorithm],
+      issuer: config.tokenIssuer,
+      requiredClaims: ['sub', 'exp'],
+    });
+    const role = roleSchema.safeParse(payload.role);
+    if (!role.success || !payload.sub) throw new UnauthorizedError();
+    return { userId: payload.sub, role: role.data };
+  } catch {
+    throw new UnauthorizedError();
+  }
+}
+
+/** Reads `Authorization: Bearer <token>` and verifies it. */
+export async function authenticate(authorization: string | undefined): Promise<Caller> {
+  const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization?.trim() ?? '');
+  if (!match?.[1]) throw new UnauthorizedError();
+  return verifyToken(match[1]);
+}

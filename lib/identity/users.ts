@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidCredentialsError, NotFoundError } from '../errors';
+import { findUserByEmail, findUserById, insertUser, updateUser, type UserRecord } from '../storage/users-store';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import type { LoginBody, RegisterBody, UserView } from './schemas';
+import { issueToken, type AccessToken, type Role } from './tokens';
+
+/** Registers a user with the `user` role. A taken email is a `ConflictError` (`email_taken`). */
+export async function register(input: RegisterBody): Promise<UserView> {
+  const user: UserRecord = {
+    id: randomUUID(),
+    email: input.email,
+    name: input.name ?? null,
+    role: 'user',
+    passwordHash: await hashPassword(input.password),
+    createdAt: new Date().toISOString(),
+  };
+  await insertUser(user);
+  return toView(user);
+}
+
+/**
+ * Exchanges email and password for an access token. An unknown email costs the same hashing work as a wrong
+ * password and fails with the same error, so neither the answer nor its timing tells which it was.
+ */
+export async function login(input: LoginBody): Promise<AccessToken> {
+  const user = await findUserByEmail(input.email);
+  if (!user) {
+    await verifyAgainstDummy(input.password);
+    throw new InvalidCredentialsError();
+  }
+  if (!(await verifyPassword(user.passwordHash, input.password))) throw new InvalidCredentialsError();
+  return issueToken(user.id, user.role);
+}
+
+/** The caller's own profile. */
+export async function getProfile(userId: string): Promise<UserView> {
+  const user = await findUserById(userId);
+  if (!user) throw new NotFoundError('user_not_found', 'The user no longer exists.');
+  return toView(user);
+}
+
+/**
+ * Makes sure an admin with this email exists: creates one, or promotes the existing user and sets the password.
+ * Safe to repeat. Returns whether the user was created.
+ */
+export async function ensureAdmin(input: RegisterBody): Promise<{ user: UserView; created: boolean }> {
+  const existing = await findUserByEmail(input.email);
+  const role: Role = 'admin';
+  if (existing) {
+    await updateUser(existing.id, { role, passwordHash: await hashPassword(input.password) });
+    return { user: toView({ ...existing, role }), created: false };
+  }
+  const created = await register(input);
+  await updateUser(created.id, { role });
+  return { user: { ...created, role }, created: true };
+}
+
+function toView(user: UserRecord): UserView {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, createdAt: user.createdAt };
+}

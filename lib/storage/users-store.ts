@@ -1,0 +1,93 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { config } from '../config';
+import { ConflictError, NotFoundError } from '../errors';
+import type { Role } from '../identity/tokens';
+import { cancellationReasons } from './cancellation';
+import { db } from './client';
+import { keys } from './keys';
+
+/** A user as stored. `passwordHash` never leaves the identity module. */
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  passwordHash: string;
+  createdAt: string;
+}
+
+/**
+ * Stores a new user and claims its email in one transaction. The email item's condition makes uniqueness hold in the
+ * database itself: of two concurrent registrations of one email, exactly one commits.
+ */
+export async function insertUser(user: UserRecord): Promise<void> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: config.tableName,
+            Item: { ...keys.user(user.id), entity: 'user', ...user },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: config.tableName,
+            Item: { ...keys.email(user.email), entity: 'email', userId: user.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    }));
+  } catch (error) {
+    // The second item is the email claim: its condition failing means the email is already registered.
+    if (cancellationReasons(error)?.[1] === 'ConditionalCheckFailed') {
+      throw new ConflictError('email_taken', 'An account with this email already exists.');
+    }
+    throw error;
+  }
+}
+
+/** Reads a user by id, or `undefined`. */
+export async function findUserById(userId: string): Promise<UserRecord | undefined> {
+  const result = await db.send(new GetCommand({ TableName: config.tableName, Key: keys.user(userId), ConsistentRead: true }));
+  return result.Item ? toUser(result.Item) : undefined;
+}
+
+/** Reads a user by (normalized) email, or `undefined`. */
+export async function findUserByEmail(email: string): Promise<UserRecord | undefined> {
+  const claim = await db.send(new GetCommand({ TableName: config.tableName, Key: keys.email(email), ConsistentRead: true }));
+  const userId = claim.Item?.userId;
+  return typeof userId === 'string' ? findUserById(userId) : undefined;
+}
+
+/** Changes a user's role (and, when given, password hash). */
+export async function updateUser(userId: string, changes: { role: Role; passwordHash?: string }): Promise<void> {
+  const setHash = changes.passwordHash !== undefined;
+  try {
+    await db.send(new UpdateCommand({
+      TableName: config.tableName,
+      Key: keys.user(userId),
+      UpdateExpression: setHash ? 'SET #role = :role, passwordHash = :hash' : 'SET #role = :role',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':role': changes.role, ...(setHash ? { ':hash': changes.passwordHash } : {}) },
+    }));
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new NotFoundError('user_not_found', 'No such user.');
+    throw error;
+  }
+}
+
+function toUser(item: Record<string, unknown>): UserRecord {
+  return {
+    id: String(item.id),
+    email: String(item.email),
+    name: typeof item.name === 'string' ? item.name : null,
+    role: item.role === 'admin' ? 'admin' : 'user',
+    passwordHash: String(item.passwordHash),
+    createdAt: String(item.createdAt),
+  };
+}
