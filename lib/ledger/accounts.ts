@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { ForbiddenError, NotFoundError } from '../errors';
+import type { Caller } from '../identity/tokens';
+import { findUserById } from '../storage/users-store';
+import { insertAccount, queryAccountsOfOwner, type AccountRecord } from '../storage/ledger-store';
+import { visibleAccount } from './access';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { AccountView, BalanceView, CreateAccountBody, ListAccountsQuery } from './schemas';
+
+/**
+ * Opens an account with balance 0. Only admins open `system` accounts (which may go negative: they stand for money
+ * outside the platform) or accounts for another owner.
+ */
+export async function createAccount(caller: Caller, input: CreateAccountBody): Promise<AccountView> {
+  const type = input.type ?? 'user';
+  const ownerId = input.ownerId ?? caller.userId;
+  if (caller.role !== 'admin' && (type === 'system' || ownerId !== caller.userId)) {
+    throw new ForbiddenError('Only admins open system accounts or accounts for another user.');
+  }
+  if (ownerId !== caller.userId && !(await findUserById(ownerId))) {
+    throw new NotFoundError('user_not_found', 'No user has that ownerId.');
+  }
+  const now = new Date().toISOString();
+  const account: AccountRecord = {
+    id: randomUUID(),
+    ownerId,
+    type,
+    currency: input.currency,
+    name: input.name ?? null,
+    balance: 0,
+    seq: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await insertAccount(account);
+  return toAccountView(account);
+}
+
+/** The caller's accounts, oldest first; an admin may list another owner's with `ownerId`. */
+export async function listAccounts(caller: Caller, query: ListAccountsQuery) {
+  const ownerId = query.ownerId ?? caller.userId;
+  if (caller.role !== 'admin' && ownerId !== caller.userId) {
+    throw new ForbiddenError("Only admins list another user's accounts.");
+  }
+  const after = query.cursor ? decodeCursor(query.cursor, (value) => value.startsWith('ACCOUNT#')) : undefined;
+  const page = await queryAccountsOfOwner(ownerId, query.limit, after);
+  return {
+    data: page.accounts.map(toAccountView),
+    nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null,
+  };
+}
+
+/** One account the caller may see. */
+export async function getAccount(caller: Caller, accountId: string): Promise<AccountView> {
+  return toAccountView(await visibleAccount(caller, accountId));
+}
+
+/** An account's balance from a strongly consistent read. */
+export async function getBalance(caller: Caller, accountId: string): Promise<BalanceView> {
+  const account = await visibleAccount(caller, accountId);
+  return { accountId: account.id, currency: account.currency, balance: account.balance, asOf: new Date().toISOString() };
+}
+
+/** The account as the API shows it: without its internal sequence number. */
+export function toAccountView(account: AccountRecord): AccountView {
+  const { seq: _seq, ...view } = account;
+  return view;
+}

@@ -1,0 +1,168 @@
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { ServiceUnavailableError } from '../errors';
+import { cancellationReasons } from './cancellation';
+import { db } from './client';
+import { keys } from './keys';
+import type { AccountRecord, TransactionRecord } from './ledger-store';
+
+/** The idempotency record of a posted transfer: what the key was bound to, and the answer to replay. */
+export interface IdempotencyRecord {
+  requestHash: string;
+  transactionId: string;
+  status: number;
+  response: string;
+  expiresAt: number;
+}
+
+/** Everything one transfer writes. `from` and `to` are the accounts as read; their `seq` guards the write. */
+export interface PostingPlan {
+  transaction: TransactionRecord;
+  from: AccountRecord;
+  to: AccountRecord;
+  idempotency?: { callerId: string; key: string; record: IdempotencyRecord };
+}
+
+/**
+ * How a posting ended. `stale`: an account changed since it was read (re-read and re-plan). `idempotency_taken`:
+ * another request posted under the same key first. `busy`: DynamoDB asked us to back off.
+ */
+export type PostingOutcome = 'posted' | 'stale' | 'idempotency_taken' | 'busy';
+
+const retryableReasons = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+const retryableErrors = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
+/** Same-request retries after an answer that never came; the client request token makes them safe. */
+const ambiguousAttemptsMax = 3;
+
+/**
+ * Writes a transfer in one `TransactWriteItems`: both balance updates, the transaction, its two entries and the
+ * idempotency record, all or nothing. Each balance update is guarded by the account's `seq` as read, so every
+ * check the ledger made on that read (existence, currency, floor, overflow) still holds when the write commits;
+ * the currency and floor are also restated as conditions so that no code path can skip them.
+ */
+export async function postTransfer(plan: PostingPlan): Promise<PostingOutcome> {
+  const command = new TransactWriteCommand({
+    // Same token, same items: DynamoDB applies the write at most once within ten minutes, so a retry after a lost
+    // response cannot post twice.
+    ClientRequestToken: plan.transaction.id,
+    TransactItems: transactItems(plan),
+  });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await db.send(command);
+      return 'posted';
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons) return classify(reasons);
+      if (retryableErrors.has((error as Error).name)) return 'busy';
+      if (!isAmbiguous(error)) throw error;
+      if (attempt >= ambiguousAttemptsMax) {
+        throw new ServiceUnavailableError(
+          'ledger_unavailable',
+          'The ledger did not confirm the transfer; retry with the same Idempotency-Key to learn its outcome safely.',
+        );
+      }
+    }
+  }
+}
+
+/** Reads the idempotency record for a caller's key, or `undefined` if there is none or it has expired. */
+export async function findIdempotencyRecord(callerId: string, key: string): Promise<IdempotencyRecord | undefined> {
+  const result = await db.send(new GetCommand({
+    TableName: config.tableName,
+    Key: keys.idempotency(callerId, key),
+    ConsistentRead: true,
+  }));
+  const item = result.Item;
+  if (!item || Number(item.expiresAt) <= Math.floor(Date.now() / 1000)) return undefined;
+  return {
+    requestHash: String(item.requestHash),
+    transactionId: String(item.transactionId),
+    status: Number(item.status),
+    response: String(item.response),
+    expiresAt: Number(item.expiresAt),
+  };
+}
+
+/** The items of the one `TransactWriteItems` a transfer issues (exported for the benchmark's raw baseline). */
+export function transactItems(plan: PostingPlan) {
+  const { transaction: txn, from, to } = plan;
+  const now = txn.createdAt;
+  const [debit, credit] = txn.entries;
+  const TableName = config.tableName;
+  const items: NonNullable<TransactWriteCommand['input']['TransactItems']> = [
+    {
+      Update: {
+        TableName,
+        Key: keys.account(from.id),
+        UpdateExpression: 'SET balance = balance - :amount, seq = :nextSeq, updatedAt = :now',
+        ConditionExpression: 'seq = :seq AND currency = :currency AND (#type = :system OR balance >= :amount)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':amount': txn.amount, ':seq': from.seq, ':nextSeq': from.seq + 1, ':now': now,
+          ':currency': txn.currency, ':system': 'system',
+        },
+      },
+    },
+    {
+      Update: {
+        TableName,
+        Key: keys.account(to.id),
+        UpdateExpression: 'SET balance = balance + :amount, seq = :nextSeq, updatedAt = :now',
+        ConditionExpression: 'seq = :seq AND currency = :currency',
+        ExpressionAttributeValues: {
+          ':amount': txn.amount, ':seq': to.seq, ':nextSeq': to.seq + 1, ':now': now, ':currency': txn.currency,
+        },
+      },
+    },
+    { Put: { TableName, Item: { ...keys.transaction(txn.id), entity: 'transaction', ...txn }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName, Item: entryItem(txn, debit!, from.seq + 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName, Item: entryItem(txn, credit!, to.seq + 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
+  if (plan.idempotency) {
+    const { callerId, key, record } = plan.idempotency;
+    items.push({
+      Put: {
+        TableName,
+        Item: { ...keys.idempotency(callerId, key), entity: 'idempotency', callerId, ...record, createdAt: now },
+        // An expired record no longer binds its key, even before DynamoDB's TTL sweep deletes it.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowEpoch',
+        ExpressionAttributeValues: { ':nowEpoch': Math.floor(Date.parse(now) / 1000) },
+      },
+    });
+  }
+  return items;
+}
+
+/** The item behind one line of an account's statement; it carries the whole transaction so a page is one query. */
+function entryItem(txn: TransactionRecord, entry: TransactionRecord['entries'][number], seq: number) {
+  return {
+    ...keys.entry(entry.accountId, seq),
+    entity: 'entry',
+    accountId: entry.accountId,
+    seq,
+    transactionId: txn.id,
+    direction: entry.direction,
+    amount: entry.amount,
+    balanceAfter: entry.balanceAfter,
+    currency: txn.currency,
+    createdAt: txn.createdAt,
+    transaction: txn,
+  };
+}
+
+/** Item order is the order of `transactItems`: 0 debit, 1 credit, 2 transaction, 3–4 entries, 5 idempotency. */
+function classify(reasons: string[]): PostingOutcome {
+  if (reasons[5] === 'ConditionalCheckFailed') return 'idempotency_taken';
+  if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') return 'stale';
+  if (reasons.some((reason) => retryableReasons.has(reason))) return 'busy';
+  throw new Error(`Transfer cancelled for an unexpected reason: ${reasons.join(', ')}`);
+}
+
+/** A timeout or dropped connection: the write may or may not have committed. */
+function isAmbiguous(error: unknown): boolean {
+  const name = (error as Error)?.name ?? '';
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return name === 'TimeoutError' || name === 'RequestTimeout' || /ECONNRESET|EPIPE|socket hang up/.test(String((error as Error)?.message))
+    || (status !== undefined && status >= 500);
+}
