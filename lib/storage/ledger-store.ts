@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { AccountView, TransactionView } from '../ledger/schemas';
 import { db } from './client';
-import { entryPrefix, entrySeq, keys } from './keys';
+import { entryPrefix, keys } from './keys';
 
 /** An account as stored: its view plus the owner-index keys and `seq`, the number of entries posted to it. */
 export interface AccountRecord extends AccountView {
@@ -73,7 +73,8 @@ export async function findTransaction(transactionId: string): Promise<Transactio
  */
 export async function queryStatement(accountId: string, limit: number, beforeSeq?: number) {
   const pk = keys.account(accountId).pk;
-  const upper = beforeSeq === undefined ? undefined : `${entryPrefix}${entrySeq(beforeSeq)}`;
+  // Sequence numbers start at 1, so an upper bound of `beforeSeq - 1` (inclusive) never reaches below the prefix.
+  const upper = beforeSeq === undefined ? undefined : keys.entry(accountId, beforeSeq - 1).sk;
   const result = await db.send(new QueryCommand({
     TableName: config.tableName,
     KeyConditionExpression: upper ? 'pk = :pk AND sk BETWEEN :lower AND :upper' : 'pk = :pk AND begins_with(sk, :prefix)',
@@ -84,8 +85,7 @@ export async function queryStatement(accountId: string, limit: number, beforeSeq
     ConsistentRead: true,
     Limit: limit + 1,
   }));
-  // BETWEEN is inclusive: the entry at `beforeSeq` itself was the last of the previous page.
-  const items = (result.Items ?? []).filter((item) => beforeSeq === undefined || Number(item.seq) < beforeSeq);
+  const items = result.Items ?? [];
   const page = items.slice(0, limit);
   const last = page.at(-1);
   return {

@@ -1,0 +1,170 @@
+import { adminSession, call, signUp } from '../support/http-client';
+
+/** A user with one USD account funded by an admin from a system account. */
+async function fundedUser(amount: number) {
+  const admin = await adminSession();
+  const bank = await call('POST', '/v1/accounts', { token: admin.token, body: { currency: 'USD', type: 'system', name: 'Bank' } });
+  const user = await signUp();
+  const account = await call('POST', '/v1/accounts', { token: user.token, body: { currency: 'USD', name: 'Main' } });
+  if (amount > 0) {
+    const funding = await call('POST', '/v1/transfers', {
+      token: admin.token,
+      body: { fromAccountId: bank.body.id, toAccountId: account.body.id, amount, currency: 'USD' },
+    });
+    if (funding.status !== 201) throw new Error(`funding answered ${funding.status}`);
+  }
+  return { admin, bank: bank.body, user, account: account.body };
+}
+
+describe('ledger over HTTP', () => {
+  it('opens an account, funds it from a system account, and transfers with and without a key', async () => {
+    const alice = await fundedUser(10_000);
+    const bob = await signUp();
+    const bobs = await call('POST', '/v1/accounts', { token: bob.token, body: { currency: 'USD' } });
+    expect(bobs.status).toBe(201);
+    expect(bobs.body).toMatchObject({ ownerId: bob.id, type: 'user', currency: 'USD', name: null, balance: 0 });
+
+    const body = { fromAccountId: alice.account.id, toAccountId: bobs.body.id, amount: 1_250, currency: 'USD', description: 'rent' };
+    const keyed = await call('POST', '/v1/transfers', { token: alice.user.token, body, headers: { 'Idempotency-Key': 'rent-2026-11' } });
+    const replay = await call('POST', '/v1/transfers', { token: alice.user.token, body, headers: { 'Idempotency-Key': 'rent-2026-11' } });
+    const plain = await call('POST', '/v1/transfers', { token: alice.user.token, body: { ...body, amount: 750 } });
+
+    expect(keyed.status).toBe(201);
+    expect(keyed.headers.get('idempotent-replayed')).toBeNull();
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(keyed.body);
+    expect(plain.status).toBe(201);
+    expect(plain.body.entries).toEqual([
+      { accountId: alice.account.id, direction: 'debit', amount: 750, balanceAfter: 8_000 },
+      { accountId: bobs.body.id, direction: 'credit', amount: 750, balanceAfter: 2_000 },
+    ]);
+
+    const balance = await call('GET', `/v1/accounts/${alice.account.id}/balance`, { token: alice.user.token });
+    expect(balance.body).toMatchObject({ accountId: alice.account.id, currency: 'USD', balance: 8_000 });
+    const seenByBob = await call('GET', `/v1/transactions/${keyed.body.id}`, { token: bob.token });
+    expect(seenByBob.status).toBe(200);
+    expect(seenByBob.body).toEqual(keyed.body);
+    const statement = await call('GET', `/v1/accounts/${bobs.body.id}/transactions`, { token: bob.token });
+    expect(statement.body.data.map((t: { id: string }) => t.id)).toEqual([plain.body.id, keyed.body.id]);
+    expect(statement.body.nextCursor).toBeNull();
+  });
+
+  it('answers each business rule with its problem code', async () => {
+    const alice = await fundedUser(1_000);
+    const eur = await call('POST', '/v1/accounts', { token: alice.user.token, body: { currency: 'EUR' } });
+    const other = await call('POST', '/v1/accounts', { token: (await signUp()).token, body: { currency: 'USD' } });
+    const send = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      call('POST', '/v1/transfers', { token: alice.user.token, body: { currency: 'USD', amount: 1, ...body }, headers });
+    const from = alice.account.id;
+
+    const cases: Array<[Promise<{ status: number; body: { code: string }; headers: Headers }>, number, string]> = [
+      [send({ fromAccountId: from, toAccountId: other.body.id, amount: 1_001 }), 422, 'insufficient_funds'],
+      [send({ fromAccountId: from, toAccountId: eur.body.id }), 422, 'currency_mismatch'],
+      [send({ fromAccountId: from, toAccountId: from }), 422, 'same_account'],
+      [send({ fromAccountId: other.body.id, toAccountId: from }), 404, 'account_not_found'],
+      [send({ fromAccountId: from, toAccountId: 'missing' }), 404, 'account_not_found'],
+      [send({ fromAccountId: alice.bank.id, toAccountId: from }), 404, 'account_not_found'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, amount: '5' }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, amount: 1.5 }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, amount: 0 }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, amount: -5 }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, amount: null }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, amount: 2 ** 53 }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, currency: 'usd' }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, currency: 'XYZ' }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, description: 'x'.repeat(281) }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id, memo: 'unknown field' }), 400, 'validation_failed'],
+      [send({ fromAccountId: from, toAccountId: other.body.id }, { 'Idempotency-Key': 'k'.repeat(256) }), 400, 'validation_failed'],
+    ];
+
+    for (const [pending, status, code] of cases) {
+      const response = await pending;
+      expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+    const balance = await call('GET', `/v1/accounts/${from}/balance`, { token: alice.user.token });
+    expect(balance.body.balance).toBe(1_000);
+  });
+
+  it("answers 404 for another user's ids on every route, and 403 for admin-only actions", async () => {
+    const victim = await fundedUser(500);
+    const victimTxn = (await call('GET', `/v1/accounts/${victim.account.id}/transactions`, { token: victim.user.token })).body.data[0];
+    const mallory = await signUp();
+    const malloryAccount = await call('POST', '/v1/accounts', { token: mallory.token, body: { currency: 'USD' } });
+    const as = { token: mallory.token };
+
+    const notFound = [
+      await call('GET', `/v1/accounts/${victim.account.id}`, as),
+      await call('GET', `/v1/accounts/${victim.account.id}/balance`, as),
+      await call('GET', `/v1/accounts/${victim.account.id}/transactions`, as),
+      await call('GET', `/v1/transactions/${victimTxn.id}`, as),
+      await call('POST', '/v1/transfers', {
+        ...as, body: { fromAccountId: victim.account.id, toAccountId: malloryAccount.body.id, amount: 1, currency: 'USD' },
+      }),
+    ];
+    expect(notFound.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);
+    expect(notFound[3]!.body.code).toBe('transaction_not_found');
+
+    const forbidden = [
+      await call('POST', '/v1/accounts', { ...as, body: { currency: 'USD', type: 'system' } }),
+      await call('POST', '/v1/accounts', { ...as, body: { currency: 'USD', ownerId: victim.user.id } }),
+      await call('GET', `/v1/accounts?ownerId=${victim.user.id}`, as),
+    ];
+    expect(forbidden.map((r) => [r.status, r.body.code])).toEqual(Array(3).fill([403, 'forbidden']));
+
+    const adminView = await call('GET', `/v1/accounts?ownerId=${victim.user.id}`, { token: victim.admin.token });
+    expect(adminView.body.data.map((a: { id: string }) => a.id)).toEqual([victim.account.id]);
+  });
+
+  it('posts exactly 7 of 20 concurrent transfers of 1000 against 7500', async () => {
+    const alice = await fundedUser(7_500);
+    const bob = await signUp();
+    const bobs = await call('POST', '/v1/accounts', { token: bob.token, body: { currency: 'USD' } });
+
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => call('POST', '/v1/transfers', {
+      token: alice.user.token,
+      body: { fromAccountId: alice.account.id, toAccountId: bobs.body.id, amount: 1_000, currency: 'USD' },
+      headers: { 'Idempotency-Key': `burst-${i}` },
+    })));
+
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(7);
+    expect(responses.filter((r) => r.status === 422 && r.body.code === 'insufficient_funds')).toHaveLength(13);
+    const balance = await call('GET', `/v1/accounts/${alice.account.id}/balance`, { token: alice.user.token });
+    expect(balance.body.balance).toBe(500);
+  });
+
+  it('pages through a statement, newest first, visiting every transaction once while new ones land', async () => {
+    const alice = await fundedUser(100_000);
+    const sink = await call('POST', '/v1/accounts', { token: (await signUp()).token, body: { currency: 'USD' } });
+    const pay = (amount: number) => call('POST', '/v1/transfers', {
+      token: alice.user.token,
+      body: { fromAccountId: alice.account.id, toAccountId: sink.body.id, amount, currency: 'USD' },
+    });
+    for (let i = 1; i <= 12; i += 1) await pay(i);
+    const existing = (await call('GET', `/v1/accounts/${alice.account.id}/transactions?limit=100`, { token: alice.user.token })).body.data;
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `limit=5${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await call('GET', `/v1/accounts/${alice.account.id}/transactions?${query}`, { token: alice.user.token });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.data.map((t: { id: string }) => t.id));
+      cursor = page.body.nextCursor;
+      await pay(1_000);
+    } while (cursor);
+
+    expect(existing).toHaveLength(13);
+    expect(seen).toEqual(existing.map((t: { id: string }) => t.id));
+    const badCursor = await call('GET', `/v1/accounts/${alice.account.id}/transactions?cursor=bogus`, { token: alice.user.token });
+    expect([badCursor.status, badCursor.body.code]).toEqual([400, 'validation_failed']);
+  });
+
+  it('serves an OpenAPI 3.1 document', async () => {
+    const response = await call('GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(Object.keys(response.body.paths)).toContain('/v1/transfers');
+  });
+});

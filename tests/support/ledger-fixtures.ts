@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../../lib/config';
+import type { Caller } from '../../lib/identity/tokens';
+import { createAccount } from '../../lib/ledger/accounts';
+import { transfer } from '../../lib/ledger/transfers';
+import type { AccountView } from '../../lib/ledger/schemas';
+import type { CurrencyCode } from '../../lib/ledger/currencies';
+import { db } from '../../lib/storage/client';
+import { keys } from '../../lib/storage/keys';
+import { insertUser } from '../../lib/storage/users-store';
+
+/** A caller that exists only in tokens: enough for the ledger, which never reads the user for one's own accounts. */
+export function newCaller(role: Caller['role'] = 'user'): Caller {
+  return { userId: randomUUID(), role };
+}
+
+/** A caller with a stored user record (with a placeholder hash: these users never log in). */
+export async function newUser(role: Caller['role'] = 'user'): Promise<Caller> {
+  const caller = newCaller(role);
+  await insertUser({
+    id: caller.userId, email: `${caller.userId}@example.com`, name: null, role, passwordHash: 'unused',
+    createdAt: new Date().toISOString(),
+  });
+  return caller;
+}
+
+/** An admin and a system account in `currency`, to fund user accounts from. */
+export async function newBank(currency: CurrencyCode = 'USD') {
+  const admin = newCaller('admin');
+  const system = await createAccount(admin, { currency, type: 'system', name: 'Bank' });
+  const fund = async (account: AccountView, amount: number) =>
+    transfer(admin, { fromAccountId: system.id, toAccountId: account.id, amount, currency });
+  return { admin, system, fund };
+}
+
+/** Everything stored under an account's partition (the account and its entries), for before/after comparisons. */
+export async function partition(accountId: string): Promise<Record<string, unknown>[]> {
+  const result = await db.send(new QueryCommand({
+    TableName: config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.account(accountId).pk },
+    ConsistentRead: true,
+  }));
+  return result.Items ?? [];
+}
+
+/** Whether an idempotency record exists for a caller's key. */
+export async function idempotencyRecordExists(callerId: string, key: string): Promise<boolean> {
+  const result = await db.send(new GetCommand({ TableName: config.tableName, Key: keys.idempotency(callerId, key), ConsistentRead: true }));
+  return result.Item !== undefined;
+}
+
+/** Runs `fn` and returns the error it throws (failing if it does not throw). */
+export async function errorOf(fn: () => Promise<unknown>): Promise<{ code?: string; status?: number }> {
+  try {
+    await fn();
+  } catch (error) {
+    return error as { code?: string; status?: number };
+  }
+  throw new Error('expected the call to fail');
+}
