@@ -1,0 +1,213 @@
+import {
+  readAccounts,
+  scanLedger,
+  type ScannedAccount,
+  type ScannedEntry,
+  type ScannedItem,
+  type ScannedTransaction,
+} from '../storage/scan';
+
+/** One broken invariant: which check, on which item, and what was found. */
+export interface Violation {
+  check: string;
+  subject: string;
+  detail: string;
+}
+
+/** What a reconciliation read and found. `violationCount` counts all; `violations` keeps the first ones. */
+export interface ReconcileReport {
+  items: number;
+  accounts: number;
+  entries: number;
+  transactions: number;
+  currencies: string[];
+  violationCount: number;
+  violations: Violation[];
+}
+
+/** A corrupted table could hold millions of violations; the report keeps this many, and counts the rest. */
+const violationsKeptMax = 1000;
+
+/**
+ * Reads the whole table once and checks every invariant of the ledger. The table should be quiescent: a scan is not
+ * a snapshot, so a transfer that lands mid-scan can look like a violation.
+ */
+export async function reconcileTable(options: { segments?: number } = {}): Promise<ReconcileReport> {
+  const ledger = new Reconciler();
+  const items = await scanLedger((item) => ledger.add(item), options);
+  return ledger.report(items);
+}
+
+/**
+ * Checks a closed set of accounts (every transfer between two of them) and the transactions that touched them; the
+ * per-currency sum is over the set. For tests that share a table with others.
+ */
+export async function reconcileAccounts(accountIds: Iterable<string>): Promise<ReconcileReport> {
+  const ledger = new Reconciler();
+  const items = await readAccounts(accountIds, (item) => ledger.add(item));
+  return ledger.report(items);
+}
+
+/**
+ * Collects items in any order, then checks them all at once:
+ * - every account's balance equals its credits minus its debits, and its entries are numbered 1..seq without gaps;
+ * - each entry's `balanceAfter` is the running balance, and agrees with the transaction it belongs to;
+ * - every transaction balances (debits = credits = amount), names existing accounts of its currency, and each of its
+ *   entries is stored exactly once; no entry lacks its transaction;
+ * - per currency, all balances sum to 0; no `user` account is below 0; every idempotency key names a transaction.
+ */
+export class Reconciler {
+  private readonly accounts = new Map<string, ScannedAccount>();
+  private readonly entriesOf = new Map<string, ScannedEntry[]>();
+  private readonly transactions = new Map<string, ScannedTransaction>();
+  private readonly keysBound: Array<{ key: string; transactionId: string | undefined }> = [];
+  private readonly found: Violation[] = [];
+  private foundCount = 0;
+  private entryCount = 0;
+
+  add(item: ScannedItem): void {
+    switch (item.entity) {
+      case 'account':
+        this.accounts.set(item.id, item);
+        break;
+      case 'entry':
+        this.entryCount += 1;
+        appendTo(this.entriesOf, item.accountId, item);
+        break;
+      case 'transaction':
+        this.transactions.set(item.id, item);
+        break;
+      case 'idempotency':
+        this.keysBound.push({ key: item.key, transactionId: item.transactionId });
+        break;
+      case 'other':
+        if (item.kind !== 'user' && item.kind !== 'email') {
+          this.violation('entity_known', item.key, `entity is ${JSON.stringify(item.kind)}`);
+        }
+        break;
+    }
+  }
+
+  report(items: number): ReconcileReport {
+    const postings = new Map<string, Array<{ accountId: string; direction: string | undefined }>>();
+    for (const account of this.accounts.values()) this.checkAccount(account, postings);
+    for (const [accountId, entries] of this.entriesOf) {
+      if (!this.accounts.has(accountId)) {
+        this.violation('entry_account_exists', entries[0]!.key, `${entries.length} entries of a missing account`);
+      }
+    }
+    for (const txn of this.transactions.values()) this.checkTransaction(txn, postings.get(txn.id) ?? []);
+    const currencies = this.checkConservation();
+    for (const bound of this.keysBound) {
+      if (!bound.transactionId || !this.transactions.has(bound.transactionId)) {
+        this.violation('idempotency_transaction_exists', bound.key, `bound to missing transaction ${bound.transactionId}`);
+      }
+    }
+    return {
+      items,
+      accounts: this.accounts.size,
+      entries: this.entryCount,
+      transactions: this.transactions.size,
+      currencies,
+      violationCount: this.foundCount,
+      violations: this.found,
+    };
+  }
+
+  /** Walks an account's entries in sequence order, recording which transaction each posts, for the next check. */
+  private checkAccount(account: ScannedAccount, postings: Map<string, Array<{ accountId: string; direction: string | undefined }>>): void {
+    if (account.balance === undefined || account.seq === undefined || account.currency === undefined) {
+      this.violation('account_well_formed', account.key, 'balance, seq or currency is missing or not an integer');
+      return;
+    }
+    const entries = [...(this.entriesOf.get(account.id) ?? [])].sort((a, b) => Number((a.seq ?? 0n) - (b.seq ?? 0n)));
+    let running = 0n;
+    entries.forEach((entry, index) => {
+      if (entry.seq !== BigInt(index + 1)) this.violation('entry_sequence', entry.key, `expected seq ${index + 1}`);
+      if (entry.amount === undefined || entry.amount <= 0n) {
+        this.violation('entry_well_formed', entry.key, 'amount is missing or not a positive integer');
+        return;
+      }
+      if (entry.direction === 'credit') running += entry.amount;
+      else if (entry.direction === 'debit') running -= entry.amount;
+      else this.violation('entry_well_formed', entry.key, `direction is ${JSON.stringify(entry.direction)}`);
+      if (entry.balanceAfter !== running) {
+        this.violation('entry_balance_after', entry.key, `balanceAfter ${entry.balanceAfter}, running balance ${running}`);
+      }
+      if (entry.currency !== account.currency) {
+        this.violation('entry_currency', entry.key, `entry in ${entry.currency}, account in ${account.currency}`);
+      }
+      const txn = entry.transactionId ? this.transactions.get(entry.transactionId) : undefined;
+      if (!txn) {
+        this.violation('entry_transaction_exists', entry.key, `transaction ${entry.transactionId} is missing`);
+        return;
+      }
+      appendTo(postings, txn.id, { accountId: account.id, direction: entry.direction });
+      const line = txn.entries.find((e) => e.accountId === account.id && e.direction === entry.direction);
+      if (!line || line.amount !== entry.amount) {
+        this.violation('entry_matches_transaction', entry.key, `transaction ${txn.id} has no ${entry.direction} of ${entry.amount} here`);
+      }
+    });
+    if (account.seq !== BigInt(entries.length)) {
+      this.violation('account_seq', account.key, `seq ${account.seq}, ${entries.length} entries`);
+    }
+    if (account.balance !== running) {
+      this.violation('account_balance', account.key, `balance ${account.balance}, entries sum to ${running}`);
+    }
+    if (account.type === 'user' && account.balance < 0n) {
+      this.violation('user_balance_non_negative', account.key, `balance ${account.balance}`);
+    } else if (account.type !== 'user' && account.type !== 'system') {
+      this.violation('account_well_formed', account.key, `type is ${JSON.stringify(account.type)}`);
+    }
+  }
+
+  private checkTransaction(txn: ScannedTransaction, posted: Array<{ accountId: string; direction: string | undefined }>): void {
+    const sum = (direction: string) => txn.entries
+      .filter((e) => e.direction === direction)
+      .reduce((total, e) => total + (e.amount ?? 0n), 0n);
+    const debits = sum('debit');
+    const credits = sum('credit');
+    if (txn.amount === undefined || txn.amount <= 0n || debits !== credits || debits !== txn.amount) {
+      this.violation('transaction_balanced', txn.key, `amount ${txn.amount}, debits ${debits}, credits ${credits}`);
+    }
+    for (const line of txn.entries) {
+      const account = line.accountId === undefined ? undefined : this.accounts.get(line.accountId);
+      if (!account) {
+        this.violation('transaction_account_exists', txn.key, `account ${line.accountId} is missing`);
+      } else if (account.currency !== txn.currency) {
+        this.violation('transaction_currency', txn.key, `account ${account.id} holds ${account.currency}, not ${txn.currency}`);
+      }
+      const stored = posted.filter((p) => p.accountId === line.accountId && p.direction === line.direction).length;
+      if (stored !== 1) {
+        this.violation('transaction_entries_stored', txn.key, `${line.direction} on ${line.accountId} stored ${stored} times`);
+      }
+    }
+    if (posted.length !== txn.entries.length) {
+      this.violation('transaction_entries_stored', txn.key, `${txn.entries.length} entries, ${posted.length} stored`);
+    }
+  }
+
+  /** Per currency, all balances sum to 0: money only moves between accounts, system accounts included. */
+  private checkConservation(): string[] {
+    const totals = new Map<string, bigint>();
+    for (const account of this.accounts.values()) {
+      if (account.currency === undefined || account.balance === undefined) continue;
+      totals.set(account.currency, (totals.get(account.currency) ?? 0n) + account.balance);
+    }
+    for (const [currency, total] of totals) {
+      if (total !== 0n) this.violation('currency_conserved', currency, `balances sum to ${total}`);
+    }
+    return [...totals.keys()].sort();
+  }
+
+  private violation(check: string, subject: string, detail: string): void {
+    this.foundCount += 1;
+    if (this.found.length < violationsKeptMax) this.found.push({ check, subject, detail });
+  }
+}
+
+function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

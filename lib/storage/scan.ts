@@ -1,0 +1,170 @@
+import { GetItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { config } from '../config';
+import { db } from './client';
+import { keys } from './keys';
+
+/**
+ * Whole-table reads for reconciliation. Items are read raw (not through the document client's unmarshalling) so that
+ * a corrupted number, even one past 2^53, reaches the checks as data instead of failing the read; every amount comes
+ * back as a `bigint` so sums of many balances stay exact.
+ */
+
+/** An account as the reconciler sees it; a field that is missing or malformed reads as `undefined`. */
+export interface ScannedAccount {
+  entity: 'account';
+  key: string;
+  id: string;
+  type: string | undefined;
+  currency: string | undefined;
+  balance: bigint | undefined;
+  seq: bigint | undefined;
+}
+
+/** One line of an account's history. `accountId` and `seq` come from the item's key, which is what reads use. */
+export interface ScannedEntry {
+  entity: 'entry';
+  key: string;
+  accountId: string;
+  seq: bigint | undefined;
+  transactionId: string | undefined;
+  direction: string | undefined;
+  amount: bigint | undefined;
+  balanceAfter: bigint | undefined;
+  currency: string | undefined;
+}
+
+/** A transaction record with the entries embedded in it. */
+export interface ScannedTransaction {
+  entity: 'transaction';
+  key: string;
+  id: string;
+  amount: bigint | undefined;
+  currency: string | undefined;
+  entries: Array<{ accountId: string | undefined; direction: string | undefined; amount: bigint | undefined }>;
+}
+
+/** An idempotency record: the transaction its key is bound to. */
+export interface ScannedIdempotency {
+  entity: 'idempotency';
+  key: string;
+  transactionId: string | undefined;
+}
+
+/** Anything else: users, email claims, and items whose `entity` is missing or unknown. */
+export interface ScannedOther {
+  entity: 'other';
+  key: string;
+  kind: string | undefined;
+}
+
+export type ScannedItem = ScannedAccount | ScannedEntry | ScannedTransaction | ScannedIdempotency | ScannedOther;
+
+/** A parallel scan splits the table this many ways; DynamoDB allows up to a million, four keeps a laptop responsive. */
+const scanSegmentsDefault = 4;
+const scanSegmentsMax = 64;
+
+/** Reads every item of the table once, strongly consistent, and hands each to `onItem`. Returns how many it read. */
+export async function scanLedger(
+  onItem: (item: ScannedItem) => void,
+  options: { segments?: number } = {},
+): Promise<number> {
+  const segments = Math.min(Math.max(options.segments ?? scanSegmentsDefault, 1), scanSegmentsMax);
+  const counts = await Promise.all(Array.from({ length: segments }, async (_, segment) => {
+    let count = 0;
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await db.send(new ScanCommand({
+        TableName: config.tableName,
+        ConsistentRead: true,
+        Segment: segment,
+        TotalSegments: segments,
+        ExclusiveStartKey: startKey,
+      }));
+      for (const raw of page.Items ?? []) onItem(toScannedItem(raw));
+      count += page.Items?.length ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }));
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * Reads a set of accounts: each one's partition (the account and all its entries) and every transaction those
+ * entries name. Meant for a closed set of accounts, where every transfer stays inside the set; tests use it to
+ * reconcile their own accounts in a table that other tests share.
+ */
+export async function readAccounts(accountIds: Iterable<string>, onItem: (item: ScannedItem) => void): Promise<number> {
+  let count = 0;
+  const transactionIds = new Set<string>();
+  for (const accountId of accountIds) {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await db.send(new QueryCommand({
+        TableName: config.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: keys.account(accountId).pk } },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }));
+      for (const raw of page.Items ?? []) {
+        const item = toScannedItem(raw);
+        if (item.entity === 'entry' && item.transactionId) transactionIds.add(item.transactionId);
+        onItem(item);
+      }
+      count += page.Items?.length ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  for (const transactionId of transactionIds) {
+    const { pk, sk } = keys.transaction(transactionId);
+    const result = await db.send(new GetItemCommand({
+      TableName: config.tableName,
+      Key: { pk: { S: pk }, sk: { S: sk } },
+      ConsistentRead: true,
+    }));
+    if (result.Item) {
+      onItem(toScannedItem(result.Item));
+      count += 1;
+    }
+  }
+  return count;
+}
+
+/** Turns a raw item into what the reconciler checks, by its `entity` attribute. */
+export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem {
+  const pk = raw.pk?.S ?? '';
+  const sk = raw.sk?.S ?? '';
+  const key = `${pk}/${sk}`;
+  const kind = raw.entity?.S;
+  if (kind === 'account') {
+    return {
+      entity: 'account', key, id: pk.replace(/^ACCOUNT#/, ''), type: raw.type?.S, currency: raw.currency?.S,
+      balance: integer(raw.balance), seq: integer(raw.seq),
+    };
+  }
+  if (kind === 'entry') {
+    return {
+      entity: 'entry', key, accountId: pk.replace(/^ACCOUNT#/, ''),
+      seq: /^ENTRY#\d{16}$/.test(sk) ? BigInt(sk.slice(6)) : undefined,
+      transactionId: raw.transactionId?.S, direction: raw.direction?.S, amount: integer(raw.amount),
+      balanceAfter: integer(raw.balanceAfter), currency: raw.currency?.S,
+    };
+  }
+  if (kind === 'transaction') {
+    return {
+      entity: 'transaction', key, id: pk.replace(/^TXN#/, ''), amount: integer(raw.amount), currency: raw.currency?.S,
+      entries: (raw.entries?.L ?? []).map((value) => ({
+        accountId: value.M?.accountId?.S, direction: value.M?.direction?.S, amount: integer(value.M?.amount),
+      })),
+    };
+  }
+  if (kind === 'idempotency') return { entity: 'idempotency', key, transactionId: raw.transactionId?.S };
+  return { entity: 'other', key, kind };
+}
+
+/** A DynamoDB number that is an integer, exactly, or `undefined` for anything else. */
+function integer(value: AttributeValue | undefined): bigint | undefined {
+  const text = value?.N;
+  return text !== undefined && /^-?\d{1,38}$/.test(text) ? BigInt(text) : undefined;
+}

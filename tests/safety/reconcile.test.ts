@@ -1,0 +1,151 @@
+/**
+ * Reconciliation catches corruption: a ledger built through the ledger's own code reconciles clean, then each test
+ * breaks one item on purpose (and puts it back) and expects the check that names it. The last test runs the operator
+ * command, `npm run reconcile`, against this file's own table, clean and corrupted.
+ */
+import { ownTableName } from '../support/own-table';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import {
+  DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import type { Caller } from '../../lib/identity/tokens';
+import { createAccount } from '../../lib/ledger/accounts';
+import { reconcileAccounts, reconcileTable } from '../../lib/ledger/reconcile';
+import { transfer } from '../../lib/ledger/transfers';
+import { db } from '../../lib/storage/client';
+import { keys } from '../../lib/storage/keys';
+import { createLocalTable } from '../../scripts/local/dynamo';
+
+type Item = Record<string, AttributeValue>;
+type Key = { pk: string; sk: string };
+
+const admin: Caller = { userId: 'reconcile-admin', role: 'admin' };
+const alice: Caller = { userId: 'reconcile-alice', role: 'user' };
+let ids: { bank: string; a1: string; a2: string; eur: string; txn: string };
+
+beforeAll(async () => {
+  await createLocalTable(process.env.DYNAMODB_ENDPOINT!, ownTableName);
+  const bank = await createAccount(admin, { currency: 'USD', type: 'system' });
+  const bankEur = await createAccount(admin, { currency: 'EUR', type: 'system' });
+  const a1 = await createAccount(alice, { currency: 'USD' });
+  const a2 = await createAccount(alice, { currency: 'USD' });
+  const eur = await createAccount(alice, { currency: 'EUR' });
+  await transfer(admin, { fromAccountId: bank.id, toAccountId: a1.id, amount: 1000, currency: 'USD' });
+  await transfer(admin, { fromAccountId: bankEur.id, toAccountId: eur.id, amount: 50, currency: 'EUR' });
+  const { transaction } = await transfer(alice, { fromAccountId: a1.id, toAccountId: a2.id, amount: 300, currency: 'USD' }, 'k1');
+  await transfer(alice, { fromAccountId: a2.id, toAccountId: a1.id, amount: 100, currency: 'USD' });
+  ids = { bank: bank.id, a1: a1.id, a2: a2.id, eur: eur.id, txn: transaction.id };
+});
+
+const raw = (key: Key) => ({ pk: { S: key.pk }, sk: { S: key.sk } });
+const getItem = async (key: Key) => (await db.send(new GetItemCommand({ TableName: ownTableName, Key: raw(key), ConsistentRead: true }))).Item!;
+const putItem = (item: Item) => db.send(new PutItemCommand({ TableName: ownTableName, Item: item }));
+
+/** Applies `corrupt`, reconciles, and puts every touched item back exactly as it was. */
+async function checksAfter(touched: Key[], corrupt: () => Promise<unknown>): Promise<string[]> {
+  const originals = await Promise.all(touched.map(async (key) => ({ key, item: await getItem(key).catch(() => undefined) })));
+  try {
+    await corrupt();
+    const report = await reconcileTable();
+    return [...new Set(report.violations.map((v) => v.check))].sort();
+  } finally {
+    for (const { key, item } of originals) {
+      if (item) await putItem(item);
+      else await db.send(new DeleteItemCommand({ TableName: ownTableName, Key: raw(key) }));
+    }
+  }
+}
+
+const setNumber = (key: Key, attribute: string, value: string) => db.send(new UpdateItemCommand({
+  TableName: ownTableName, Key: raw(key), UpdateExpression: 'SET #a = :v',
+  ExpressionAttributeNames: { '#a': attribute }, ExpressionAttributeValues: { ':v': { N: value } },
+}));
+
+test('a ledger written by the ledger reconciles clean, whole table and as a closed set of accounts', async () => {
+  const report = await reconcileTable();
+  expect(report).toMatchObject({ accounts: 5, transactions: 4, entries: 8, currencies: ['EUR', 'USD'], violationCount: 0 });
+  expect(await reconcileAccounts([ids.bank, ids.a1, ids.a2])).toMatchObject({ accounts: 3, transactions: 3, violationCount: 0 });
+});
+
+test('a balance changed by one minor unit', async () => {
+  const account = keys.account(ids.a2);
+  expect(await checksAfter([account], () => setNumber(account, 'balance', '201'))).toEqual(['account_balance', 'currency_conserved']);
+});
+
+test('a balance beyond 2^53 is still read exactly and caught', async () => {
+  const account = keys.account(ids.a2);
+  expect(await checksAfter([account], () => setNumber(account, 'balance', '100000000000000000000000000000')))
+    .toEqual(['account_balance', 'currency_conserved']);
+});
+
+test('a user account below zero, entries and all', async () => {
+  const account = keys.account(ids.a2);
+  const entry = keys.entry(ids.a2, 1);
+  const checks = await checksAfter([account, entry], async () => {
+    await setNumber(account, 'balance', '-100');
+    await setNumber(entry, 'balanceAfter', '-300');
+    await db.send(new UpdateItemCommand({
+      TableName: ownTableName, Key: raw(entry), UpdateExpression: 'SET direction = :d',
+      ExpressionAttributeValues: { ':d': { S: 'debit' } },
+    }));
+  });
+  expect(checks).toEqual(expect.arrayContaining(['user_balance_non_negative', 'currency_conserved']));
+});
+
+test('an entry deleted: its account no longer adds up and its transaction lacks it', async () => {
+  const entry = keys.entry(ids.a2, 2);
+  expect(await checksAfter([entry], () => db.send(new DeleteItemCommand({ TableName: ownTableName, Key: raw(entry) }))))
+    .toEqual(['account_balance', 'account_seq', 'transaction_entries_stored']);
+});
+
+test('a transaction deleted: its entries are orphans and its idempotency key names nothing', async () => {
+  const txn = keys.transaction(ids.txn);
+  expect(await checksAfter([txn], () => db.send(new DeleteItemCommand({ TableName: ownTableName, Key: raw(txn) }))))
+    .toEqual(['entry_transaction_exists', 'idempotency_transaction_exists']);
+});
+
+test('an entry posted twice (a copy at the next sequence number)', async () => {
+  const copy = keys.entry(ids.a2, 3);
+  const checks = await checksAfter([copy], async () => {
+    const entry = await getItem(keys.entry(ids.a2, 1));
+    await putItem({ ...entry, sk: { S: copy.sk }, seq: { N: '3' } });
+  });
+  expect(checks).toEqual(expect.arrayContaining(['account_balance', 'account_seq', 'transaction_entries_stored']));
+});
+
+test('a transaction whose amount no longer matches its entries', async () => {
+  const txn = keys.transaction(ids.txn);
+  expect(await checksAfter([txn], () => setNumber(txn, 'amount', '301'))).toEqual(['transaction_balanced']);
+});
+
+test('an entry whose amount was changed', async () => {
+  const entry = keys.entry(ids.a1, 2);
+  expect(await checksAfter([entry], () => setNumber(entry, 'amount', '299')))
+    .toEqual(['account_balance', 'entry_balance_after', 'entry_matches_transaction']);
+});
+
+test('an item of no known entity', async () => {
+  const stray = { pk: 'STRAY#1', sk: 'STRAY' };
+  expect(await checksAfter([stray], () => putItem(raw(stray)))).toEqual(['entity_known']);
+});
+
+test('npm run reconcile exits 0 on a clean table and 1, naming each violation, on a corrupted one', async () => {
+  const run = () => spawnSync(process.execPath, [
+    resolve(__dirname, '../../node_modules/tsx/dist/cli.mjs'), resolve(__dirname, '../../scripts/reconcile.ts'),
+    '--table', ownTableName, '--endpoint', process.env.DYNAMODB_ENDPOINT!,
+  ], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const clean = run();
+  expect(clean.stdout).toMatch(/accounts\s+5\n\s+transactions\s+4 \(8 entries\)\n\s+currencies\s+2 \(EUR, USD\)\n\s+violations\s+0/);
+  expect(clean.status).toBe(0);
+  const account = keys.account(ids.a1);
+  let corrupted: ReturnType<typeof run> | undefined;
+  await checksAfter([account], async () => {
+    await setNumber(account, 'balance', '1000000');
+    corrupted = run();
+  });
+  expect(corrupted!.status).toBe(1);
+  expect(corrupted!.stdout).toContain('violations    2');
+  expect(corrupted!.stdout).toContain(`[account_balance] ACCOUNT#${ids.a1}/ACCOUNT: balance 1000000, entries sum to 800`);
+  expect(corrupted!.stdout).toContain('[currency_conserved] USD: balances sum to 999200');
+}, 60_000);
