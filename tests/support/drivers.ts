@@ -1,0 +1,108 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../../lib/config';
+import { AppError } from '../../lib/errors';
+import type { Caller } from '../../lib/identity/tokens';
+import { issueToken } from '../../lib/identity/tokens';
+import { createAccount } from '../../lib/ledger/accounts';
+import type { AccountView, CreateAccountBody, TransferBody } from '../../lib/ledger/schemas';
+import { transfer } from '../../lib/ledger/transfers';
+import { db } from '../../lib/storage/client';
+import { findAccount } from '../../lib/storage/ledger-store';
+import { keys } from '../../lib/storage/keys';
+import type { StoredTransfer, TransferOutcome } from './model';
+
+/** The two ways a scenario reaches the ledger: its own functions in this process, or the HTTP API. */
+export interface LedgerDriver {
+  openAccount(caller: Caller, body: CreateAccountBody): Promise<AccountView>;
+  transfer(caller: Caller, body: TransferBody, key?: string): Promise<TransferOutcome>;
+}
+
+/** Calls the ledger's functions directly, as the handlers do; an error that is not an `AppError` counts as a 500. */
+export const inProcessDriver: LedgerDriver & { unexpected: Error[] } = {
+  unexpected: [],
+  openAccount: (caller, body) => createAccount(caller, body),
+  async transfer(caller, body, key) {
+    try {
+      const result = await transfer(caller, body, key);
+      return { status: 201, transactionId: result.transaction.id, replayed: result.replayed };
+    } catch (error) {
+      if (error instanceof AppError) return { status: error.status, code: error.code };
+      this.unexpected.push(error as Error);
+      return { status: 500, code: 'internal_error' };
+    }
+  },
+};
+
+/** Calls the HTTP API at `baseUrl` with tokens signed by the same secret the API uses. */
+export function httpDriver(baseUrl: string): LedgerDriver {
+  const tokens = new Map<string, Promise<string>>();
+  const tokenFor = (caller: Caller) => {
+    const id = `${caller.userId}/${caller.role}`;
+    if (!tokens.has(id)) tokens.set(id, issueToken(caller.userId, caller.role).then((t) => t.accessToken));
+    return tokens.get(id)!;
+  };
+  const post = async (caller: Caller, path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(caller)}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
+  };
+  return {
+    async openAccount(caller, body) {
+      const response = await post(caller, '/v1/accounts', body);
+      if (response.status !== 201) throw new Error(`open account answered ${response.status}: ${JSON.stringify(response.json)}`);
+      return response.json as unknown as AccountView;
+    },
+    async transfer(caller, body, key) {
+      const response = await post(caller, '/v1/transfers', body, key === undefined ? {} : { 'idempotency-key': key });
+      if (response.status === 201) {
+        const replayed = response.headers.get('idempotent-replayed') === 'true';
+        return { status: 201, transactionId: String(response.json.id), replayed };
+      }
+      return { status: response.status, code: String(response.json.code) };
+    },
+  };
+}
+
+/** Every transfer out of these accounts, found through its debit entry (each transfer has exactly one). */
+export async function storedTransfers(accountIds: Iterable<string>): Promise<StoredTransfer[]> {
+  const found: StoredTransfer[] = [];
+  for (const accountId of accountIds) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(new QueryCommand({
+        TableName: config.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
+        ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':entry': 'ENTRY#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }));
+      for (const item of page.Items ?? []) {
+        if (item.direction !== 'debit') continue;
+        const txn = item.transaction as Record<string, unknown>;
+        found.push({
+          id: String(item.transactionId),
+          description: typeof txn.description === 'string' ? txn.description : null,
+          from: String(txn.fromAccountId),
+          to: String(txn.toAccountId),
+          amount: Number(txn.amount),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return found;
+}
+
+/** The balances of these accounts, from strongly consistent reads. */
+export async function balancesOf(accountIds: Iterable<string>): Promise<Map<string, number>> {
+  const balances = new Map<string, number>();
+  for (const accountId of accountIds) {
+    const account = await findAccount(accountId);
+    if (account) balances.set(accountId, account.balance);
+  }
+  return balances;
+}
