@@ -1,0 +1,145 @@
+/**
+ * The same transfer, three ways: raw (its `TransactWriteItems`, straight to the SDK), lib (the ledger's `transfer`,
+ * no HTTP) and api (`POST /v1/transfers`). Imports the ledger, so it must be loaded after DYNAMODB_ENDPOINT and
+ * TABLE_NAME are set.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from '../lib/config';
+import type { Caller } from '../lib/identity/tokens';
+import { toTransactionView } from '../lib/ledger/transactions';
+import { transfer } from '../lib/ledger/transfers';
+import { createDocumentClient } from '../lib/storage/client';
+import { keys } from '../lib/storage/keys';
+import { toAccount, type AccountRecord, type TransactionRecord } from '../lib/storage/ledger-store';
+import { transactItems } from '../lib/storage/posting-store';
+import type { Operation } from './load';
+import { benchCurrency, type AccountPair } from './seed';
+
+const amountMinor = 1;
+const requestTimeoutMs = 10_000;
+
+/**
+ * The raw ceiling: for each worker's own pair, the very items `postTransfer` sends (both guarded balance updates,
+ * the transaction, two entries and the idempotency record, with the same client request token), built with
+ * `transactItems` from the accounts as this process last wrote them. Nothing is read first: tracking each
+ * account's `seq` and balance in memory is what makes every write valid without a read. Uses its own client, made by
+ * the same factory as the ledger's, so both have the same SDK settings and neither shares the other's sockets.
+ */
+export async function rawTransfers(pairs: readonly AccountPair[], caller: Caller): Promise<Operation> {
+  const client = createDocumentClient();
+  const state = await Promise.all(pairs.map(async (pair) => ({
+    from: await readAccount(client, pair.fromId),
+    to: await readAccount(client, pair.toId),
+  })));
+  return async (worker) => {
+    const accounts = state[worker]!;
+    const txn = transactionFor(accounts.from, accounts.to);
+    const idempotency = { callerId: caller.userId, key: `bench-raw-${randomUUID()}`, record: idempotencyRecordFor(txn) };
+    try {
+      await client.send(new TransactWriteCommand({
+        ClientRequestToken: txn.id,
+        TransactItems: transactItems({ transaction: txn, from: accounts.from, to: accounts.to, idempotency }),
+      }));
+    } catch (error) {
+      // A failed raw write is an error in the results; re-reading keeps the next one valid.
+      accounts.from = await readAccount(client, accounts.from.id);
+      accounts.to = await readAccount(client, accounts.to.id);
+      throw error;
+    }
+    accounts.from = { ...accounts.from, balance: accounts.from.balance - amountMinor, seq: accounts.from.seq + 1 };
+    accounts.to = { ...accounts.to, balance: accounts.to.balance + amountMinor, seq: accounts.to.seq + 1 };
+  };
+}
+
+/** The ledger in this process: `transfer` with a fresh idempotency key, each worker on its own pair. */
+export function libTransfers(pairs: readonly AccountPair[], caller: Caller): Operation {
+  return async (worker) => {
+    const pair = pairs[worker]!;
+    await transfer(caller, transferBody(pair), `bench-lib-${randomUUID()}`);
+  };
+}
+
+/** Every worker pays one account (`toId`) from its own payer: the hot-account load. */
+export function libPaymentsTo(toId: string, payers: readonly AccountPair[], caller: Caller): Operation {
+  return async (worker) => {
+    await transfer(caller, transferBody({ fromId: payers[worker]!.fromId, toId }), `bench-hot-${randomUUID()}`);
+  };
+}
+
+/**
+ * The API as a client calls it: `POST /v1/transfers` with the bearer token from login and a fresh Idempotency-Key.
+ * Node's fetch keeps connections alive, so this measures requests, not TCP handshakes.
+ */
+export function apiTransfers(apiUrl: string, pairs: readonly AccountPair[], token: string): Operation {
+  return async (worker) => {
+    const response = await fetch(`${apiUrl}/v1/transfers`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `bench-api-${randomUUID()}`,
+      },
+      body: JSON.stringify(transferBody(pairs[worker]!)),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`POST /v1/transfers answered ${response.status}: ${text.slice(0, 200)}`);
+  };
+}
+
+/** Sends the login request a client sends; it throws unless the API answers 200. */
+export function apiLogins(apiUrl: string, email: string, password: string): Operation {
+  return async () => {
+    const response = await fetch(`${apiUrl}/api/v1/users/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`POST /api/v1/users/login answered ${response.status}: ${text.slice(0, 200)}`);
+  };
+}
+
+function transferBody(pair: AccountPair) {
+  return { fromAccountId: pair.fromId, toAccountId: pair.toId, amount: amountMinor, currency: benchCurrency };
+}
+
+async function readAccount(client: DynamoDBDocumentClient, accountId: string): Promise<AccountRecord> {
+  const result = await client.send(new GetCommand({ TableName: config.tableName, Key: keys.account(accountId), ConsistentRead: true }));
+  if (!result.Item) throw new Error(`Bench account ${accountId} is missing.`);
+  return toAccount(result.Item);
+}
+
+/** The transaction record the ledger would plan for one minor unit from `from` to `to`. */
+function transactionFor(from: AccountRecord, to: AccountRecord): TransactionRecord {
+  return {
+    id: randomUUID(),
+    status: 'posted',
+    amount: amountMinor,
+    currency: benchCurrency,
+    fromAccountId: from.id,
+    toAccountId: to.id,
+    description: null,
+    createdAt: new Date().toISOString(),
+    entries: [
+      { accountId: from.id, direction: 'debit', amount: amountMinor, balanceAfter: from.balance - amountMinor },
+      { accountId: to.id, direction: 'credit', amount: amountMinor, balanceAfter: to.balance + amountMinor },
+    ],
+    fromOwnerId: from.ownerId,
+    toOwnerId: to.ownerId,
+  };
+}
+
+/** An idempotency record of the same shape and size as the ledger's, so raw writes the same bytes. */
+function idempotencyRecordFor(txn: TransactionRecord) {
+  const canonical = JSON.stringify([txn.fromAccountId, txn.toAccountId, txn.amount, txn.currency, txn.description]);
+  return {
+    requestHash: createHash('sha256').update(canonical).digest('hex'),
+    transactionId: txn.id,
+    status: 201,
+    response: JSON.stringify(toTransactionView(txn)),
+    expiresAt: Math.floor(Date.parse(txn.createdAt) / 1000) + config.idempotencyTtlSeconds,
+  };
+}

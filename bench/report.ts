@@ -1,0 +1,86 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { BenchResults } from './results';
+
+const readmeStart = '<!-- bench:start (written by `npm run bench`; edits inside are overwritten) -->';
+const readmeEnd = '<!-- bench:end -->';
+
+/** The results as markdown: the transfer table first, then the hot account, cold start, login and the targets. */
+export function markdownReport(results: BenchResults, chartPath: string): string {
+  const { machine, run } = results;
+  const lines = [
+    `Measured ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpuCount} × ${machine.cpuModel}, ` +
+      `${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}; \`npm run bench${run.mode === 'quick' ? ' -- --quick' : ''}\` ` +
+      `in ${run.durationS} s (load average ${run.loadAverage1mAtStart} at start).`,
+    '',
+    '**Transfers**: one transfer of 1 minor unit, three ways. raw = its `TransactWriteItems` (6 items, with the ' +
+      'idempotency record) sent straight with the SDK; lib = the ledger\'s `transfer()` in the bench process; ' +
+      'api = `POST /v1/transfers` with a bearer token and an `Idempotency-Key` over keep-alive HTTP. Latencies in ms.',
+    '',
+    '| in flight | raw /s | lib /s | api /s | api÷raw /s | raw p50 / p95 / p99 | lib p50 / p95 / p99 | api p50 / p95 / p99 | api÷raw p99 | errors raw/lib/api | lib requests per transfer |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [concurrency, row] of Object.entries(results.transfer.concurrency)) {
+    const requests = row.libRequestsPerTransfer;
+    lines.push(`| ${concurrency} | ${row.rawTps} | ${row.libTps} | ${row.apiTps} | **${row.apiOverRawTps}** | ` +
+      `${row.rawP50Ms} / ${row.rawP95Ms} / ${row.rawP99Ms} | ${row.libP50Ms} / ${row.libP95Ms} / ${row.libP99Ms} | ` +
+      `${row.apiP50Ms} / ${row.apiP95Ms} / ${row.apiP99Ms} | **${row.apiOverRawP99}** | ` +
+      `${row.errors.raw}/${row.errors.lib}/${row.errors.api} | ${requests.reads} reads + ${requests.transactWrites} writes |`);
+  }
+  const hot = results.hotAccount;
+  lines.push(
+    '',
+    `![Throughput and p99 latency by requests in flight, raw vs lib vs api](${chartPath})`,
+    '',
+    '**Hot account**: 32 payers in flight through the ledger, each paying its own payee (spread-out) or all paying one merchant account (hot).',
+    '',
+    '| load | transfers/s | p99 ms | errors | TransactWriteItems per posted transfer | reads per posted transfer |',
+    '|---|---:|---:|---:|---:|---:|',
+    `| spread-out | ${hot.spreadTps} | ${hot.spreadP99Ms} | ${hot.spreadErrors} | ${hot.spreadAttemptsPerTransfer} | ${hot.spreadReadsPerTransfer} |`,
+    `| hot account | ${hot.tps} | ${hot.p99Ms} | ${hot.errors} | ${hot.attemptsPerTransfer} | ${hot.readsPerTransfer} |`,
+    '',
+    `**Cold start**: each function bundled as deployed, imported in a fresh Node process (median of ${run.mode === 'quick' ? 'a few' : 'several'} runs; ` +
+      `Node's own start-up, ${results.nodeStartupMs} ms, not included).`,
+    '',
+    '| function | bundle KiB | import ms |',
+    '|---|---:|---:|',
+    ...Object.entries(results.coldStart).map(([name, fn]) => `| ${name} | ${(fn.bytes / 1024).toFixed(1)} | ${fn.importMs} |`),
+    '',
+    `**Login**: argon2id hash ${results.login.argon2idHashMs} ms, verify ${results.login.argon2idVerifyMs} ms (in process, median); ` +
+      `\`POST /api/v1/users/login\` p50 ${Object.entries(results.login.p50Ms).map(([c, ms]) => `${ms} ms at ${c} in flight`).join(', ')} ` +
+      `(${Object.entries(results.login.tps).map(([c, tps]) => `${tps}/s at ${c}`).join(', ')}; ${results.login.errors} errors).`,
+    '',
+    '**Targets**',
+    '',
+    '| target | limit | measured | holds |',
+    '|---|---|---|---|',
+    ...results.targets.map((t) => `| ${t.name} | ${t.target} | ${t.measured} | ${t.holds ? 'yes' : '**no**'} |`),
+  );
+  if (results.run.notes.length > 0) lines.push('', ...results.run.notes.map((note) => `- ${note}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Puts `section` into the README between the bench markers, leaving every other line alone; without the markers it
+ * appends a `## Benchmark` section (creating the README if there is none).
+ */
+export function updateReadme(readmePath: string, section: string): void {
+  const block = `${readmeStart}\n${section.trimEnd()}\n${readmeEnd}`;
+  const current = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '';
+  const start = current.indexOf(readmeStart);
+  const end = current.indexOf(readmeEnd);
+  let next: string;
+  if (start >= 0 && end > start) {
+    next = current.slice(0, start) + block + current.slice(end + readmeEnd.length);
+  } else {
+    const intro = [
+      '## Benchmark',
+      '',
+      '`npm run bench` (about 2 minutes; `npm run bench -- --quick` in about 30 s) starts its own DynamoDB Local and API on',
+      'free ports and measures what our handlers, validation, auth and idempotency cost on top of DynamoDB\'s own',
+      'transaction. It writes `bench/results/latest.json`, `latest.md` and `latest.svg`, and the section below.',
+      '',
+    ].join('\n');
+    next = `${current.trimEnd()}${current.trim() ? '\n\n' : ''}${intro}${block}\n`;
+  }
+  writeFileSync(readmePath, next);
+}

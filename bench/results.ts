@@ -1,0 +1,173 @@
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import type { ColdStartReport } from './cold-start';
+import type { PhaseResult } from './load';
+import type { HotAccountResults, LoginResults, RequestsPerTransfer, Timing, TransferResults } from './phases';
+import { ratio, round } from './stats';
+
+/** The limits issue 5 sets, on the machine the bench runs on. */
+export const targets = {
+  apiOverRawTpsMin: 0.8,
+  apiOverRawP99Max: 1.5,
+  bundleBytesMax: 300 * 1024,
+  importMsMax: 50,
+  hotOverSpreadTpsMin: 0.8,
+  hotErrorsMax: 0,
+} as const;
+/** The concurrency the throughput and p99 targets are judged at. */
+export const targetConcurrency = '32';
+
+export interface Machine {
+  cpuCount: number;
+  cpuModel: string;
+  node: string;
+  os: string;
+  memoryGiB: number;
+}
+
+export interface TransferRow {
+  rawTps: number; libTps: number; apiTps: number;
+  rawP50Ms: number; rawP95Ms: number; rawP99Ms: number;
+  libP50Ms: number; libP95Ms: number; libP99Ms: number;
+  apiP50Ms: number; apiP95Ms: number; apiP99Ms: number;
+  apiOverRawTps: number; apiOverRawP99: number;
+  errors: { raw: number; lib: number; api: number };
+  libRequestsPerTransfer: RequestsPerTransfer;
+}
+
+export interface TargetCheck {
+  name: string;
+  target: string;
+  measured: string;
+  holds: boolean;
+}
+
+/** Everything `latest.json` holds. */
+export interface BenchResults {
+  machine: Machine;
+  run: {
+    mode: 'quick' | 'full';
+    startedAt: string;
+    durationS: number;
+    timing: Timing;
+    loadAverage1mAtStart: number;
+    notes: string[];
+  };
+  transfer: { concurrency: Record<string, TransferRow> };
+  hotAccount: {
+    tps: number; spreadTps: number; errors: number; spreadErrors: number; hotOverSpreadTps: number;
+    p99Ms: number; spreadP99Ms: number;
+    attemptsPerTransfer: number; spreadAttemptsPerTransfer: number; readsPerTransfer: number; spreadReadsPerTransfer: number;
+  };
+  coldStart: Record<string, { bytes: number; importMs: number; processMs: number }>;
+  coldStartMethod: string;
+  nodeStartupMs: number;
+  login: { argon2idHashMs: number; argon2idVerifyMs: number; p50Ms: Record<string, number>; tps: Record<string, number>; errors: number };
+  targets: TargetCheck[];
+}
+
+/** The machine the figures come from. */
+export function describeMachine(): Machine {
+  const cpuList = cpus();
+  return {
+    cpuCount: cpuList.length,
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    memoryGiB: round(totalmem() / 1024 ** 3, 1),
+  };
+}
+
+/** The 1-minute load average: other work on the machine competes with the bench for the same cores. */
+export function loadAverage1m(): number {
+  return round(loadavg()[0] ?? Number.NaN, 2);
+}
+
+/** Assembles the results from what each step measured, and checks them against the targets. */
+export function assemble(parts: {
+  machine: Machine;
+  run: BenchResults['run'];
+  transfers: TransferResults;
+  hot: HotAccountResults;
+  cold: ColdStartReport;
+  login: LoginResults;
+}): BenchResults {
+  const transfer: Record<string, TransferRow> = {};
+  for (const [concurrency, modes] of Object.entries(parts.transfers.concurrency)) {
+    transfer[concurrency] = transferRow(modes.raw, modes.lib, modes.api, modes.libRequests);
+  }
+  const { hot, spread } = parts.hot;
+  const hotAccount = {
+    tps: round(hot.tps), spreadTps: round(spread.tps), errors: hot.errors, spreadErrors: spread.errors,
+    hotOverSpreadTps: round(ratio(hot.tps, spread.tps), 2),
+    p99Ms: round(hot.p99Ms), spreadP99Ms: round(spread.p99Ms),
+    attemptsPerTransfer: round(parts.hot.hotRequests.transactWrites, 2),
+    spreadAttemptsPerTransfer: round(parts.hot.spreadRequests.transactWrites, 2),
+    readsPerTransfer: round(parts.hot.hotRequests.reads, 2),
+    spreadReadsPerTransfer: round(parts.hot.spreadRequests.reads, 2),
+  };
+  const coldStart: BenchResults['coldStart'] = {};
+  for (const [name, fn] of Object.entries(parts.cold.functions)) {
+    coldStart[name] = { bytes: fn.bytes, importMs: round(fn.importMs), processMs: round(fn.processMs) };
+  }
+  const logins = Object.entries(parts.login.concurrency);
+  const login = {
+    argon2idHashMs: round(parts.login.hashMs), argon2idVerifyMs: round(parts.login.verifyMs),
+    p50Ms: Object.fromEntries(logins.map(([c, r]) => [c, round(r.p50Ms)])),
+    tps: Object.fromEntries(logins.map(([c, r]) => [c, round(r.tps)])),
+    errors: logins.reduce((sum, [, r]) => sum + r.errors, 0),
+  };
+  const results = {
+    machine: parts.machine, run: parts.run, transfer: { concurrency: transfer }, hotAccount, coldStart,
+    coldStartMethod: parts.cold.method, nodeStartupMs: round(parts.cold.nodeStartupMs), login, targets: [],
+  };
+  return { ...results, targets: checkTargets(results) };
+}
+
+function transferRow(raw: PhaseResult, lib: PhaseResult, api: PhaseResult, libRequests: RequestsPerTransfer): TransferRow {
+  return {
+    rawTps: round(raw.tps), libTps: round(lib.tps), apiTps: round(api.tps),
+    rawP50Ms: round(raw.p50Ms), rawP95Ms: round(raw.p95Ms), rawP99Ms: round(raw.p99Ms),
+    libP50Ms: round(lib.p50Ms), libP95Ms: round(lib.p95Ms), libP99Ms: round(lib.p99Ms),
+    apiP50Ms: round(api.p50Ms), apiP95Ms: round(api.p95Ms), apiP99Ms: round(api.p99Ms),
+    apiOverRawTps: round(ratio(api.tps, raw.tps), 2),
+    apiOverRawP99: round(ratio(api.p99Ms, raw.p99Ms), 2),
+    errors: { raw: raw.errors, lib: lib.errors, api: api.errors },
+    libRequestsPerTransfer: {
+      reads: round(libRequests.reads, 2), transactWrites: round(libRequests.transactWrites, 2), cancelled: round(libRequests.cancelled, 2),
+    },
+  };
+}
+
+function checkTargets(results: Omit<BenchResults, 'targets'>): TargetCheck[] {
+  const row = results.transfer.concurrency[targetConcurrency];
+  const cold = Object.entries(results.coldStart);
+  const largest = cold.reduce((a, b) => (b[1].bytes > a[1].bytes ? b : a));
+  const slowest = cold.reduce((a, b) => (b[1].importMs > a[1].importMs ? b : a));
+  const hot = results.hotAccount;
+  return [
+    {
+      name: `api÷raw throughput at ${targetConcurrency} in flight`, target: `≥ ${targets.apiOverRawTpsMin}`,
+      measured: `${row?.apiOverRawTps} (${row?.apiTps} vs ${row?.rawTps} /s)`, holds: (row?.apiOverRawTps ?? 0) >= targets.apiOverRawTpsMin,
+    },
+    {
+      name: `api p99 ÷ raw p99 at ${targetConcurrency} in flight`, target: `≤ ${targets.apiOverRawP99Max}`,
+      measured: `${row?.apiOverRawP99} (${row?.apiP99Ms} vs ${row?.rawP99Ms} ms)`,
+      holds: (row?.apiOverRawP99 ?? Number.POSITIVE_INFINITY) <= targets.apiOverRawP99Max,
+    },
+    {
+      name: 'largest function bundle', target: `≤ ${targets.bundleBytesMax / 1024} KiB`,
+      measured: `${round(largest[1].bytes / 1024)} KiB (${largest[0]})`, holds: largest[1].bytes <= targets.bundleBytesMax,
+    },
+    {
+      name: 'slowest function import', target: `≤ ${targets.importMsMax} ms`,
+      measured: `${slowest[1].importMs} ms (${slowest[0]})`, holds: slowest[1].importMs <= targets.importMsMax,
+    },
+    {
+      name: 'hot account ÷ spread-out throughput', target: `≥ ${targets.hotOverSpreadTpsMin}`,
+      measured: `${hot.hotOverSpreadTps} (${hot.tps} vs ${hot.spreadTps} /s)`, holds: hot.hotOverSpreadTps >= targets.hotOverSpreadTpsMin,
+    },
+    {
+      name: 'hot account errors', target: `${targets.hotErrorsMax}`, measured: String(hot.errors), holds: hot.errors <= targets.hotErrorsMax,
+    },
+  ];
+}

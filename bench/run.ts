@@ -1,0 +1,143 @@
+/**
+ * `npm run bench [-- --quick]`: what handlers, validation, auth and idempotency cost on top of DynamoDB's own
+ * transaction. Bundles every function and times its cold import, starts a private DynamoDB Local (in memory) and the
+ * API on free ports, seeds accounts, measures transfers raw / lib / api at 1, 8 and 32 in flight, a hot account and
+ * login, stops everything, and writes bench/results/latest.{json,md,svg} and the README's benchmark section.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { transferChart } from './chart';
+import { measureColdStarts } from './cold-start';
+import { Progress, type Step } from './progress';
+import { markdownReport, updateReadme } from './report';
+import { assemble, describeMachine, loadAverage1m, type BenchResults } from './results';
+import { benchTableName, reserveDynamoEndpoint, startStack, type BenchStack } from './stack';
+
+const root = resolve(__dirname, '..');
+const resultsDir = join(root, 'bench', 'results');
+
+/** Phase lengths: the default run fits in about 2 minutes on two cores, `--quick` in about 30 s. */
+const settings = {
+  full: { timing: { warmupMs: 1000, measureMs: 4000, argon2Runs: 10 }, coldStartRuns: 5 },
+  quick: { timing: { warmupMs: 200, measureMs: 700, argon2Runs: 3 }, coldStartRuns: 2 },
+} as const;
+
+/** The steps in the order they run, with rough seconds each, for the progress bar. */
+function plan(mode: 'quick' | 'full'): Step[] {
+  const { timing, coldStartRuns } = settings[mode];
+  const phaseS = (timing.warmupMs + timing.measureMs) / 1000 + 0.5;
+  const transfers = [1, 8, 32].flatMap((c) => ['raw', 'lib', 'api'].map((m) => ({ label: `${m} ×${c}`, weightS: phaseS })));
+  return [
+    { label: 'cold start', weightS: coldStartRuns * 5 },
+    { label: 'start DynamoDB Local and the API', weightS: 12 },
+    { label: 'seed accounts', weightS: 3 },
+    ...transfers,
+    { label: 'spread-out payments', weightS: phaseS },
+    { label: 'hot account', weightS: phaseS },
+    { label: 'argon2id', weightS: timing.argon2Runs * 0.1 },
+    { label: 'login ×1', weightS: phaseS },
+    { label: 'login ×8', weightS: phaseS + 2 },
+    { label: 'write results', weightS: 3 },
+  ];
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const mode = values.quick ? 'quick' : 'full';
+  const { timing, coldStartRuns } = settings[mode];
+  const warnings = collectWarnings();
+  const startedAt = new Date().toISOString();
+  const startedMs = performance.now();
+  const loadAtStart = loadAverage1m();
+  const progress = new Progress(plan(mode));
+  let stack: BenchStack | undefined;
+  const interrupted = async (): Promise<void> => {
+    progress.clear();
+    console.error('Interrupted: stopping DynamoDB Local and the API.');
+    await stack?.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', () => void interrupted());
+  process.once('SIGTERM', () => void interrupted());
+  try {
+    progress.begin('cold start');
+    const cold = await measureColdStarts(coldStartRuns, (fraction) => progress.update(fraction));
+    const dynamo = await reserveDynamoEndpoint();
+    // The storage client reads these once, when the ledger is first imported below.
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    process.env.TABLE_NAME = benchTableName;
+    progress.begin('start DynamoDB Local and the API');
+    stack = await startStack(dynamo.port);
+    const phases = await import('./phases');
+    progress.begin('seed accounts');
+    const fixture = await phases.seed(stack.api.url);
+    const transfers = await phases.measureTransfers(fixture, stack.api.url, timing, progress);
+    const hot = await phases.measureHotAccount(fixture, timing, progress);
+    const login = await phases.measureLogin(fixture, stack.api.url, timing, progress);
+    progress.begin('write results');
+    await stack.stop();
+    stack = undefined;
+    const results = assemble({
+      machine: describeMachine(),
+      run: {
+        mode, startedAt, durationS: Math.round((performance.now() - startedMs) / 1000), timing, loadAverage1mAtStart: loadAtStart,
+        notes: notesFor(loadAtStart, [transfers, hot, login]),
+      },
+      transfers, hot, cold, login,
+    });
+    const markdown = write(results);
+    progress.finish();
+    for (const warning of warnings) console.error(`(warning seen during the run: ${warning})`);
+    process.stdout.write(`\n${markdown}`);
+    return 0;
+  } catch (error) {
+    progress.clear();
+    console.error(`npm run bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await stack?.stop();
+  }
+}
+
+/** Writes latest.json, latest.md, latest.svg and the README section; returns the markdown. */
+function write(results: BenchResults): string {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.svg'), transferChart(results));
+  const markdown = markdownReport(results, 'bench/results/latest.svg');
+  writeFileSync(join(resultsDir, 'latest.md'), markdownReport(results, 'latest.svg'));
+  updateReadme(join(root, 'README.md'), markdown);
+  return markdown;
+}
+
+/** What a reader must know to weigh the figures: the shared cores, and any failures the phases saw. */
+function notesFor(loadAtStart: number, parts: unknown[]): string[] {
+  const notes = [
+    'The bench client, the API (serverless offline, one worker thread per request in flight) and DynamoDB Local (Java) ' +
+      'all share this machine\'s cores, so api figures include the API process competing with the database for CPU.',
+  ];
+  if (loadAtStart > 1) notes.push(`Other work was running when the bench started (load average ${loadAtStart}); figures may be low.`);
+  const failures = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    if ('failures' in value && Array.isArray(value.failures)) value.failures.forEach((f) => failures.add(String(f)));
+    Object.values(value).forEach(walk);
+  };
+  parts.forEach(walk);
+  for (const failure of [...failures].slice(0, 5)) notes.push(`A failure seen: ${failure}`);
+  return notes;
+}
+
+/**
+ * Keeps Node's warnings (the AWS SDK's Node version notice) off the progress bar; they are printed once at the end.
+ */
+function collectWarnings(): Set<string> {
+  const seen = new Set<string>();
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => seen.add(`${warning.name}: ${warning.message.split('\n')[0]}`));
+  return seen;
+}
+
+void main().then((code) => process.exit(code));

@@ -1,0 +1,57 @@
+import { createLocalTable, startDynamo, type LocalDynamo } from '../scripts/local/dynamo';
+import { startApi, type LocalApi } from '../scripts/local/offline';
+import { freePort } from '../scripts/local/ports';
+
+/**
+ * The table the benchmark writes to. serverless.yml names the handlers' table after the stage, and the local stage
+ * is `local`; the benchmark's DynamoDB Local is its own, in memory, so the name cannot clash with `npm start`'s data.
+ */
+export const benchTableName = 'payments-local';
+
+/**
+ * The secret the benchmark's API signs tokens with. It is public on purpose: it signs nothing outside a bench run,
+ * and setting it keeps the development-secret warning out of the API's output.
+ */
+const benchJwtSecret = 'bench-only-jwt-secret-that-signs-nothing-else';
+
+/** A private DynamoDB Local and API for one bench run. */
+export interface BenchStack {
+  dynamo: LocalDynamo;
+  api: LocalApi;
+  stop: () => Promise<void>;
+}
+
+/** Picks the DynamoDB Local port before anything starts, so the storage client can be configured first. */
+export async function reserveDynamoEndpoint(): Promise<{ port: number; endpoint: string }> {
+  const port = await freePort();
+  return { port, endpoint: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * Starts DynamoDB Local in memory on `dynamoPort` and `serverless offline` on a free port, both at once (the API
+ * does not touch the database until a request comes), then creates the table.
+ */
+export async function startStack(dynamoPort: number): Promise<BenchStack> {
+  const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const apiPort = await freePort();
+  const [dynamo, api] = await Promise.allSettled([
+    startDynamo(dynamoPort),
+    startApi({
+      port: apiPort,
+      dynamoEndpoint,
+      tableName: benchTableName,
+      env: { JWT_SECRET: benchJwtSecret, JWT_SECRET_PARAMETER: '' },
+    }),
+  ]);
+  if (dynamo.status === 'rejected' || api.status === 'rejected') {
+    if (api.status === 'fulfilled') await api.value.stop();
+    if (dynamo.status === 'fulfilled') await dynamo.value.stop();
+    throw dynamo.status === 'rejected' ? dynamo.reason : (api as PromiseRejectedResult).reason;
+  }
+  await createLocalTable(dynamoEndpoint, benchTableName);
+  const stop = async (): Promise<void> => {
+    await api.value.stop();
+    await dynamo.value.stop();
+  };
+  return { dynamo: dynamo.value, api: api.value, stop };
+}
