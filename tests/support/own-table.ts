@@ -1,7 +1,8 @@
 /**
  * Gives the test file that imports this FIRST its own DynamoDB table, so it can reconcile and compare the whole table
- * while other test files write to theirs. It must run before anything loads `lib/config`, which reads TABLE_NAME once.
- * Like every connected test, it refuses an endpoint that is not on this machine.
+ * while other test files write to theirs. The name is `payments-<stage>`, so an API started at that stage serves it.
+ * It must run before anything loads `lib/config`, which reads TABLE_NAME once. Like every connected test, it refuses
+ * an endpoint that is not on this machine.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -11,5 +12,5 @@ if (!endpoint || !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(e
 }
 
 /** The table this test file owns. */
-export const ownTableName = `safety-${randomUUID().slice(0, 8)}`;
+export const ownTableName = `payments-safety-${randomUUID().slice(0, 8)}`;
 process.env.TABLE_NAME = ownTableName;
