@@ -19,6 +19,8 @@ export interface LoadShape {
 /** What a phase measured, plus the first few failures so a broken phase explains itself. */
 export interface PhaseResult extends PhaseSummary {
   failures: string[];
+  /** Every operation run, warm-up included. */
+  operationsTotal: number;
 }
 
 /** No phase keeps more operations in flight than this: a typo must not open a thousand sockets. */
@@ -81,5 +83,6 @@ export async function runLoad(shape: LoadShape, op: Operation, onTick?: (fractio
     }
   };
   await Promise.all(Array.from({ length: shape.concurrency }, (_, index) => worker(index)));
-  return { ...summarize(latenciesMs, errors, lastFinishMs - measureFromMs), failures };
+  const operationsTotal = opsDone.reduce((sum, ops) => sum + ops, 0);
+  return { ...summarize(latenciesMs, errors, lastFinishMs - measureFromMs), failures, operationsTotal };
 }

@@ -5,7 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import { hashPassword, verifyPassword } from '../lib/identity/passwords';
 import { db } from '../lib/storage/client';
-import { countRequests, type RequestCounts } from './counter';
+import { countRequests } from './counter';
+import { cpuPerOperation, type CpuSample } from './cpu';
 import { apiLogins, apiTransfers, libPaymentsTo, libTransfers, rawTransfers } from './drivers';
 import { runLoad, type LoadShape, type Operation, type PhaseResult } from './load';
 import type { Progress } from './progress';
@@ -19,7 +20,7 @@ export const loginConcurrencies = [1, 8] as const;
 const hotConcurrency = 32;
 const pairsPerMode = Math.max(...transferConcurrencies);
 /** Counts what the ledger's own client sends; made once, since a client takes one middleware of a name. */
-const benchCounter = countRequests(db);
+const ledgerRequests = countRequests(db);
 
 /** How long each phase runs; `--quick` shortens all of them. */
 export interface Timing {
@@ -28,28 +29,42 @@ export interface Timing {
   argon2Runs: number;
 }
 
-/** What the ledger's client sent per posted transfer during a phase. */
+/** What every phase needs besides its operation: the progress bar, the timing, and a CPU sampler. */
+export interface PhaseContext {
+  progress: Progress;
+  timing: Timing;
+  sampleCpu: () => CpuSample;
+}
+
+/** What the ledger's client sent per posted transfer during a phase (`NaN` where the phase posted nothing). */
 export interface RequestsPerTransfer {
   reads: number;
   transactWrites: number;
   cancelled: number;
 }
 
+/**
+ * A measured phase, with the CPU each process spent per operation (warm-up included, where it can be read) and,
+ * for phases through the ledger in this process, the requests its client sent per posted transfer.
+ */
+export interface MeasuredPhase extends PhaseResult {
+  cpuMsPerOperation: CpuSample;
+  requests?: RequestsPerTransfer;
+}
+
 export interface TransferResults {
-  concurrency: Record<string, { raw: PhaseResult; lib: PhaseResult; api: PhaseResult; libRequests: RequestsPerTransfer }>;
+  concurrency: Record<string, { raw: MeasuredPhase; lib: MeasuredPhase; api: MeasuredPhase }>;
 }
 
 export interface HotAccountResults {
-  hot: PhaseResult;
-  spread: PhaseResult;
-  hotRequests: RequestsPerTransfer;
-  spreadRequests: RequestsPerTransfer;
+  hot: MeasuredPhase;
+  spread: MeasuredPhase;
 }
 
 export interface LoginResults {
   hashMs: number;
   verifyMs: number;
-  concurrency: Record<string, PhaseResult>;
+  concurrency: Record<string, MeasuredPhase>;
 }
 
 /** The seeded world: one user, and account pairs that no two modes share. */
@@ -64,11 +79,9 @@ export interface Fixture {
 /** Registers the bench user through the API and opens and funds every account the phases use. */
 export async function seed(apiUrl: string): Promise<Fixture> {
   const user = await registerAndLogin(apiUrl);
-  const [raw, lib, api] = [
-    await seedPairs(user.caller, pairsPerMode),
-    await seedPairs(user.caller, pairsPerMode),
-    await seedPairs(user.caller, pairsPerMode),
-  ];
+  const raw = await seedPairs(user.caller, pairsPerMode);
+  const lib = await seedPairs(user.caller, pairsPerMode);
+  const api = await seedPairs(user.caller, pairsPerMode);
   return { user, raw, lib, api, merchantId: await openAccount(user.caller) };
 }
 
@@ -76,18 +89,16 @@ export async function seed(apiUrl: string): Promise<Fixture> {
  * The same transfer raw, through the ledger and through the API, at each concurrency. The three modes run back to
  * back at one concurrency before the next, so each row compares figures taken under the same conditions.
  */
-export async function measureTransfers(fixture: Fixture, apiUrl: string, timing: Timing, progress: Progress): Promise<TransferResults> {
+export async function measureTransfers(fixture: Fixture, apiUrl: string, context: PhaseContext): Promise<TransferResults> {
   const raw = await rawTransfers(fixture.raw, fixture.user.caller);
   const lib = libTransfers(fixture.lib, fixture.user.caller);
   const api = apiTransfers(apiUrl, fixture.api, fixture.user.token);
   const results: TransferResults = { concurrency: {} };
   for (const concurrency of transferConcurrencies) {
-    const shape = shapeFor(concurrency, timing);
-    const rawResult = await phase(progress, `raw ×${concurrency}`, shape, raw);
-    const libResult = await phase(progress, `lib ×${concurrency}`, shape, lib, benchCounter);
-    const apiResult = await phase(progress, `api ×${concurrency}`, shape, api);
     results.concurrency[String(concurrency)] = {
-      raw: rawResult, lib: libResult.result, api: apiResult, libRequests: libResult.requests,
+      raw: await phase(context, `raw ×${concurrency}`, shapeFor(concurrency, context.timing), raw),
+      lib: await phase(context, `lib ×${concurrency}`, shapeFor(concurrency, context.timing), lib),
+      api: await phase(context, `api ×${concurrency}`, apiShapeFor(concurrency, context.timing), api),
     };
   }
   return results;
@@ -97,60 +108,65 @@ export async function measureTransfers(fixture: Fixture, apiUrl: string, timing:
  * Every payer pays one merchant account, against the same payers paying their own payees, both through the ledger
  * in this process with the same number in flight. The request counts give attempts per posted transfer.
  */
-export async function measureHotAccount(fixture: Fixture, timing: Timing, progress: Progress): Promise<HotAccountResults> {
-  const shape = shapeFor(hotConcurrency, timing);
-  const spread = await phase(progress, 'spread-out payments', shape, libTransfers(fixture.lib, fixture.user.caller), benchCounter);
-  const hot = await phase(progress, 'hot account', shape, libPaymentsTo(fixture.merchantId, fixture.lib, fixture.user.caller), benchCounter);
-  return { hot: hot.result, spread: spread.result, hotRequests: hot.requests, spreadRequests: spread.requests };
+export async function measureHotAccount(fixture: Fixture, context: PhaseContext): Promise<HotAccountResults> {
+  const shape = shapeFor(hotConcurrency, context.timing);
+  const { caller } = fixture.user;
+  return {
+    spread: await phase(context, 'spread-out payments', shape, libTransfers(fixture.lib, caller)),
+    hot: await phase(context, 'hot account', shape, libPaymentsTo(fixture.merchantId, fixture.lib, caller)),
+  };
 }
 
 /** argon2id hash and verify in this process (median), then login over HTTP at each concurrency. */
-export async function measureLogin(fixture: Fixture, apiUrl: string, timing: Timing, progress: Progress): Promise<LoginResults> {
-  progress.begin('argon2id');
+export async function measureLogin(fixture: Fixture, apiUrl: string, context: PhaseContext): Promise<LoginResults> {
+  context.progress.begin('argon2id');
   const hashes: number[] = [];
   const verifies: number[] = [];
-  let hash = '';
-  for (let run = 0; run < timing.argon2Runs; run += 1) {
+  for (let run = 0; run < context.timing.argon2Runs; run += 1) {
     let startedMs = performance.now();
-    hash = await hashPassword(fixture.user.password);
+    const hash = await hashPassword(fixture.user.password);
     hashes.push(performance.now() - startedMs);
     startedMs = performance.now();
     if (!(await verifyPassword(hash, fixture.user.password))) throw new Error('argon2 did not verify its own hash.');
     verifies.push(performance.now() - startedMs);
-    progress.update((run + 1) / timing.argon2Runs);
+    context.progress.update((run + 1) / context.timing.argon2Runs);
   }
   const login = apiLogins(apiUrl, fixture.user.email, fixture.user.password);
-  const concurrency: Record<string, PhaseResult> = {};
+  const concurrency: Record<string, MeasuredPhase> = {};
   for (const inFlight of loginConcurrencies) {
-    concurrency[String(inFlight)] = await phase(progress, `login ×${inFlight}`, shapeFor(inFlight, timing), login);
+    concurrency[String(inFlight)] = await phase(context, `login ×${inFlight}`, apiShapeFor(inFlight, context.timing), login);
   }
   return { hashMs: median(hashes), verifyMs: median(verifies), concurrency };
 }
 
+/** In process, one operation per worker warms the code paths and the client's connections. */
 function shapeFor(concurrency: number, timing: Timing): LoadShape {
-  return { concurrency, warmupMs: timing.warmupMs, warmupOpsPerWorker: 2, measureMs: timing.measureMs };
+  return { concurrency, warmupMs: timing.warmupMs, warmupOpsPerWorker: 1, measureMs: timing.measureMs };
 }
 
-async function phase(progress: Progress, label: string, shape: LoadShape, op: Operation): Promise<PhaseResult>;
-async function phase(
-  progress: Progress, label: string, shape: LoadShape, op: Operation, counter: typeof benchCounter,
-): Promise<{ result: PhaseResult; requests: RequestsPerTransfer }>;
-async function phase(
-  progress: Progress, label: string, shape: LoadShape, op: Operation, counter?: typeof benchCounter,
-) {
-  progress.begin(label);
-  // Counted from the start of the phase: warm-up and measurement have the same mix, and the ratio is what matters.
-  counter?.reset();
-  const result = await runLoad(shape, op, (fraction) => progress.update(fraction));
-  if (!counter) return result;
-  return { result, requests: perTransfer(counter.counts) };
+/**
+ * Over HTTP the handlers load lazily: serverless offline loads each handler on its first request, and with worker
+ * threads it starts one instance per request in flight beyond the idle ones. Two operations per worker make sure
+ * every instance is loaded and has served once before anything is measured.
+ */
+function apiShapeFor(concurrency: number, timing: Timing): LoadShape {
+  return { ...shapeFor(concurrency, timing), warmupOpsPerWorker: 2 };
 }
 
-function perTransfer(counts: RequestCounts): RequestsPerTransfer {
+/** Runs one phase under the progress bar, with CPU and ledger-request accounting around it. */
+async function phase(context: PhaseContext, label: string, shape: LoadShape, op: Operation): Promise<MeasuredPhase> {
+  context.progress.begin(label);
+  // Counted over the whole phase, warm-up included: the mix is the same, and per-operation ratios are what matter.
+  ledgerRequests.reset();
+  const cpuBefore = context.sampleCpu();
+  const result = await runLoad(shape, op, (fraction) => context.progress.update(fraction));
+  const cpuMsPerOperation = cpuPerOperation(cpuBefore, context.sampleCpu(), result.operationsTotal);
+  const counts = ledgerRequests.counts;
   const posted = counts.committed;
-  return {
+  const requests = posted === 0 ? undefined : {
     reads: ratio(counts.reads, posted),
     transactWrites: ratio(counts.transactWrites, posted),
     cancelled: ratio(counts.cancelled, posted),
   };
+  return { ...result, cpuMsPerOperation, ...(requests ? { requests } : {}) };
 }

@@ -21,6 +21,8 @@ export class Progress {
   private index = -1;
   private fraction = 0;
   private lastDrawMs = 0;
+  private stepStartedMs = 0;
+  private readonly spentS: Record<string, number> = {};
 
   constructor(steps: readonly Step[]) {
     this.steps = steps;
@@ -31,8 +33,10 @@ export class Progress {
   begin(label: string): void {
     const next = this.steps.findIndex((step, i) => i > this.index && step.label === label);
     if (next < 0) throw new Error(`Progress step "${label}" was not planned (or came out of order).`);
+    this.closeStep();
     this.index = next;
     this.fraction = 0;
+    this.stepStartedMs = performance.now();
     if (this.tty) this.draw(true);
     else process.stderr.write(`[${this.percent().toString().padStart(3)}%] ${label} …\n`);
   }
@@ -45,6 +49,7 @@ export class Progress {
 
   /** Ends the bar with the total time. */
   finish(): void {
+    this.closeStep();
     this.index = this.steps.length;
     this.fraction = 0;
     const elapsedS = (performance.now() - this.startedMs) / 1000;
@@ -52,9 +57,19 @@ export class Progress {
     else process.stderr.write(`[100%] done in ${elapsedS.toFixed(0)} s\n`);
   }
 
+  /** Seconds each finished step took, by label: where the run's time went. */
+  spentSeconds(): Record<string, number> {
+    return { ...this.spentS };
+  }
+
   /** Clears the bar's line so that a message can be printed cleanly. */
   clear(): void {
     if (this.tty) process.stderr.write('\r\x1b[K');
+  }
+
+  private closeStep(): void {
+    const step = this.steps[this.index];
+    if (step) this.spentS[step.label] = Math.round((performance.now() - this.stepStartedMs) / 100) / 10;
   }
 
   private percent(): number {

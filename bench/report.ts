@@ -26,7 +26,9 @@ export function markdownReport(results: BenchResults, chartPath: string): string
       `${row.apiP50Ms} / ${row.apiP95Ms} / ${row.apiP99Ms} | **${row.apiOverRawP99}** | ` +
       `${row.errors.raw}/${row.errors.lib}/${row.errors.api} | ${requests.reads} reads + ${requests.transactWrites} writes |`);
   }
+  lines.push('', ...cpuTable(results));
   const hot = results.hotAccount;
+  const serial = results.transfer.concurrency['1'];
   lines.push(
     '',
     `![Throughput and p99 latency by requests in flight, raw vs lib vs api](${chartPath})`,
@@ -37,6 +39,9 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '|---|---:|---:|---:|---:|---:|',
     `| spread-out | ${hot.spreadTps} | ${hot.spreadP99Ms} | ${hot.spreadErrors} | ${hot.spreadAttemptsPerTransfer} | ${hot.spreadReadsPerTransfer} |`,
     `| hot account | ${hot.tps} | ${hot.p99Ms} | ${hot.errors} | ${hot.attemptsPerTransfer} | ${hot.readsPerTransfer} |`,
+    '',
+    `One account's transfers serialize on its sequence number, so one account takes at most about what one transfer at a ` +
+      `time achieves: lib at 1 in flight did ${serial?.libTps ?? 'n/a'}/s (${serial?.libP50Ms ?? 'n/a'} ms each).`,
     '',
     `**Cold start**: each function bundled as deployed, imported in a fresh Node process (median of ${run.mode === 'quick' ? 'a few' : 'several'} runs; ` +
       `Node's own start-up, ${results.nodeStartupMs} ms, not included).`,
@@ -57,6 +62,25 @@ export function markdownReport(results: BenchResults, chartPath: string): string
   );
   if (results.run.notes.length > 0) lines.push('', ...results.run.notes.map((note) => `- ${note}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Where the CPU went at the highest concurrency: ms per transfer in each process, warm-up included. */
+function cpuTable(results: BenchResults): string[] {
+  const entries = Object.entries(results.transfer.concurrency);
+  const [concurrency, row] = entries.at(-1) ?? [];
+  if (!row) return [];
+  const cell = (sample: Record<string, number>, name: string): string => (sample[name] === undefined ? '–' : String(sample[name]));
+  return [
+    `CPU per transfer at ${concurrency} in flight (ms; bench = the load generator, plus the ledger for raw and lib):`,
+    '',
+    '| mode | bench | DynamoDB Local | API process | total |',
+    '|---|---:|---:|---:|---:|',
+    ...(['raw', 'lib', 'api'] as const).map((mode) => {
+      const sample = row.cpuMsPerTransfer[mode];
+      const total = Object.values(sample).reduce((sum, ms) => sum + ms, 0);
+      return `| ${mode} | ${cell(sample, 'bench')} | ${cell(sample, 'dynamodb')} | ${cell(sample, 'api')} | ${total.toFixed(2)} |`;
+    }),
+  ];
 }
 
 /**

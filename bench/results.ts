@@ -1,7 +1,7 @@
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import type { ColdStartReport } from './cold-start';
-import type { PhaseResult } from './load';
-import type { HotAccountResults, LoginResults, RequestsPerTransfer, Timing, TransferResults } from './phases';
+import type { CpuSample } from './cpu';
+import type { HotAccountResults, LoginResults, MeasuredPhase, RequestsPerTransfer, Timing, TransferResults } from './phases';
 import { ratio, round } from './stats';
 
 /** The limits issue 5 sets, on the machine the bench runs on. */
@@ -31,7 +31,10 @@ export interface TransferRow {
   apiP50Ms: number; apiP95Ms: number; apiP99Ms: number;
   apiOverRawTps: number; apiOverRawP99: number;
   errors: { raw: number; lib: number; api: number };
+  /** DynamoDB requests the ledger's client sent per posted transfer, in the lib phase. */
   libRequestsPerTransfer: RequestsPerTransfer;
+  /** CPU ms per transfer in each process (bench, dynamodb, api), warm-up included. */
+  cpuMsPerTransfer: { raw: CpuSample; lib: CpuSample; api: CpuSample };
 }
 
 export interface TargetCheck {
@@ -50,6 +53,8 @@ export interface BenchResults {
     durationS: number;
     timing: Timing;
     loadAverage1mAtStart: number;
+    /** Seconds each step took (the last, writing the results, is not finished when they are written). */
+    stepSeconds: Record<string, number>;
     notes: string[];
   };
   transfer: { concurrency: Record<string, TransferRow> };
@@ -57,6 +62,7 @@ export interface BenchResults {
     tps: number; spreadTps: number; errors: number; spreadErrors: number; hotOverSpreadTps: number;
     p99Ms: number; spreadP99Ms: number;
     attemptsPerTransfer: number; spreadAttemptsPerTransfer: number; readsPerTransfer: number; spreadReadsPerTransfer: number;
+    cpuMsPerTransfer: CpuSample; spreadCpuMsPerTransfer: CpuSample;
   };
   coldStart: Record<string, { bytes: number; importMs: number; processMs: number }>;
   coldStartMethod: string;
@@ -93,17 +99,19 @@ export function assemble(parts: {
 }): BenchResults {
   const transfer: Record<string, TransferRow> = {};
   for (const [concurrency, modes] of Object.entries(parts.transfers.concurrency)) {
-    transfer[concurrency] = transferRow(modes.raw, modes.lib, modes.api, modes.libRequests);
+    transfer[concurrency] = transferRow(modes.raw, modes.lib, modes.api);
   }
   const { hot, spread } = parts.hot;
   const hotAccount = {
     tps: round(hot.tps), spreadTps: round(spread.tps), errors: hot.errors, spreadErrors: spread.errors,
     hotOverSpreadTps: round(ratio(hot.tps, spread.tps), 2),
     p99Ms: round(hot.p99Ms), spreadP99Ms: round(spread.p99Ms),
-    attemptsPerTransfer: round(parts.hot.hotRequests.transactWrites, 2),
-    spreadAttemptsPerTransfer: round(parts.hot.spreadRequests.transactWrites, 2),
-    readsPerTransfer: round(parts.hot.hotRequests.reads, 2),
-    spreadReadsPerTransfer: round(parts.hot.spreadRequests.reads, 2),
+    attemptsPerTransfer: round(hot.requests?.transactWrites ?? Number.NaN, 2),
+    spreadAttemptsPerTransfer: round(spread.requests?.transactWrites ?? Number.NaN, 2),
+    readsPerTransfer: round(hot.requests?.reads ?? Number.NaN, 2),
+    spreadReadsPerTransfer: round(spread.requests?.reads ?? Number.NaN, 2),
+    cpuMsPerTransfer: hot.cpuMsPerOperation,
+    spreadCpuMsPerTransfer: spread.cpuMsPerOperation,
   };
   const coldStart: BenchResults['coldStart'] = {};
   for (const [name, fn] of Object.entries(parts.cold.functions)) {
@@ -123,7 +131,8 @@ export function assemble(parts: {
   return { ...results, targets: checkTargets(results) };
 }
 
-function transferRow(raw: PhaseResult, lib: PhaseResult, api: PhaseResult, libRequests: RequestsPerTransfer): TransferRow {
+function transferRow(raw: MeasuredPhase, lib: MeasuredPhase, api: MeasuredPhase): TransferRow {
+  const libRequests = lib.requests ?? { reads: Number.NaN, transactWrites: Number.NaN, cancelled: Number.NaN };
   return {
     rawTps: round(raw.tps), libTps: round(lib.tps), apiTps: round(api.tps),
     rawP50Ms: round(raw.p50Ms), rawP95Ms: round(raw.p95Ms), rawP99Ms: round(raw.p99Ms),
@@ -135,6 +144,7 @@ function transferRow(raw: PhaseResult, lib: PhaseResult, api: PhaseResult, libRe
     libRequestsPerTransfer: {
       reads: round(libRequests.reads, 2), transactWrites: round(libRequests.transactWrites, 2), cancelled: round(libRequests.cancelled, 2),
     },
+    cpuMsPerTransfer: { raw: raw.cpuMsPerOperation, lib: lib.cpuMsPerOperation, api: api.cpuMsPerOperation },
   };
 }
 

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { transferChart } from './chart';
 import { measureColdStarts } from './cold-start';
+import { cpuSampler } from './cpu';
 import { Progress, type Step } from './progress';
 import { markdownReport, updateReadme } from './report';
 import { assemble, describeMachine, loadAverage1m, type BenchResults } from './results';
@@ -21,7 +22,7 @@ const resultsDir = join(root, 'bench', 'results');
 /** Phase lengths: the default run fits in about 2 minutes on two cores, `--quick` in about 30 s. */
 const settings = {
   full: { timing: { warmupMs: 1000, measureMs: 4000, argon2Runs: 10 }, coldStartRuns: 5 },
-  quick: { timing: { warmupMs: 200, measureMs: 700, argon2Runs: 3 }, coldStartRuns: 2 },
+  quick: { timing: { warmupMs: 200, measureMs: 700, argon2Runs: 3 }, coldStartRuns: 1 },
 } as const;
 
 /** The steps in the order they run, with rough seconds each, for the progress bar. */
@@ -73,17 +74,21 @@ async function main(): Promise<number> {
     const phases = await import('./phases');
     progress.begin('seed accounts');
     const fixture = await phases.seed(stack.api.url);
-    const transfers = await phases.measureTransfers(fixture, stack.api.url, timing, progress);
-    const hot = await phases.measureHotAccount(fixture, timing, progress);
-    const login = await phases.measureLogin(fixture, stack.api.url, timing, progress);
+    const sampleCpu = cpuSampler({ dynamodb: stack.dynamo.process.pid, api: stack.api.process.pid });
+    const context = { progress, timing, sampleCpu };
+    const transfers = await phases.measureTransfers(fixture, stack.api.url, context);
+    const hot = await phases.measureHotAccount(fixture, context);
+    const login = await phases.measureLogin(fixture, stack.api.url, context);
     progress.begin('write results');
+    const apiInProcess = stack.api.process.spawnargs.includes('--useInProcess');
     await stack.stop();
     stack = undefined;
     const results = assemble({
       machine: describeMachine(),
       run: {
         mode, startedAt, durationS: Math.round((performance.now() - startedMs) / 1000), timing, loadAverage1mAtStart: loadAtStart,
-        notes: notesFor(loadAtStart, [transfers, hot, login]),
+        stepSeconds: progress.spentSeconds(),
+        notes: notesFor(loadAtStart, apiInProcess, [transfers, hot, login]),
       },
       transfers, hot, cold, login,
     });
@@ -113,10 +118,11 @@ function write(results: BenchResults): string {
 }
 
 /** What a reader must know to weigh the figures: the shared cores, and any failures the phases saw. */
-function notesFor(loadAtStart: number, parts: unknown[]): string[] {
+function notesFor(loadAtStart: number, apiInProcess: boolean, parts: unknown[]): string[] {
+  const handlers = apiInProcess ? 'every handler in its one process' : 'one worker thread per request in flight';
   const notes = [
-    'The bench client, the API (serverless offline, one worker thread per request in flight) and DynamoDB Local (Java) ' +
-      'all share this machine\'s cores, so api figures include the API process competing with the database for CPU.',
+    `The bench client, the API (serverless offline, ${handlers}) and DynamoDB Local (Java) all share this machine's ` +
+      'cores, so api figures include the API process competing with the database for CPU.',
   ];
   if (loadAtStart > 1) notes.push(`Other work was running when the bench started (load average ${loadAtStart}); figures may be low.`);
   const failures = new Set<string>();

@@ -15,6 +15,8 @@ export const benchCurrency: CurrencyCode = 'EUR';
 const fundingMinor = 1_000_000_000;
 const password = 'bench-password-0123456789';
 const setupTimeoutMs = 30_000;
+/** Pairs seeded at once: enough to overlap round trips, few enough not to swamp DynamoDB Local's connections. */
+const seedConcurrency = 8;
 
 /** A payer and a payee that only one worker uses, so spread-out transfers never contend. */
 export interface AccountPair {
@@ -44,25 +46,36 @@ export async function registerAndLogin(apiUrl: string): Promise<BenchUser> {
 }
 
 /**
- * Opens `count` payer/payee pairs for `owner` and funds every payer from a system account. The funding runs one
- * transfer at a time: every one of them debits the same system account, and contention is not what seeding is for.
+ * Opens `count` payer/payee pairs for `owner` and funds every payer from a system account of its own: one shared
+ * source would serialize the funding transfers on its sequence number, and contention is not what seeding is for.
  */
 export async function seedPairs(owner: Caller, count: number): Promise<AccountPair[]> {
-  const pairs = await Promise.all(Array.from({ length: count }, async () => ({
-    fromId: (await createAccount(owner, { currency: benchCurrency })).id,
-    toId: (await createAccount(owner, { currency: benchCurrency })).id,
-  })));
   const admin: Caller = { userId: `bench-admin-${randomUUID()}`, role: 'admin' };
-  const mint = await createAccount(admin, { currency: benchCurrency, type: 'system', name: 'bench mint' });
-  for (const pair of pairs) {
-    await transfer(admin, { fromAccountId: mint.id, toAccountId: pair.fromId, amount: fundingMinor, currency: benchCurrency });
-  }
-  return pairs;
+  return mapWithLimit(count, seedConcurrency, async () => {
+    const [fromId, toId, mintId] = await Promise.all([
+      createAccount(owner, { currency: benchCurrency }).then((account) => account.id),
+      createAccount(owner, { currency: benchCurrency }).then((account) => account.id),
+      createAccount(admin, { currency: benchCurrency, type: 'system', name: 'bench mint' }).then((account) => account.id),
+    ]);
+    await transfer(admin, { fromAccountId: mintId, toAccountId: fromId, amount: fundingMinor, currency: benchCurrency });
+    return { fromId, toId };
+  });
 }
 
 /** Opens one unfunded account for `owner`: the merchant every payer pays in the hot-account phase. */
 export async function openAccount(owner: Caller): Promise<string> {
   return (await createAccount(owner, { currency: benchCurrency, name: 'bench merchant' })).id;
+}
+
+/** Runs `fn` for 0 … count − 1 with at most `limit` at once; the results keep their order. */
+async function mapWithLimit<T>(count: number, limit: number, fn: (index: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(count);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let index = next++; index < count; index = next++) results[index] = await fn(index);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
+  return results;
 }
 
 async function postJson(url: string, body: unknown, expectedStatus: number): Promise<Record<string, unknown>> {
