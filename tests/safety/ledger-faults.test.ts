@@ -25,7 +25,7 @@ const runsCount = Number(process.env.SAFETY_FAULT_RUNS ?? 8);
 /** Rates for the random runs: every kind of fault is common enough to show up in a short run. */
 export const faultRates = {
   write: { conflict: 0.1, throttleOnce: 0.03, timeoutOnce: 0.05, lostOnce: 0.1, lostAlways: 0.04, downAlways: 0.03 },
-  read: { timeoutOnce: 0.03, throttleOnce: 0.01 },
+  read: { timeoutOnce: 0.03, throttleOnce: 0.01, throttleAlways: 0.005 },
 };
 
 beforeAll(async () => {
@@ -130,6 +130,14 @@ test('throttled transactions back off and either post once or give up cleanly', 
   expect((await findAccount(to.id))!.balance).toBe((await storedTransfers([from.id])).reduce((s, t) => s + t.amount, 0));
 }, 30_000);
 
+test('a read that stays throttled answers 503 storage_unavailable, not a 500, and writes nothing', async () => {
+  const { owner, from, body } = await fixture();
+  faults.force('read', 'throttleAlways');
+  expect(await errorOf(transfer(owner, body, 'throttled-read'))).toMatchObject({ status: 503, code: 'storage_unavailable' });
+  expect(await storedTransfers([from.id])).toHaveLength(0);
+  expect((await findAccount(from.id))!.balance).toBe(10_000);
+}, 30_000);
+
 test('random workloads under random faults: every transfer posts once or not at all, and the table reconciles', async () => {
   let injected = 0;
   await fc.assert(
@@ -137,7 +145,8 @@ test('random workloads under random faults: every transfer posts once or not at 
       inProcessDriver.unexpected.length = 0;
       const before = faults.injected();
       faults.enable(faultRates);
-      const run = await runScenario(inProcessDriver, scenario).finally(() => faults.disable());
+      const run = await runScenario(inProcessDriver, scenario, { quietly: (read) => faults.quietly(read) })
+        .finally(() => faults.disable());
       injected += faults.injected() - before;
       const report = await reconcileTable();
       const problems = [

@@ -42,6 +42,7 @@ export class FaultInjector {
   private rates: FaultRates = { write: {}, read: {} };
   private readonly forced: { write: FaultKind[]; read: FaultKind[] } = { write: [], read: [] };
   private installed = false;
+  private quiet = 0;
 
   constructor(private readonly client: DynamoDBDocumentClient, private readonly random: () => number = Math.random) {}
 
@@ -53,7 +54,7 @@ export class FaultInjector {
       const name = String(context.commandName ?? '');
       this.counts.calls += 1;
       const side = name === 'TransactWriteItemsCommand' ? 'write' : readCommands.has(name) ? 'read' : undefined;
-      const kind = side ? this.forced[side].shift() ?? this.pick(this.rates[side]) : undefined;
+      const kind = side && this.quiet === 0 ? this.forced[side].shift() ?? this.pick(this.rates[side]) : undefined;
       if (kind) this.counts[kind] += 1;
       (context as FaultContext).fault = { kind, attempts: 0 };
       return next(args);
@@ -107,6 +108,16 @@ export class FaultInjector {
     this.rates = { write: {}, read: {} };
     this.forced.write.length = 0;
     this.forced.read.length = 0;
+  }
+
+  /** Runs `read` with no fault injected into any call that starts meanwhile (a checker's reads, not the ledger's). */
+  async quietly<T>(read: () => Promise<T>): Promise<T> {
+    this.quiet += 1;
+    try {
+      return await read();
+    } finally {
+      this.quiet -= 1;
+    }
   }
 
   /** The number of faults injected so far, of every kind. */
