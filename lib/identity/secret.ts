@@ -11,7 +11,12 @@ let cached: Promise<Uint8Array> | undefined;
  * it from SSM at start-up, see `loadSecretFromSsm`); locally it falls back to a development secret with a warning.
  */
 export function signingKey(): Promise<Uint8Array> {
-  cached ??= loadSecret();
+  // A failed load (SSM throttled at cold start) is forgotten, so the next request tries again instead of every
+  // request on this container failing until it is recycled.
+  cached ??= loadSecret().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
   return cached;
 }
 

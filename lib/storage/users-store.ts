@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
 import type { Role } from '../identity/tokens';
 import { cancellationReasons } from './cancellation';
 import { db } from './client';
@@ -17,37 +17,55 @@ export interface UserRecord {
   createdAt: string;
 }
 
+/** Attempts at the insert when concurrent registrations of one email cancel each other, and the jitter between. */
+const insertAttemptsMax = 5;
+const insertRetryJitterMsMax = 25;
+
 /**
  * Stores a new user and claims its email in one transaction. The email item's condition makes uniqueness hold in the
  * database itself: of two concurrent registrations of one email, exactly one commits.
  */
 export async function insertUser(user: UserRecord): Promise<void> {
-  try {
-    await db.send(new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: config.tableName,
-            Item: { ...keys.user(user.id), entity: 'user', ...user },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: config.tableName,
-            Item: { ...keys.email(user.email), entity: 'email', userId: user.id },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ],
-    }));
-  } catch (error) {
-    // The second item is the email claim: its condition failing means the email is already registered.
-    if (cancellationReasons(error)?.[1] === 'ConditionalCheckFailed') {
-      throw new ConflictError('email_taken', 'An account with this email already exists.');
+  for (let attempt = 1; attempt <= insertAttemptsMax; attempt += 1) {
+    try {
+      await db.send(insertCommand(user));
+      return;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      // The second item is the email claim: its condition failing means the email is already registered.
+      if (reasons?.[1] === 'ConditionalCheckFailed') {
+        throw new ConflictError('email_taken', 'An account with this email already exists.');
+      }
+      // DynamoDB cancels a transaction that meets another one in flight on the same item (two registrations of one
+      // email) with `TransactionConflict`, not with the condition. Nothing was written; once the other one settles,
+      // a retry commits or finds the email taken.
+      if (!reasons?.includes('TransactionConflict')) throw error;
     }
-    throw error;
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * insertRetryJitterMsMax));
   }
+  throw new ServiceUnavailableError('registration_busy', 'Too many registrations of this email at once; retry the request.');
+}
+
+/** The user item and the email claim, each written only if it does not exist yet. */
+function insertCommand(user: UserRecord): TransactWriteCommand {
+  return new TransactWriteCommand({
+    TransactItems: [
+      {
+        Put: {
+          TableName: config.tableName,
+          Item: { ...keys.user(user.id), entity: 'user', ...user },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: config.tableName,
+          Item: { ...keys.email(user.email), entity: 'email', userId: user.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ],
+  });
 }
 
 /** Reads a user by id, or `undefined`. */
