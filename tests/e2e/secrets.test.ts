@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { uniqueEmail, uniquePassword } from '../support/data';
+import { argon2Parameters, directClient, storedUser } from '../support/dynamo';
+import { apiLogFile, jwtSecret } from '../support/env';
+import { call, loginUser, registerUser } from '../support/http';
+
+const client = directClient();
+const logWaitMs = 10_000;
+
+afterAll(() => client.destroy());
+
+/**
+ * Waits until the API log holds the line of a request to `/log-marker-<id>`, made after everything else, and that
+ * request's own log line; by then every earlier request has been logged too.
+ */
+async function logAfterMarker(): Promise<string> {
+  const marker = `/log-marker-${randomUUID()}`;
+  expect((await call('GET', marker)).status).toBe(404);
+  const deadline = Date.now() + logWaitMs;
+  for (;;) {
+    const log = readFileSync(apiLogFile(), 'utf8');
+    const at = log.indexOf(marker);
+    if (at >= 0 && log.indexOf('"code":"route_not_found"', at) >= 0) return log;
+    if (Date.now() > deadline) throw new Error(`the API log never showed ${marker}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('secrets', () => {
+  it('stores the password registered over HTTP as an argon2id hash with m >= 19456, t >= 2, p = 1', async () => {
+    const password = uniquePassword();
+    const user = await registerUser(uniqueEmail(), password);
+    const item = await storedUser(client, user.id);
+    const parameters = argon2Parameters(String(item?.passwordHash));
+    expect(parameters).toEqual({ variant: 'argon2id', m: expect.any(Number), t: expect.any(Number), p: 1 });
+    expect(parameters.m).toBeGreaterThanOrEqual(19456);
+    expect(parameters.t).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(item)).not.toContain(password);
+  });
+
+  it('never writes a password, hash, token or the signing secret to the API log', async () => {
+    const email = uniqueEmail();
+    const password = uniquePassword();
+    const wrongPassword = uniquePassword();
+    const user = await registerUser(email, password);
+    const token = await loginUser(email, password);
+    expect((await call('GET', '/api/v1/users/me', { token })).status).toBe(200);
+    expect((await call('POST', '/api/v1/users/login', { json: { email, password: wrongPassword } })).status).toBe(401);
+    expect((await call('POST', '/api/v1/users/register', { json: { email, password } })).status).toBe(409);
+    const tooShort = uniquePassword().slice(0, 11);
+    expect((await call('POST', '/api/v1/users/register', { json: { email: uniqueEmail(), password: tooShort } })).status).toBe(400);
+    expect((await call('GET', '/api/v1/users/me', { token: `${token}x` })).status).toBe(401);
+    const hash = String((await storedUser(client, user.id))?.passwordHash);
+
+    const log = await logAfterMarker();
+    // The scan means something only if the requests above were logged at all.
+    expect(log).toMatch(/"route":"POST \/api\/v1\/users\/register".*"status":201/);
+    expect(log).toMatch(/"route":"GET \/api\/v1\/users\/me".*"status":200/);
+    for (const secret of [password, wrongPassword, tooShort, hash, token, token.split('.')[2]!, jwtSecret()]) {
+      expect(log.includes(secret)).toBe(false);
+    }
+    expect(log).not.toMatch(/\$argon2/);
+    expect(log).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+/);
+    expect(log).not.toMatch(/"(password|passwordHash|authorization|accessToken)"/i);
+  });
+});

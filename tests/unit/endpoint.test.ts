@@ -1,0 +1,127 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { ConflictError } from '../../lib/errors';
+import { endpoint } from '../../lib/http/endpoint';
+import { issueToken } from '../../lib/identity/tokens';
+
+// Tokens are signed with this secret in these tests; `npm test` sets one, and a direct jest run gets this one.
+process.env.JWT_SECRET ??= 'unit-test-secret-0123456789-abcdefghijklmnop';
+
+const context = { awsRequestId: 'req-unit-1' } as Context;
+
+function event(fields: { body?: string; headers?: Record<string, string>; query?: Record<string, string>; params?: Record<string, string> } = {}) {
+  return {
+    routeKey: 'POST /test',
+    rawPath: '/test',
+    headers: fields.headers ?? {},
+    body: fields.body,
+    isBase64Encoded: false,
+    queryStringParameters: fields.query,
+    pathParameters: fields.params,
+    requestContext: { http: { method: 'POST', path: '/test' } },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+async function invoke(handler: ReturnType<typeof endpoint>, input: APIGatewayProxyEventV2) {
+  const result = (await handler(input, context)) as APIGatewayProxyStructuredResultV2;
+  return { status: result.statusCode, headers: result.headers ?? {}, text: String(result.body), body: JSON.parse(String(result.body)) };
+}
+
+let logged: string[];
+
+beforeEach(() => {
+  logged = [];
+  const capture = (...args: unknown[]) => { logged.push(args.map(String).join(' ')); };
+  jest.spyOn(console, 'log').mockImplementation(capture);
+  jest.spyOn(console, 'warn').mockImplementation(capture);
+  jest.spyOn(console, 'error').mockImplementation(capture);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('endpoint', () => {
+  it('answers the function\'s status, JSON body and extra headers', async () => {
+    const handler = endpoint({ auth: false }, async () => ({ status: 201, body: { ok: true }, headers: { location: '/x/1' } }));
+    const answer = await invoke(handler, event());
+    expect(answer).toMatchObject({ status: 201, body: { ok: true } });
+    expect(answer.headers).toMatchObject({ 'content-type': 'application/json', location: '/x/1' });
+  });
+
+  it('maps a bug to a bare 500 internal_error that leaks neither message nor stack', async () => {
+    const handler = endpoint({ auth: false }, async () => {
+      throw new Error('password=hunter2 for postgres://admin@10.0.0.7');
+    });
+    const answer = await invoke(handler, event());
+    expect(answer.status).toBe(500);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(answer.body).toMatchObject({ code: 'internal_error', status: 500, detail: 'An unexpected error occurred.' });
+    expect(answer.text).not.toMatch(/hunter2|postgres|10\.0\.0\.7|at .*\.ts/);
+    // Operators still get the stack, in the log and not in the answer.
+    const errorLine = logged.map((line) => JSON.parse(line)).find((line) => line.level === 'error');
+    expect(errorLine).toMatchObject({ message: 'unhandled error', requestId: 'req-unit-1', errorName: 'Error' });
+    expect(errorLine.stack).toContain('endpoint.test.ts');
+  });
+
+  it('maps an expected error to its own status and code, without logging it as an error', async () => {
+    const handler = endpoint({ auth: false }, async () => {
+      throw new ConflictError('email_taken', 'Taken.');
+    });
+    const answer = await invoke(handler, event());
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ code: 'email_taken', detail: 'Taken.' });
+    expect(logged.some((line) => line.includes('"level":"error"'))).toBe(false);
+  });
+
+  it('writes one request log line with status, code and latency, and never the body', async () => {
+    const handler = endpoint({ auth: false, body: z.strictObject({ password: z.string().max(5) }) }, async () => ({ status: 200, body: {} }));
+    await invoke(handler, event({ body: JSON.stringify({ password: 'hunter2-is-too-long' }) }));
+    expect(logged).toHaveLength(1);
+    const line = JSON.parse(logged[0]!);
+    expect(line).toMatchObject({ level: 'info', message: 'request', requestId: 'req-unit-1', route: 'POST /test', status: 400, code: 'validation_failed' });
+    expect(typeof line.latencyMs).toBe('number');
+    expect(logged[0]).not.toContain('hunter2');
+  });
+
+  it('parses body, query and path with the route\'s schemas before the function runs', async () => {
+    const fn = jest.fn(async (input: { body: unknown; query: unknown; params: unknown }) => ({ status: 200, body: input }));
+    const handler = endpoint({
+      auth: false,
+      body: z.strictObject({ email: z.string().trim().toLowerCase() }),
+      query: z.strictObject({ limit: z.coerce.number().int().max(100) }),
+      params: z.strictObject({ id: z.string().min(1) }),
+    }, ({ body, query, params }) => fn({ body, query, params }));
+    const answer = await invoke(handler, event({ body: '{"email":" A@B.C "}', query: { limit: '7' }, params: { id: 'acc-1' } }));
+    expect(answer.body).toEqual({ body: { email: 'a@b.c' }, query: { limit: 7 }, params: { id: 'acc-1' } });
+
+    const refused = await invoke(handler, event({ body: '{"email":"a@b.c"}', query: { limit: '1000' }, params: { id: 'acc-1' } }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'query.limit' })]);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a route with `auth` without a valid bearer token, and never calls the function', async () => {
+    const fn = jest.fn(async () => ({ status: 200, body: {} }));
+    const handler = endpoint({ auth: true }, fn);
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic dXNlcjpwYXNz' }];
+    for (const headers of attempts) {
+      const answer = await invoke(handler, event({ headers }));
+      expect(answer.status).toBe(401);
+      expect(answer.headers['www-authenticate']).toBe('Bearer');
+      expect(answer.body.code).toBe('unauthorized');
+    }
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('checks the token before the body, so an anonymous caller learns nothing from validation', async () => {
+    const handler = endpoint({ auth: true, body: z.strictObject({ a: z.string() }) }, async () => ({ status: 200, body: {} }));
+    const answer = await invoke(handler, event({ body: '{"b":1}' }));
+    expect(answer.status).toBe(401);
+  });
+
+  it('hands the function the caller a valid token proves', async () => {
+    const { accessToken } = await issueToken('user-42', 'admin');
+    const handler = endpoint({ auth: true }, async ({ caller }) => ({ status: 200, body: caller }));
+    const answer = await invoke(handler, event({ headers: { Authorization: `Bearer ${accessToken}` } }));
+    expect(answer).toMatchObject({ status: 200, body: { userId: 'user-42', role: 'admin' } });
+  });
+});
