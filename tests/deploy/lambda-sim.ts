@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { readZip } from './zip';
+
+const root = resolve(__dirname, '../..');
+const invokeTimeoutMs = 30_000;
+
+/**
+ * Lays packages out as Lambda does: each zip unpacked into `<simRoot>/task` (Lambda's /var/task), and the AWS SDK
+ * v3 that the nodejs22.x runtime provides reachable only from outside the task directory, as Lambda's is. Anything
+ * else a bundle imports must come from its own zip.
+ */
+export function unpackTask(simRoot: string, zips: string[]): string {
+  const task = join(simRoot, 'task');
+  for (const zip of zips) {
+    for (const [name, content] of readZip(zip)) {
+      const target = join(task, name);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+  }
+  mkdirSync(join(simRoot, 'node_modules'), { recursive: true });
+  symlinkSync(join(root, 'node_modules/@aws-sdk'), join(simRoot, 'node_modules/@aws-sdk'), 'dir');
+  return task;
+}
+
+/** A stand-in for SSM that answers GetParameter with `secret` and records what was asked. */
+export async function fakeSsm(secret: string) {
+  const requests: Array<{ target: string; input: { Name?: string; WithDecryption?: boolean } }> = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const input = JSON.parse(body || '{}');
+      requests.push({ target, input });
+      if (target !== 'AmazonSSM.GetParameter') {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException' }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ Parameter: { Name: input.Name, Type: 'SecureString', Value: secret, Version: 1 } }));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+/**
+ * Runs `script` (an ES module) with Node in `simRoot` and a clean environment plus `env`; resolves with the JSON it
+ * prints last. Each script gets its own process, so every handler module starts cold.
+ */
+export function runInSim(simRoot: string, script: string, env: Record<string, string>): Promise<any> {
+  const file = join(simRoot, 'invoke.mjs');
+  writeFileSync(file, script);
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [file], {
+      cwd: simRoot,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: invokeTimeoutMs,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.once('close', (code) => {
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) return fail(new Error(`the handlers failed (${code}):\n${stdout}\n${stderr}`));
+      try {
+        done(JSON.parse(last));
+      } catch {
+        fail(new Error(`the handlers printed no result:\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+}

@@ -1,0 +1,291 @@
+/**
+ * `serverless package` with no AWS credentials, for the production and LocalStack stages (dev differs from LocalStack
+ * only in its parameter name and argon2 addons), and what it produced:
+ * the CloudFormation template (routes, runtime, table, least-privilege roles, no wildcard, no secret) and the zips
+ * (argon2's linux-arm64 addon in register and login only). The LocalStack packages are then run as Lambda would run
+ * them, against DynamoDB Local and a stand-in for SSM, so the bundles are known to load and work, not just to exist.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { jwtVerify } from 'jose';
+import { dynamoEndpoint, tableName } from '../support/env';
+import { fakeSsm, runInSim, unpackTask } from './lambda-sim';
+import { copyService, packageStage, runPackage, type PackagedStage } from './package';
+import { listZip } from './zip';
+
+jest.setTimeout(200_000);
+
+type Spec = { route: string; handler: string; table?: string[]; index?: string[]; secret: boolean };
+
+/** Every function: its route, its handler, and the only table actions and secret it may use. */
+const functions: Record<string, Spec> = {
+  register: { route: 'POST /api/v1/users/register', handler: 'functions/users/register.handler', table: ['dynamodb:PutItem'], secret: false },
+  login: { route: 'POST /api/v1/users/login', handler: 'functions/users/login.handler', table: ['dynamodb:GetItem'], secret: true },
+  me: { route: 'GET /api/v1/users/me', handler: 'functions/users/me.handler', table: ['dynamodb:GetItem'], secret: true },
+  createAccount: { route: 'POST /v1/accounts', handler: 'functions/accounts/create.handler', table: ['dynamodb:GetItem', 'dynamodb:PutItem'], secret: true },
+  listAccounts: { route: 'GET /v1/accounts', handler: 'functions/accounts/list.handler', index: ['dynamodb:Query'], secret: true },
+  getAccount: { route: 'GET /v1/accounts/{id}', handler: 'functions/accounts/get.handler', table: ['dynamodb:GetItem'], secret: true },
+  getBalance: { route: 'GET /v1/accounts/{id}/balance', handler: 'functions/accounts/balance.handler', table: ['dynamodb:GetItem'], secret: true },
+  listAccountTransactions: {
+    route: 'GET /v1/accounts/{id}/transactions', handler: 'functions/accounts/transactions.handler', table: ['dynamodb:GetItem', 'dynamodb:Query'], secret: true,
+  },
+  createTransfer: {
+    route: 'POST /v1/transfers', handler: 'functions/transfers/create.handler', table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], secret: true,
+  },
+  getTransaction: { route: 'GET /v1/transactions/{id}', handler: 'functions/transactions/get.handler', table: ['dynamodb:GetItem'], secret: true },
+  openapi: { route: 'GET /openapi.json', handler: 'functions/meta/openapi.handler', secret: false },
+  notFound: { route: 'ANY /{proxy+}', handler: 'functions/meta/not-found.handler', secret: false },
+};
+const hashing = ['register', 'login'];
+const arm64Addon = 'node_modules/argon2/prebuilds/linux-arm64/argon2.armv8.glibc.node';
+const x64Addon = 'node_modules/argon2/prebuilds/linux-x64/argon2.glibc.node';
+
+const stages: Record<string, PackagedStage> = {};
+const logicalId = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+const ofType = (t: any, type: string): Array<[string, any]> => Object.entries(t.Resources).filter(([, r]: [string, any]) => r.Type === type);
+const parameterArn = (stage: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/serverless-payments/${stage}/jwt-secret`,
+});
+
+beforeAll(async () => {
+  // One at a time: on a two-core machine, packagings side by side would starve the tests running next to this one.
+  for (const stage of ['prod', 'localstack']) stages[stage] = await packageStage(stage);
+}, 400_000);
+
+afterAll(() => {
+  for (const stage of Object.values(stages)) rmSync(stage.serviceDir, { recursive: true, force: true });
+});
+
+describe.each(['prod', 'localstack'])('the %s template', (stage) => {
+  const template = () => stages[stage]!.template;
+
+  it('has one HTTP API with exactly the routes of serverless.yml, each on its handler', () => {
+    expect(ofType(template(), 'AWS::ApiGatewayV2::Api')).toHaveLength(1);
+    expect(ofType(template(), 'AWS::ApiGateway::RestApi')).toHaveLength(0);
+    const routes = Object.fromEntries(ofType(template(), 'AWS::ApiGatewayV2::Route').map(([, route]) => {
+      const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref;
+      const functionId = template().Resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0];
+      return [route.Properties.RouteKey, template().Resources[functionId].Properties.Handler];
+    }));
+    expect(routes).toEqual(Object.fromEntries(Object.values(functions).map((f) => [f.route, f.handler])));
+  });
+
+  it('throttles the whole API, and the password routes harder', () => {
+    const stageProps = template().Resources.HttpApiStage.Properties;
+    const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = stageProps.DefaultRouteSettings;
+    expect(rate).toBeGreaterThan(0);
+    expect(burst).toBeGreaterThanOrEqual(rate);
+    for (const route of [functions.register!.route, functions.login!.route]) {
+      expect(stageProps.RouteSettings[route].ThrottlingRateLimit).toBeLessThan(rate);
+      expect(stageProps.RouteSettings[route].ThrottlingBurstLimit).toBeLessThan(burst);
+    }
+    // The stage names those routes, so it must come after them.
+    expect(template().Resources.HttpApiStage.DependsOn).toEqual(expect.arrayContaining(['HttpApiRoutePostApiV1UsersRegister', 'HttpApiRoutePostApiV1UsersLogin']));
+  });
+
+  it('runs every function on nodejs22.x arm64 with its own role, JSON logs and no secret in its environment', () => {
+    const lambdas = ofType(template(), 'AWS::Lambda::Function');
+    expect(lambdas.map(([id]) => id).sort()).toEqual(Object.keys(functions).map((n) => `${logicalId(n)}LambdaFunction`).sort());
+    for (const [name, spec] of Object.entries(functions)) {
+      const props = template().Resources[`${logicalId(name)}LambdaFunction`].Properties;
+      expect({ runtime: props.Runtime, architectures: props.Architectures, handler: props.Handler, role: props.Role })
+        .toEqual({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: spec.handler, role: { 'Fn::GetAtt': [`${logicalId(name)}Role`, 'Arn'] } });
+      expect(props.Timeout).toBeLessThan(30);
+      expect(props.LoggingConfig.LogFormat).toBe('JSON');
+      expect(props.Environment.Variables).toEqual({
+        TABLE_NAME: `payments-${stage}`,
+        JWT_SECRET_PARAMETER: `/serverless-payments/${stage}/jwt-secret`,
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('keeps logs for a set time', () => {
+    const groups = ofType(template(), 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(Object.keys(functions).length + 1);
+    for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(stage === 'prod' ? 90 : 14);
+    expect(template().Resources.HttpApiStage.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+  });
+
+  it('gives each function a role with exactly the actions its code needs, on the table, its index and its logs', () => {
+    const roles = ofType(template(), 'AWS::IAM::Role');
+    expect(roles.map(([id]) => id).sort()).toEqual(Object.keys(functions).map((n) => `${logicalId(n)}Role`).sort());
+    for (const [name, spec] of Object.entries(functions)) {
+      const role = template().Resources[`${logicalId(name)}Role`].Properties;
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+      const granted = role.Policies.flatMap((p: any) => p.PolicyDocument.Statement).map((s: any) => {
+        expect(Object.keys(s).sort()).toEqual(['Action', 'Effect', 'Resource', 'Sid']);
+        expect(s.Effect).toBe('Allow');
+        return { resource: s.Resource, actions: [...s.Action].sort() };
+      });
+      const expected = [
+        { resource: { 'Fn::GetAtt': [`${logicalId(name)}LogGroup`, 'Arn'] }, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'] },
+        ...(spec.table ? [{ resource: { 'Fn::GetAtt': ['PaymentsTable', 'Arn'] }, actions: spec.table }] : []),
+        ...(spec.index ? [{ resource: { 'Fn::Sub': '${PaymentsTable.Arn}/index/gsi1' }, actions: spec.index }] : []),
+        ...(spec.secret ? [{ resource: parameterArn(stage), actions: ['ssm:GetParameter'] }] : []),
+      ];
+      expect(granted).toEqual(expected);
+    }
+  });
+
+  it('grants no wildcard action or resource anywhere in the template', () => {
+    const statements: any[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'Statement') statements.push(...[value].flat());
+          walk(value);
+        }
+      }
+    };
+    walk(template().Resources);
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows.length).toBeGreaterThan(0);
+    for (const s of allows) {
+      expect({ NotAction: s.NotAction, NotResource: s.NotResource }).toEqual({ NotAction: undefined, NotResource: undefined });
+      for (const action of [s.Action].flat()) expect(action).not.toContain('*');
+      expect(s.Principal === '*' || s.Principal?.AWS === '*').toBe(false);
+      for (const resource of [s.Resource].flat().filter((r) => r !== undefined)) {
+        // A GetAtt names one resource of this stack (a log group's Arn ends in its own `:*` streams).
+        if (resource['Fn::GetAtt']) {
+          expect(['AWS::Logs::LogGroup', 'AWS::DynamoDB::Table']).toContain(template().Resources[resource['Fn::GetAtt'][0]].Type);
+        } else {
+          expect(JSON.stringify(resource)).not.toContain('*');
+        }
+      }
+    }
+    // The only wildcards left deny: the deployment bucket refuses every request that is not over TLS.
+    for (const s of statements.filter((st) => JSON.stringify(st.Action).includes('*'))) expect(s.Effect).toBe('Deny');
+  });
+
+  it('has the table npm start creates, on demand, with point-in-time recovery, encryption and (in prod) protection', async () => {
+    const table = template().Resources.PaymentsTable;
+    const local = new DynamoDBClient({ endpoint: dynamoEndpoint(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const { Table: created } = await local.send(new DescribeTableCommand({ TableName: tableName() }));
+    local.destroy();
+    const sortBy = <T extends { AttributeName?: string }>(list: T[] = []) => [...list].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
+    expect(table.Properties.TableName).toBe(`payments-${stage}`);
+    expect(table.Properties.KeySchema).toEqual(created!.KeySchema);
+    expect(sortBy(table.Properties.AttributeDefinitions)).toEqual(sortBy(created!.AttributeDefinitions));
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(created!.GlobalSecondaryIndexes!.map((i) => ({
+      IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection,
+    })));
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(created!.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(stage === 'prod');
+    expect(table.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
+  });
+
+  it('holds no secret: only the parameter name, and no parameter or plain-text value of its own', () => {
+    const text = JSON.stringify(template());
+    expect(ofType(template(), 'AWS::SSM::Parameter')).toHaveLength(0);
+    expect(ofType(template(), 'AWS::SecretsManager::Secret')).toHaveLength(0);
+    expect(template().Parameters).toBeUndefined();
+    expect(text).not.toMatch(/dev-only-secret|"JWT_SECRET"|DYNAMODB_ENDPOINT/);
+  });
+
+  it('allows browsers from other origins everywhere but prod', () => {
+    const cors = template().Resources.HttpApi.Properties.CorsConfiguration;
+    if (stage === 'prod') expect(cors).toBeUndefined();
+    else expect(cors).toMatchObject({ AllowOrigins: ['*'], AllowHeaders: expect.arrayContaining(['authorization', 'idempotency-key']) });
+  });
+});
+
+describe('the packages', () => {
+  const zip = (stage: string, name: string) => join(stages[stage]!.dir, `${name}.zip`);
+  const names = (stage: string, name: string) => listZip(zip(stage, name)).map((e) => e.name);
+
+  it.each(Object.keys(functions))('%s holds its ESM bundle, and argon2 only if it hashes passwords', (name) => {
+    const bundle = `${functions[name]!.handler.replace(/\.handler$/, '')}.mjs`;
+    const files = names('prod', name);
+    expect(files).toContain(bundle);
+    expect(files.filter((f) => f.endsWith('.ts') || f.includes('@aws-sdk/'))).toEqual([]);
+    if (hashing.includes(name)) {
+      expect(files).toEqual(expect.arrayContaining([
+        arm64Addon, 'node_modules/argon2/argon2.cjs', 'node_modules/argon2/package.json',
+        'node_modules/@phc/format/index.js', 'node_modules/node-gyp-build/index.js', 'node_modules/node-gyp-build/node-gyp-build.js',
+      ]));
+      expect(files).not.toContain(x64Addon);
+    } else {
+      expect(files.filter((f) => f.startsWith('node_modules/'))).toEqual([]);
+    }
+  });
+
+  it('ships both argon2 addons to LocalStack, which may run arm64 functions on an x64 host', () => {
+    for (const name of hashing) expect(names('localstack', name)).toEqual(expect.arrayContaining([arm64Addon, x64Addon]));
+  });
+
+  it('refuses to package a stage that names no JWT secret parameter', async () => {
+    const serviceDir = copyService();
+    try {
+      const { code, output } = await runPackage(serviceDir, 'local', join(serviceDir, 'out'));
+      expect(code).not.toBe(0);
+      expect(output).toContain('Stage "local" names no SSM parameter for the JWT secret');
+    } finally {
+      rmSync(serviceDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the LocalStack packages, run as Lambda runs them', () => {
+  const secret = `secret-from-the-stand-in-for-ssm-${randomUUID()}`;
+  const event = (method: string, path: string, body?: unknown, token?: string) => ({
+    version: '2.0', routeKey: `${method} ${path}`, rawPath: path, rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    requestContext: { http: { method, path }, requestId: randomUUID() },
+    body: body === undefined ? undefined : JSON.stringify(body), isBase64Encoded: false,
+  });
+  const invoke = (module: string, evt: unknown) =>
+    `(await import(${JSON.stringify(module)})).handler(${JSON.stringify(evt)}, { awsRequestId: 'sim', getRemainingTimeInMillis: () => 10000 })`;
+
+  it('registers with the bundled argon2, logs in with the secret read from SSM, and serves me without argon2', async () => {
+    const ssm = await fakeSsm(secret);
+    const sims = [mkdtempSync(join(tmpdir(), 'payments-sim-')), mkdtempSync(join(tmpdir(), 'payments-sim-'))];
+    try {
+      const env = (fn: string) => ({
+        AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'sim', AWS_SECRET_ACCESS_KEY: 'sim', AWS_ENDPOINT_URL_SSM: ssm.url,
+        AWS_LAMBDA_FUNCTION_NAME: `serverless-payments-localstack-${fn}`, DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: tableName(),
+        JWT_SECRET_PARAMETER: '/serverless-payments/localstack/jwt-secret',
+      });
+      const credentials = { email: `package-${randomUUID()}@example.com`, password: 'a password from the package test' };
+      const hashingTask = unpackTask(sims[0]!, [zip('register'), zip('login')]);
+      const signedIn = await runInSim(sims[0]!, `
+        const registered = await ${invoke(join(hashingTask, 'functions/users/register.mjs'), event('POST', '/api/v1/users/register', credentials))};
+        const loggedIn = await ${invoke(join(hashingTask, 'functions/users/login.mjs'), event('POST', '/api/v1/users/login', credentials))};
+        console.log(JSON.stringify({ registered, loggedIn }));`, env('login'));
+      expect(signedIn.registered.statusCode).toBe(201);
+      expect(signedIn.loggedIn.statusCode).toBe(200);
+      const userId = JSON.parse(signedIn.registered.body).id;
+      const token = JSON.parse(signedIn.loggedIn.body).accessToken;
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(secret));
+      expect(payload.sub).toBe(userId);
+
+      const meTask = unpackTask(sims[1]!, [zip('me')]);
+      const me = await runInSim(sims[1]!, `
+        console.log(JSON.stringify(await ${invoke(join(meTask, 'functions/users/me.mjs'), event('GET', '/api/v1/users/me', undefined, token))}));`, env('me'));
+      expect(me.statusCode).toBe(200);
+      expect(JSON.parse(me.body)).toMatchObject({ id: userId, email: credentials.email });
+      expect(ssm.requests.length).toBeGreaterThanOrEqual(2);
+      for (const request of ssm.requests) {
+        expect(request).toEqual({ target: 'AmazonSSM.GetParameter', input: { Name: '/serverless-payments/localstack/jwt-secret', WithDecryption: true } });
+      }
+    } finally {
+      await ssm.close();
+      for (const sim of sims) rmSync(sim, { recursive: true, force: true });
+    }
+  });
+
+  function zip(name: string): string {
+    return join(stages.localstack!.dir, `${name}.zip`);
+  }
+});
