@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { watchLauncher } from '../scripts/local/lifeline';
 import { transferChart } from './chart';
 import { measureColdStarts } from './cold-start';
 import { cpuSampler } from './cpu';
@@ -54,14 +55,17 @@ async function main(): Promise<number> {
   const loadAtStart = loadAverage1m();
   const progress = new Progress(plan(mode));
   let stack: BenchStack | undefined;
-  const interrupted = async (): Promise<void> => {
+  // Ctrl-C, a kill, or the launching npm going away all stop DynamoDB Local and the API, never leave them behind.
+  const shutdown = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => shutdown.abort(signal));
+  watchLauncher(() => shutdown.abort('the launching process is gone'));
+  let starting = false;
+  shutdown.signal.addEventListener('abort', () => {
     progress.clear();
     console.error('Interrupted: stopping DynamoDB Local and the API.');
-    await stack?.stop();
-    process.exit(130);
-  };
-  process.once('SIGINT', () => void interrupted());
-  process.once('SIGTERM', () => void interrupted());
+    // While they start, the start itself kills them and fails; otherwise stop what runs and leave.
+    if (!starting) void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  }, { once: true });
   try {
     progress.begin('cold start');
     const cold = await measureColdStarts(coldStartRuns, (fraction) => progress.update(fraction));
@@ -70,7 +74,10 @@ async function main(): Promise<number> {
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.TABLE_NAME = benchTableName;
     progress.begin('start DynamoDB Local and the API');
-    stack = await startStack(dynamo.port);
+    starting = true;
+    stack = await startStack(dynamo.port, shutdown.signal);
+    starting = false;
+    shutdown.signal.throwIfAborted();
     const phases = await import('./phases');
     progress.begin('seed accounts');
     const fixture = await phases.seed(stack.api.url);
@@ -99,6 +106,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     progress.clear();
+    if (shutdown.signal.aborted) return 130;
     console.error(`npm run bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     return 1;
   } finally {

@@ -29,18 +29,20 @@ export async function reserveDynamoEndpoint(): Promise<{ port: number; endpoint:
 
 /**
  * Starts DynamoDB Local in memory on `dynamoPort` and `serverless offline` on a free port, both at once (the API
- * does not touch the database until a request comes), then creates the table.
+ * does not touch the database until a request comes), then creates the table. Aborting `shutdown` while they
+ * start kills both.
  */
-export async function startStack(dynamoPort: number): Promise<BenchStack> {
+export async function startStack(dynamoPort: number, shutdown: AbortSignal): Promise<BenchStack> {
   const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const apiPort = await freePort();
   const [dynamo, api] = await Promise.allSettled([
-    startDynamo(dynamoPort),
+    startDynamo(dynamoPort, undefined, shutdown),
     startApi({
       port: apiPort,
       dynamoEndpoint,
       tableName: benchTableName,
       env: { JWT_SECRET: benchJwtSecret, JWT_SECRET_PARAMETER: '' },
+      shutdown,
     }),
   ]);
   if (dynamo.status === 'rejected' || api.status === 'rejected') {
