@@ -16,6 +16,8 @@ import { freePort } from './local/ports';
 const root = resolve(__dirname, '..');
 const tableName = 'payments-test';
 const jestWorkersMax = 2;
+/** How much of a quiet child's output (the typecheck's) is kept to show when it fails. */
+const collectedCharsMax = 200_000;
 
 /**
  * The environment both the API and jest see. The secret is fixed and public so that tests can forge tokens the API
@@ -47,8 +49,9 @@ function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; inherit: bo
       killSignal: 'SIGTERM',
     });
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const collect = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-collectedCharsMax); };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
     // An abort kills the child and reports an AbortError here; the exit below still tells how it ended.
     child.on('error', (error) => { output += `\n${error.message}`; });
     child.once('close', (code, signal) => done({ code: code ?? (signal ? 128 + constants.signals[signal] : 1), output }));

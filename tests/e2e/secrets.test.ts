@@ -6,7 +6,7 @@ import { apiLogFile, jwtSecret } from '../support/env';
 import { call, loginUser, registerUser } from '../support/http';
 
 const client = directClient();
-const logWaitMs = 10_000;
+const logWaitMs = 20_000;
 
 afterAll(() => client.destroy());
 

@@ -25,7 +25,11 @@ export function apiUrl(): string {
   return url;
 }
 
+/** The table this run created. */
 export const tableName = (): string => required('TABLE_NAME');
+/** The file that collects everything the API printed during this run. */
 export const apiLogFile = (): string => required('API_LOG_FILE');
+/** The secret the API signs tokens with in this run, so tests can forge tokens it accepts. */
 export const jwtSecret = (): string => required('JWT_SECRET');
+/** The token lifetime the API was started with. */
 export const tokenTtlSeconds = (): number => Number(required('TOKEN_TTL_SECONDS'));
