@@ -50,13 +50,20 @@ const parameterArn = (stage: string) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/serverless-payments/${stage}/jwt-secret`,
 });
 
+/** `serverless package` at the offline stage, which names no secret parameter and must be refused. */
+let refusal: Promise<{ code: number; output: string }>;
+const refusalDir = copyService();
+
 beforeAll(async () => {
-  // One at a time: on a two-core machine, packagings side by side would starve the tests running next to this one.
-  for (const stage of ['prod', 'localstack']) stages[stage] = await packageStage(stage);
+  // Side by side: each packaging runs at the lowest CPU priority, so it takes only what the other tests leave.
+  refusal = runPackage(refusalDir, 'local', join(refusalDir, 'out'));
+  const packaged = await Promise.all(['prod', 'localstack'].map(packageStage));
+  for (const stage of packaged) stages[stage.stage] = stage;
 }, 400_000);
 
-afterAll(() => {
-  for (const stage of Object.values(stages)) rmSync(stage.serviceDir, { recursive: true, force: true });
+afterAll(async () => {
+  await refusal;
+  for (const dir of [refusalDir, ...Object.values(stages).map((stage) => stage.serviceDir)]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.each(['prod', 'localstack'])('the %s template', (stage) => {
@@ -226,14 +233,9 @@ describe('the packages', () => {
   });
 
   it('refuses to package a stage that names no JWT secret parameter', async () => {
-    const serviceDir = copyService();
-    try {
-      const { code, output } = await runPackage(serviceDir, 'local', join(serviceDir, 'out'));
-      expect(code).not.toBe(0);
-      expect(output).toContain('Stage "local" names no SSM parameter for the JWT secret');
-    } finally {
-      rmSync(serviceDir, { recursive: true, force: true });
-    }
+    const { code, output } = await refusal;
+    expect(code).not.toBe(0);
+    expect(output).toContain('Stage "local" names no SSM parameter for the JWT secret');
   });
 });
 
