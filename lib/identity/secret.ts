@@ -8,7 +8,7 @@ let cached: Promise<Uint8Array> | undefined;
 
 /**
  * The HMAC key that signs access tokens, loaded once per cold start. It comes from `JWT_SECRET` (a deployment fills
- * it from SSM at start-up, see `loadSecretFromSsm`); locally it falls back to a development secret with a warning.
+ * it from SSM at cold start through `JWT_SECRET_PARAMETER`, see `readSecureParameter`); locally it falls back to a development secret with a warning.
  */
 export function signingKey(): Promise<Uint8Array> {
   // A failed load (SSM throttled at cold start) is forgotten, so the next request tries again instead of every

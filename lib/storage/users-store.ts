@@ -49,6 +49,9 @@ export async function insertUser(user: UserRecord): Promise<void> {
 /** The user item and the email claim, each written only if it does not exist yet. */
 function insertCommand(user: UserRecord): TransactWriteCommand {
   return new TransactWriteCommand({
+    // The user id as the client token: if a committed write's answer is lost and the call is repeated, DynamoDB
+    // answers success again instead of finding the email taken by this very registration.
+    ClientRequestToken: user.id,
     TransactItems: [
       {
         Put: {
