@@ -46,12 +46,13 @@ export async function insertUser(user: UserRecord): Promise<void> {
   throw new ServiceUnavailableError('registration_busy', 'Too many registrations of this email at once; retry the request.');
 }
 
-/** The user item and the email claim, each written only if it does not exist yet. */
+/**
+ * The user item and the email claim, each written only if it does not exist yet. The SDK gives the command a client
+ * token when it serializes it and keeps that token across its own retries, so a retry after a lost answer cannot find
+ * the email taken by this very registration; a retry after `TransactionConflict` builds a new command, and token.
+ */
 function insertCommand(user: UserRecord): TransactWriteCommand {
   return new TransactWriteCommand({
-    // The user id as the client token: if a committed write's answer is lost and the call is repeated, DynamoDB
-    // answers success again instead of finding the email taken by this very registration.
-    ClientRequestToken: user.id,
     TransactItems: [
       {
         Put: {
