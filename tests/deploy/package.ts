@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -76,7 +76,10 @@ export async function packageStage(stage: string): Promise<PackagedStage> {
   const serviceDir = copyService();
   const dir = join(serviceDir, 'out');
   const { code, output } = await runPackage(serviceDir, stage, dir);
-  if (code !== 0) throw new Error(`serverless package --stage ${stage} failed (${code}):\n${output}`);
+  if (code !== 0) {
+    rmSync(serviceDir, { recursive: true, force: true });
+    throw new Error(`serverless package --stage ${stage} failed (${code}):\n${output}`);
+  }
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   return { stage, serviceDir, dir, template };
 }

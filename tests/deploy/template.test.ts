@@ -57,8 +57,10 @@ const refusalDir = copyService();
 beforeAll(async () => {
   // Side by side: each packaging runs at the lowest CPU priority, so it takes only what the other tests leave.
   refusal = runPackage(refusalDir, 'local', join(refusalDir, 'out'));
-  const packaged = await Promise.all(['prod', 'localstack'].map(packageStage));
-  for (const stage of packaged) stages[stage.stage] = stage;
+  const packaged = await Promise.allSettled(['prod', 'localstack'].map(packageStage));
+  // Record every stage that packaged before reporting one that did not, so afterAll removes them all.
+  for (const result of packaged) if (result.status === 'fulfilled') stages[result.value.stage] = result.value;
+  for (const result of packaged) if (result.status === 'rejected') throw result.reason;
 }, 400_000);
 
 afterAll(async () => {
