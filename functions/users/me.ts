@@ -1,5 +1,5 @@
 import { endpoint } from '../../lib/http/endpoint';
-import { getProfile } from '../../lib/identity/users';
+import { getProfile } from '../../lib/identity/profile';
 
 /** `GET /api/v1/users/me`: the caller's profile. */
 export const handler = endpoint({ auth: true }, async ({ caller }) => ({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleSchema } from './tokens';
 
 /** Emails are trimmed and lower-cased before anything else sees them, so one mailbox is one user. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidCredentialsError, NotFoundError } from '../errors';
-import { findUserByEmail, findUserById, insertUser, updateUser, type UserRecord } from '../storage/users-store';
+import { InvalidCredentialsError } from '../errors';
+import { findUserByEmail, insertUser, updateUser, type UserRecord } from '../storage/users-store';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { toUserView } from './profile';
 import type { LoginBody, RegisterBody, UserView } from './schemas';
 import { issueToken, type AccessToken, type Role } from './tokens';
 
@@ -16,7 +17,7 @@ export async function register(input: RegisterBody): Promise<UserView> {
     createdAt: new Date().toISOString(),
   };
   await insertUser(user);
-  return toView(user);
+  return toUserView(user);
 }
 
 /**
@@ -33,13 +34,6 @@ export async function login(input: LoginBody): Promise<AccessToken> {
   return issueToken(user.id, user.role);
 }
 
-/** The caller's own profile. */
-export async function getProfile(userId: string): Promise<UserView> {
-  const user = await findUserById(userId);
-  if (!user) throw new NotFoundError('user_not_found', 'The user no longer exists.');
-  return toView(user);
-}
-
 /**
  * Makes sure an admin with this email exists: creates one, or promotes the existing user and sets the password.
  * Safe to repeat. Returns whether the user was created.
@@ -49,13 +43,9 @@ export async function ensureAdmin(input: RegisterBody): Promise<{ user: UserView
   const role: Role = 'admin';
   if (existing) {
     await updateUser(existing.id, { role, passwordHash: await hashPassword(input.password) });
-    return { user: toView({ ...existing, role }), created: false };
+    return { user: toUserView({ ...existing, role }), created: false };
   }
   const created = await register(input);
   await updateUser(created.id, { role });
   return { user: { ...created, role }, created: true };
-}
-
-function toView(user: UserRecord): UserView {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, createdAt: user.createdAt };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencyCodes } from './currencies';
 
 /** The largest amount or balance magnitude: beyond it a JSON number is no longer an exact integer. */

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { routes, type RouteDoc } from './routes';
 
 const problemSchema = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessTokenView, loginBody, registerBody, userView } from '../identity/schemas';
 import {
   accountView, balanceView, createAccountBody, idParams, listAccountsQuery, pageOf, statementQuery, transactionView,

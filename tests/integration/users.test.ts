@@ -2,7 +2,8 @@ import { ConflictError, InvalidCredentialsError, NotFoundError } from '../../lib
 import { config } from '../../lib/config';
 import { registerBody } from '../../lib/identity/schemas';
 import { verifyToken } from '../../lib/identity/tokens';
-import { ensureAdmin, getProfile, login, register } from '../../lib/identity/users';
+import { getProfile } from '../../lib/identity/profile';
+import { ensureAdmin, login, register } from '../../lib/identity/users';
 import { findUserByEmail } from '../../lib/storage/users-store';
 import { caught } from '../support/caught';
 import { uniqueEmail, uniquePassword } from '../support/data';
