@@ -19,21 +19,32 @@ import { benchCurrency, type AccountPair } from './seed';
 const amountMinor = 1;
 const requestTimeoutMs = 10_000;
 
+/** The raw driver: the operation, and a refresh that re-reads every account before a phase. */
+export interface RawDriver {
+  op: Operation;
+  /** Re-reads each pair's accounts: the other modes move money on the same pairs between raw phases. */
+  refresh: () => Promise<void>;
+}
+
 /**
  * The raw ceiling: for each worker's own pair, the very items `postTransfer` sends (both guarded balance updates,
- * the transaction, two entries and the idempotency record, with the same client request token), built with
- * `transactItems` from the accounts as this process last wrote them. Nothing is read first: tracking each
+ * the transaction, two entries and the idempotency record, with a client request token), built with
+ * `transactItems` from the accounts as this process last wrote them. Nothing is read during the phase: tracking each
  * account's `seq` and balance in memory is what makes every write valid without a read. Uses its own client, made by
  * the same factory as the ledger's, so both have the same SDK settings and neither shares the other's sockets.
  */
-export async function rawTransfers(pairs: readonly AccountPair[], caller: Caller): Promise<Operation> {
+export function rawTransfers(pairs: readonly AccountPair[], caller: Caller): RawDriver {
   const client = createDocumentClient();
-  const state = await Promise.all(pairs.map(async (pair) => ({
-    from: await readAccount(client, pair.fromId),
-    to: await readAccount(client, pair.toId),
-  })));
-  return async (worker) => {
-    const accounts = state[worker]!;
+  let state: Array<{ from: AccountRecord; to: AccountRecord }> = [];
+  const refresh = async (): Promise<void> => {
+    state = await Promise.all(pairs.map(async (pair) => ({
+      from: await readAccount(client, pair.fromId),
+      to: await readAccount(client, pair.toId),
+    })));
+  };
+  const op: Operation = async (worker) => {
+    const accounts = state[worker];
+    if (!accounts) throw new Error('The raw driver was not refreshed before its phase.');
     const txn = transactionFor(accounts.from, accounts.to);
     const idempotency = { callerId: caller.userId, key: `bench-raw-${randomUUID()}`, record: idempotencyRecordFor(txn) };
     try {
@@ -50,6 +61,7 @@ export async function rawTransfers(pairs: readonly AccountPair[], caller: Caller
     accounts.from = { ...accounts.from, balance: accounts.from.balance - amountMinor, seq: accounts.from.seq + 1 };
     accounts.to = { ...accounts.to, balance: accounts.to.balance + amountMinor, seq: accounts.to.seq + 1 };
   };
+  return { op, refresh };
 }
 
 /** The ledger in this process: `transfer` with a fresh idempotency key, each worker on its own pair. */

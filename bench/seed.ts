@@ -16,7 +16,7 @@ const fundingMinor = 1_000_000_000;
 const password = 'bench-password-0123456789';
 const setupTimeoutMs = 30_000;
 /** Pairs seeded at once: enough to overlap round trips, few enough not to swamp DynamoDB Local's connections. */
-const seedConcurrency = 8;
+const seedConcurrency = 16;
 
 /** A payer and a payee that only one worker uses, so spread-out transfers never contend. */
 export interface AccountPair {
