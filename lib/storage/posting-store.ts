@@ -47,15 +47,26 @@ export async function postTransfer(plan: PostingPlan): Promise<PostingOutcome> {
     ClientRequestToken: plan.transaction.id,
     TransactItems: transactItems(plan),
   });
+  let mayHaveCommitted = false;
   for (let attempt = 1; ; attempt += 1) {
     try {
       await db.send(command);
       return 'posted';
     } catch (error) {
       const reasons = cancellationReasons(error);
-      if (reasons) return classify(reasons);
-      if (retryableErrors.has((error as Error).name)) return 'busy';
-      if (!isAmbiguous(error)) throw error;
+      let outcome: PostingOutcome | undefined = reasons ? classify(reasons)
+        : retryableErrors.has((error as Error).name) ? 'busy' : undefined;
+      if (outcome === undefined && !isAmbiguous(error)) throw error;
+      // After an answer that never came (here, or in an attempt the SDK retried), an earlier send may have committed,
+      // and a later "busy" or "stale" says nothing about it: planning the transfer afresh would post it twice. The transaction item, written in the
+      // same transaction, tells. If it is absent, "stale" is safe (the accounts moved on, so the earlier send can no
+      // longer commit), while "busy" is not proven, so the same request (same token) is sent again instead.
+      if ((mayHaveCommitted || retriedBySdk(error)) && (outcome === 'busy' || outcome === 'stale')) {
+        if (await transactionExists(plan.transaction.id)) return 'posted';
+        if (outcome === 'busy') outcome = undefined;
+      }
+      if (outcome !== undefined) return outcome;
+      mayHaveCommitted ||= isAmbiguous(error);
       if (attempt >= ambiguousAttemptsMax) {
         throw new ServiceUnavailableError(
           'ledger_unavailable',
@@ -64,6 +75,17 @@ export async function postTransfer(plan: PostingPlan): Promise<PostingOutcome> {
       }
     }
   }
+}
+
+/** Whether a transaction item exists, from a strongly consistent read of its key alone. */
+async function transactionExists(transactionId: string): Promise<boolean> {
+  const result = await db.send(new GetCommand({
+    TableName: config.tableName,
+    Key: keys.transaction(transactionId),
+    ConsistentRead: true,
+    ProjectionExpression: 'pk',
+  }));
+  return result.Item !== undefined;
 }
 
 /** Reads the idempotency record for a caller's key, or `undefined` if there is none or it has expired. */
@@ -157,6 +179,11 @@ function classify(reasons: string[]): PostingOutcome {
   if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') return 'stale';
   if (reasons.some((reason) => retryableReasons.has(reason))) return 'busy';
   throw new Error(`Transfer cancelled for an unexpected reason: ${reasons.join(', ')}`);
+}
+
+/** Whether the SDK already retried this request: its earlier attempts may have been lost responses. */
+function retriedBySdk(error: unknown): boolean {
+  return ((error as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1) > 1;
 }
 
 /** A timeout or dropped connection: the write may or may not have committed. */
