@@ -1,6 +1,7 @@
 /**
- * The soak's fault phase: random workloads through the ledger's own code under injected faults, in rounds of
- * fast-check runs (each round shrinks its own failure to a minimal sequence), until the operation target is met.
+ * The soak's fault phase: random workloads through the ledger's own code under injected faults, run by several
+ * workers at once (faults make each call slow, not busy), in rounds of fast-check runs (each round shrinks its own
+ * failure to a minimal sequence), until the operation target is met; then the whole table is reconciled.
  */
 import fc from 'fast-check';
 import { reconcileTable } from '../../lib/ledger/reconcile';
@@ -9,48 +10,52 @@ import { balancesOf, inProcessDriver } from '../../tests/support/drivers';
 import { FaultInjector, faultKinds, type FaultRates } from '../../tests/support/faults';
 import { runScenario, scenarioArb } from '../../tests/support/scenario';
 
-const runsPerRound = 10;
+const runsPerRound = 5;
+const workersCount = 6;
 
 export async function faultPhase(target: number, rates: FaultRates, seed: number) {
   const startedMs = Date.now();
   const faults = new FaultInjector(db).install();
   const outcomes: Record<string, number> = {};
-  let operations = 0;
-  let runs = 0;
-  let modelViolations = 0;
-  let unexpected = 0;
+  const totals = { operations: 0, runs: 0, modelViolations: 0, unexpected: 0 };
   const property = fc.asyncProperty(scenarioArb({ commandsMax: 40, batchMax: 8 }), async (scenario) => {
-    inProcessDriver.unexpected.length = 0;
-    faults.enable(rates);
-    const run = await runScenario(inProcessDriver, scenario, { quietly: (read) => faults.quietly(read) })
-      .finally(() => faults.disable());
-    runs += 1;
-    operations += run.operations;
+    const driver = inProcessDriver();
+    const run = await runScenario(driver, scenario, { quietly: (read) => faults.quietly(read) });
+    totals.runs += 1;
+    totals.operations += run.operations;
     for (const [name, count] of Object.entries(run.model.tally())) outcomes[name] = (outcomes[name] ?? 0) + count;
-    unexpected += inProcessDriver.unexpected.length;
-    const problems = [
-      ...run.problems,
-      ...run.model.compareBalances(await balancesOf(run.accountIds)),
-      ...inProcessDriver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
-    ];
-    modelViolations += problems.length - inProcessDriver.unexpected.length;
-    if (problems.length > 0) throw new Error(problems.slice(0, 20).join('\n'));
+    totals.unexpected += driver.unexpected.length;
+    const balances = await faults.quietly(() => balancesOf(run.accountIds));
+    const problems = [...run.problems, ...run.model.compareBalances(balances)];
+    totals.modelViolations += problems.length;
+    problems.push(...driver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`));
+    if (problems.length > 0) {
+      console.log(`\n${problems.slice(0, 5).join('\n')}`);
+      throw new Error(problems.slice(0, 20).join('\n'));
+    }
   });
-  for (let round = 0; operations < target; round += 1) {
-    const result = await fc.check(property, { numRuns: runsPerRound, seed: seed + round });
-    if (result.failed) console.log(fc.defaultReportMessage(result));
-    process.stdout.write(`\rfaults: ${operations}/${target} operations, ${faults.injected()} faults injected   `);
+  faults.enable(rates);
+  const progress = setInterval(() => {
+    process.stdout.write(`\rfaults: ${totals.operations}/${target} operations, ${faults.injected()} faults injected   `);
+  }, 2000);
+  try {
+    await Promise.all(Array.from({ length: workersCount }, async (_, worker) => {
+      for (let round = 0; totals.operations < target; round += 1) {
+        const result = await fc.check(property, { numRuns: runsPerRound, seed: seed + worker * 100_000 + round });
+        if (result.failed) console.log(`\n${fc.defaultReportMessage(result)}`);
+      }
+    }));
+  } finally {
+    clearInterval(progress);
+    faults.disable();
   }
   const report = await reconcileTable();
   for (const violation of report.violations.slice(0, 20)) console.log(`  [${violation.check}] ${violation.subject}: ${violation.detail}`);
   return {
-    operations,
-    runs,
+    ...totals,
     injected: faults.injected(),
     byKind: Object.fromEntries(faultKinds.map((kind) => [kind, faults.counts[kind]])),
     outcomes,
-    unexpected,
-    modelViolations,
     reconcileViolations: report.violationCount,
     seconds: Math.round((Date.now() - startedMs) / 1000),
   };

@@ -93,6 +93,22 @@ test('when every answer is lost the caller gets 503, and a retry with the same k
   expect(await storedTransfers([from.id])).toHaveLength(1);
 });
 
+test.each([
+  ['a transaction conflict on the ledger\'s retry', ['lostAlways', 'conflict']],
+  ['throttling on the ledger\'s retry', ['lostAlways', 'throttleAlways']],
+  ['throttling on the SDK\'s own retries', ['lostThenThrottled']],
+] as const)('a lost response followed by %s posts once, not twice (no idempotency key)', async (_, kinds) => {
+  const { owner, from, to, body } = await fixture();
+  // The first send commits and its answer is lost; the retry of the same request is then refused as busy. That
+  // refusal says nothing about the first send, which did commit: planning the transfer afresh would post it twice.
+  faults.force('write', ...kinds);
+  const outcome = await transfer(owner, body).then((r) => r.transaction.id, (e: { code?: string }) => e.code);
+  const stored = await storedTransfers([from.id]);
+  expect(stored).toHaveLength(1);
+  expect([stored[0]!.id, 'ledger_unavailable']).toContain(outcome);
+  expect((await findAccount(to.id))!.balance).toBe(700);
+});
+
 test('timeouts before sending fail with 503 and write nothing; the retry with the key posts once', async () => {
   const { owner, from, to, body } = await fixture();
   faults.force('write', 'downAlways', 'downAlways', 'downAlways');
@@ -142,10 +158,10 @@ test('random workloads under random faults: every transfer posts once or not at 
   let injected = 0;
   await fc.assert(
     fc.asyncProperty(scenarioArb({ commandsMax: 20, batchMax: 5 }), async (scenario) => {
-      inProcessDriver.unexpected.length = 0;
+      const driver = inProcessDriver();
       const before = faults.injected();
       faults.enable(faultRates);
-      const run = await runScenario(inProcessDriver, scenario, { quietly: (read) => faults.quietly(read) })
+      const run = await runScenario(driver, scenario, { quietly: (read) => faults.quietly(read) })
         .finally(() => faults.disable());
       injected += faults.injected() - before;
       const report = await reconcileTable();
@@ -153,7 +169,7 @@ test('random workloads under random faults: every transfer posts once or not at 
         ...run.problems,
         ...run.model.compareBalances(await balancesOf(run.accountIds)),
         ...report.violations.map((v) => `[${v.check}] ${v.subject}: ${v.detail}`),
-        ...inProcessDriver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
+        ...driver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
       ];
       if (problems.length > 0) throw new Error(problems.join('\n'));
     }),

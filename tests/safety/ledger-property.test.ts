@@ -23,8 +23,8 @@ test('money is conserved and every balance matches the model, whatever the opera
   let operations = 0;
   await fc.assert(
     fc.asyncProperty(scenarioArb({ commandsMax: 25, batchMax: 6 }), async (scenario) => {
-      inProcessDriver.unexpected.length = 0;
-      const run = await runScenario(inProcessDriver, scenario);
+      const driver = inProcessDriver();
+      const run = await runScenario(driver, scenario);
       operations += run.operations;
       const balances = run.model.compareBalances(await balancesOf(run.accountIds));
       const report = await reconcileTable();
@@ -32,7 +32,7 @@ test('money is conserved and every balance matches the model, whatever the opera
         ...run.problems,
         ...balances,
         ...report.violations.map((v) => `[${v.check}] ${v.subject}: ${v.detail}`),
-        ...inProcessDriver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
+        ...driver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
       ];
       if (problems.length > 0) throw new Error(problems.join('\n'));
     }),

@@ -17,21 +17,27 @@ export interface LedgerDriver {
   transfer(caller: Caller, body: TransferBody, key?: string): Promise<TransferOutcome>;
 }
 
-/** Calls the ledger's functions directly, as the handlers do; an error that is not an `AppError` counts as a 500. */
-export const inProcessDriver: LedgerDriver & { unexpected: Error[] } = {
-  unexpected: [],
-  openAccount: (caller, body) => createAccount(caller, body),
-  async transfer(caller, body, key) {
-    try {
-      const result = await transfer(caller, body, key);
-      return { status: 201, transactionId: result.transaction.id, replayed: result.replayed };
-    } catch (error) {
-      if (error instanceof AppError) return { status: error.status, code: error.code };
-      this.unexpected.push(error as Error);
-      return { status: 500, code: 'internal_error' };
-    }
-  },
-};
+/**
+ * Calls the ledger's functions directly, as the handlers do. An error that is not an `AppError` would be a 500: it
+ * is answered as one and kept in `unexpected`, one list per driver so that concurrent runs keep theirs apart.
+ */
+export function inProcessDriver(): LedgerDriver & { unexpected: Error[] } {
+  const unexpected: Error[] = [];
+  return {
+    unexpected,
+    openAccount: (caller, body) => createAccount(caller, body),
+    async transfer(caller, body, key) {
+      try {
+        const result = await transfer(caller, body, key);
+        return { status: 201, transactionId: result.transaction.id, replayed: result.replayed };
+      } catch (error) {
+        if (error instanceof AppError) return { status: error.status, code: error.code };
+        unexpected.push(error as Error);
+        return { status: 500, code: 'internal_error' };
+      }
+    },
+  };
+}
 
 /** Calls the HTTP API at `baseUrl` with tokens signed by the same secret the API uses. */
 export function httpDriver(baseUrl: string): LedgerDriver {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -22,8 +23,10 @@ export type FaultKind =
   | 'lostAlways'
   /** Every attempt of this call times out before it is sent: the ledger sees `TimeoutError`, nothing written. */
   | 'downAlways'
-  /** Every attempt of a read is throttled: the ledger sees `ThrottlingException`. */
-  | 'throttleAlways';
+  /** Every attempt is throttled: the ledger sees `ThrottlingException`. */
+  | 'throttleAlways'
+  /** The first attempt commits and its answer is lost; the SDK's retries are throttled, and it reports the throttling. */
+  | 'lostThenThrottled';
 
 /** Probability of each fault per call. Write faults apply to `TransactWriteItems`, read faults to gets and queries. */
 export interface FaultRates {
@@ -42,7 +45,8 @@ export class FaultInjector {
   private rates: FaultRates = { write: {}, read: {} };
   private readonly forced: { write: FaultKind[]; read: FaultKind[] } = { write: [], read: [] };
   private installed = false;
-  private quiet = 0;
+  /** Set inside `quietly`: follows that call chain only, so other work running meanwhile still draws faults. */
+  private readonly quiet = new AsyncLocalStorage<true>();
 
   constructor(private readonly client: DynamoDBDocumentClient, private readonly random: () => number = Math.random) {}
 
@@ -54,7 +58,7 @@ export class FaultInjector {
       const name = String(context.commandName ?? '');
       this.counts.calls += 1;
       const side = name === 'TransactWriteItemsCommand' ? 'write' : readCommands.has(name) ? 'read' : undefined;
-      const kind = side && this.quiet === 0 ? this.forced[side].shift() ?? this.pick(this.rates[side]) : undefined;
+      const kind = side && this.quiet.getStore() === undefined ? this.forced[side].shift() ?? this.pick(this.rates[side]) : undefined;
       if (kind) this.counts[kind] += 1;
       (context as FaultContext).fault = { kind, attempts: 0 };
       return next(args);
@@ -87,6 +91,10 @@ export class FaultInjector {
         case 'lostAlways':
           await next(args);
           throw timeoutError();
+        case 'lostThenThrottled':
+          if (!first) throw throttlingError();
+          await next(args);
+          throw timeoutError();
       }
     };
     this.client.middlewareStack.addRelativeTo(wire as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'faultWire' });
@@ -110,14 +118,9 @@ export class FaultInjector {
     this.forced.read.length = 0;
   }
 
-  /** Runs `read` with no fault injected into any call that starts meanwhile (a checker's reads, not the ledger's). */
-  async quietly<T>(read: () => Promise<T>): Promise<T> {
-    this.quiet += 1;
-    try {
-      return await read();
-    } finally {
-      this.quiet -= 1;
-    }
+  /** Runs `read` with no fault injected into its calls: a checker's reads judge the ledger, they are not under test. */
+  quietly<T>(read: () => Promise<T>): Promise<T> {
+    return this.quiet.run(true, read);
   }
 
   /** The number of faults injected so far, of every kind. */
@@ -141,7 +144,7 @@ interface FaultContext {
 }
 
 export const faultKinds: FaultKind[] = [
-  'conflict', 'throttleOnce', 'timeoutOnce', 'lostOnce', 'lostAlways', 'downAlways', 'throttleAlways',
+  'conflict', 'throttleOnce', 'timeoutOnce', 'lostOnce', 'lostAlways', 'downAlways', 'throttleAlways', 'lostThenThrottled',
 ];
 
 function emptyCounts(): FaultCounts {

@@ -4,7 +4,7 @@ import type { Caller } from '../../lib/identity/tokens';
 import type { CurrencyCode } from '../../lib/ledger/currencies';
 import type { TransferBody } from '../../lib/ledger/schemas';
 import { storedTransfers, type LedgerDriver } from './drivers';
-import { LedgerModel, type TransferOutcome } from './model';
+import { LedgerModel } from './model';
 
 /**
  * Random ledger workloads (TigerBeetle-simulator style): open accounts in several currencies, fund them, transfer
@@ -206,5 +206,3 @@ export async function runScenario(
   problems.push(...model.settle(await quietly(() => storedTransfers(accountIds)), settledPosted));
   return { operations, accountIds, problems, model };
 }
-
-export type { TransferOutcome };
