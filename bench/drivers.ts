@@ -13,6 +13,7 @@ import { createDocumentClient } from '../lib/storage/client';
 import { keys } from '../lib/storage/keys';
 import { toAccount, type AccountRecord, type TransactionRecord } from '../lib/storage/ledger-store';
 import { transactItems } from '../lib/storage/posting-store';
+import { postJson } from './http';
 import type { Operation } from './load';
 import { benchCurrency, type AccountPair } from './seed';
 
@@ -80,37 +81,22 @@ export function libPaymentsTo(toId: string, payers: readonly AccountPair[], call
 }
 
 /**
- * The API as a client calls it: `POST /v1/transfers` with the bearer token from login and a fresh Idempotency-Key.
- * Node's fetch keeps connections alive, so this measures requests, not TCP handshakes.
+ * The API as a client calls it: `POST /v1/transfers` with the bearer token from login and a fresh Idempotency-Key,
+ * over keep-alive connections.
  */
 export function apiTransfers(apiUrl: string, pairs: readonly AccountPair[], token: string): Operation {
   return async (worker) => {
-    const response = await fetch(`${apiUrl}/v1/transfers`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'idempotency-key': `bench-api-${randomUUID()}`,
-      },
-      body: JSON.stringify(transferBody(pairs[worker]!)),
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-    const text = await response.text();
-    if (response.status !== 201) throw new Error(`POST /v1/transfers answered ${response.status}: ${text.slice(0, 200)}`);
+    const headers = { authorization: `Bearer ${token}`, 'idempotency-key': `bench-api-${randomUUID()}` };
+    const answer = await postJson(`${apiUrl}/v1/transfers`, transferBody(pairs[worker]!), headers, requestTimeoutMs);
+    if (answer.status !== 201) throw new Error(`POST /v1/transfers answered ${answer.status}: ${answer.body.slice(0, 200)}`);
   };
 }
 
 /** Sends the login request a client sends; it throws unless the API answers 200. */
 export function apiLogins(apiUrl: string, email: string, password: string): Operation {
   return async () => {
-    const response = await fetch(`${apiUrl}/api/v1/users/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`POST /api/v1/users/login answered ${response.status}: ${text.slice(0, 200)}`);
+    const answer = await postJson(`${apiUrl}/api/v1/users/login`, { email, password }, {}, requestTimeoutMs);
+    if (answer.status !== 200) throw new Error(`POST /api/v1/users/login answered ${answer.status}: ${answer.body.slice(0, 200)}`);
   };
 }
 

@@ -14,7 +14,7 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '',
     '**Transfers**: one transfer of 1 minor unit, three ways. raw = its `TransactWriteItems` (6 items, with the ' +
       'idempotency record) sent straight with the SDK; lib = the ledger\'s `transfer()` in the bench process; ' +
-      'api = `POST /v1/transfers` with a bearer token and an `Idempotency-Key` over keep-alive HTTP. Latencies in ms.',
+      'api = `POST /v1/transfers` with a bearer token and an `Idempotency-Key` over keep-alive HTTP (node:http). Latencies in ms.',
     '',
     '| in flight | raw /s | lib /s | api /s | api÷raw /s | raw p50 / p95 / p99 | lib p50 / p95 / p99 | api p50 / p95 / p99 | api÷raw p99 | errors raw/lib/api | lib requests per transfer |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

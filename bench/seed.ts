@@ -7,6 +7,7 @@ import type { Caller } from '../lib/identity/tokens';
 import { createAccount } from '../lib/ledger/accounts';
 import { transfer } from '../lib/ledger/transfers';
 import type { CurrencyCode } from '../lib/ledger/currencies';
+import { postJson } from './http';
 
 /** Every benchmark transfer moves this currency. */
 export const benchCurrency: CurrencyCode = 'EUR';
@@ -35,8 +36,8 @@ export interface BenchUser {
 /** Registers a user through the API and logs in: the token is the one a real client would hold. */
 export async function registerAndLogin(apiUrl: string): Promise<BenchUser> {
   const email = `bench-${randomUUID()}@example.com`;
-  const registered = await postJson(`${apiUrl}/api/v1/users/register`, { email, password }, 201);
-  const login = await postJson(`${apiUrl}/api/v1/users/login`, { email, password }, 200);
+  const registered = await post(`${apiUrl}/api/v1/users/register`, { email, password }, 201);
+  const login = await post(`${apiUrl}/api/v1/users/login`, { email, password }, 200);
   return {
     email,
     password,
@@ -78,14 +79,8 @@ async function mapWithLimit<T>(count: number, limit: number, fn: (index: number)
   return results;
 }
 
-async function postJson(url: string, body: unknown, expectedStatus: number): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(setupTimeoutMs),
-  });
-  const text = await response.text();
-  if (response.status !== expectedStatus) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Record<string, unknown>;
+async function post(url: string, body: unknown, expectedStatus: number): Promise<Record<string, unknown>> {
+  const answer = await postJson(url, body, {}, setupTimeoutMs);
+  if (answer.status !== expectedStatus) throw new Error(`${url} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+  return JSON.parse(answer.body) as Record<string, unknown>;
 }
