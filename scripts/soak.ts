@@ -27,7 +27,7 @@ const seed = args.seed === undefined ? Date.now() % 2 ** 31 : Number(args.seed);
 
 /** The fault mix of the long run: the same kinds as the short one, every one frequent. */
 const faultRates = {
-  write: { conflict: 0.08, throttleOnce: 0.02, timeoutOnce: 0.04, lostOnce: 0.08, lostAlways: 0.03, downAlways: 0.02 },
+  write: { conflict: 0.08, throttleOnce: 0.02, timeoutOnce: 0.04, lostOnce: 0.08, lostAlways: 0.03, downAlways: 0.02, lostThenThrottled: 0.01 },
   read: { timeoutOnce: 0.02, throttleOnce: 0.005, throttleAlways: 0.002 },
 };
 
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
       const crashStartedMs = Date.now();
       const crash = await crashRun(victim, crashRequests);
       crashes.push(crash);
-      console.log(`\ncrash (kill -9 ${victim}): ${crash.requests} keyed transfers, ${crash.acknowledged} acknowledged before the kill or after, ${crash.retried} retried after restart, ${crash.stored} stored`);
+      console.log(`\ncrash (kill -9 ${victim}): ${crash.requests} keyed transfers, ${crash.acknowledged} acknowledged before the kill, ${crash.retried} retried after restart, ${crash.stored} stored`);
       console.log(`  5xx on retry: ${crash.fiveHundreds}; violations: ${crash.violations.length} (${((Date.now() - crashStartedMs) / 1000).toFixed(0)} s)`);
       for (const violation of crash.violations.slice(0, 20)) console.log(`    ${violation}`);
     }

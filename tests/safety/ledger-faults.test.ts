@@ -24,7 +24,7 @@ const runsCount = Number(process.env.SAFETY_FAULT_RUNS ?? 8);
 
 /** Rates for the random runs: every kind of fault is common enough to show up in a short run. */
 export const faultRates = {
-  write: { conflict: 0.1, throttleOnce: 0.03, timeoutOnce: 0.05, lostOnce: 0.1, lostAlways: 0.04, downAlways: 0.03 },
+  write: { conflict: 0.1, throttleOnce: 0.03, timeoutOnce: 0.05, lostOnce: 0.1, lostAlways: 0.04, downAlways: 0.03, lostThenThrottled: 0.02 },
   read: { timeoutOnce: 0.03, throttleOnce: 0.01, throttleAlways: 0.005 },
 };
 
