@@ -29,6 +29,8 @@ async function main(): Promise<number> {
       ?? process.env.DYNAMODB_ENDPOINT
       ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT || 8000}`;
   }
+  // An operator's output should be the report; the SDK's notice about future Node versions is not for them.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Imported only now: the storage client reads its configuration once, when it loads.
   const { config } = await import('../lib/config');
   const { reconcileTable } = await import('../lib/ledger/reconcile');
