@@ -8,9 +8,9 @@ const readmeEnd = '<!-- bench:end -->';
 export function markdownReport(results: BenchResults, chartPath: string): string {
   const { machine, run } = results;
   const lines = [
-    `Measured ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpuCount} × ${machine.cpuModel}, ` +
-      `${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}; \`npm run bench${run.mode === 'quick' ? ' -- --quick' : ''}\` ` +
-      `in ${run.durationS} s (load average ${run.loadAverage1mAtStart} at start).`,
+    `Machine: ${machine.cpuCount} CPUs (nproc), ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ` +
+      `${machine.os}. Run: \`npm run bench${run.mode === 'quick' ? ' -- --quick' : ''}\` at ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ` +
+      `${run.durationS} s, 1-minute load average ${run.loadAverage1mAtStart} at the start.`,
     '',
     '**Transfers**: one transfer of 1 minor unit, three ways. raw = its `TransactWriteItems` (6 items, with the ' +
       'idempotency record) sent straight with the SDK; lib = the ledger\'s `transfer()` in the bench process; ' +
@@ -49,6 +49,8 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '| function | bundle KiB | import ms |',
     '|---|---:|---:|',
     ...Object.entries(results.coldStart).map(([name, fn]) => `| ${name} | ${(fn.bytes / 1024).toFixed(1)} | ${fn.importMs} |`),
+    '',
+    `Method: ${results.coldStartMethod}`,
     '',
     `**Login**: argon2id hash ${results.login.argon2idHashMs} ms, verify ${results.login.argon2idVerifyMs} ms (in process, median); ` +
       `\`POST /api/v1/users/login\` p50 ${Object.entries(results.login.p50Ms).map(([c, ms]) => `${ms} ms at ${c} in flight`).join(', ')} ` +
