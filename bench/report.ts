@@ -105,6 +105,7 @@ export function updateReadme(readmePath: string, section: string): void {
       'free ports and measures what our handlers, validation, auth and idempotency cost on top of DynamoDB\'s own',
       'transaction. It writes `bench/results/latest.json`, `latest.md` and `latest.svg`, and the section below.',
       '',
+      '',
     ].join('\n');
     next = `${current.trimEnd()}${current.trim() ? '\n\n' : ''}${intro}${block}\n`;
   }
