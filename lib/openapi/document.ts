@@ -23,7 +23,8 @@ const statusOfCode: Record<string, number> = {
   validation_failed: 400, malformed_json: 400, unauthorized: 401, invalid_credentials: 401, forbidden: 403,
   user_not_found: 404, account_not_found: 404, transaction_not_found: 404, email_taken: 409, payload_too_large: 413,
   same_account: 422, currency_mismatch: 422, insufficient_funds: 422, balance_limit_exceeded: 422,
-  idempotency_key_reused: 422, ledger_busy: 503, ledger_unavailable: 503, internal_error: 500,
+  idempotency_key_reused: 422, ledger_busy: 503, ledger_unavailable: 503, storage_unavailable: 503,
+  registration_busy: 503, route_not_found: 404, internal_error: 500,
 };
 
 /** The OpenAPI 3.1 document of the whole API, generated from the request and response schemas. */

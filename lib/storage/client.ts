@@ -24,7 +24,10 @@ export function createDocumentClient(endpoint = config.dynamoEndpoint): DynamoDB
     region: config.region,
     endpoint,
     maxAttempts: sdkAttemptsMax,
-    requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
+    // Without throwOnRequestTimeout the SDK only logs a warning and keeps waiting; with it, a hung call fails and is
+    // retried. Every write tolerates that: transfers and registrations carry client tokens, account creation
+    // recognizes its own earlier write.
+    requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
     // DynamoDB Local accepts any credentials; a laptop should not need an AWS profile to run the platform.
     ...(local && !process.env.AWS_ACCESS_KEY_ID
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }

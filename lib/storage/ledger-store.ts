@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { AccountView, TransactionView } from '../ledger/schemas';
@@ -17,16 +18,23 @@ export interface TransactionRecord extends TransactionView {
 
 /** Stores a new account with balance 0 and no entries. */
 export async function insertAccount(account: AccountRecord): Promise<void> {
-  await db.send(new PutCommand({
-    TableName: config.tableName,
-    Item: {
-      ...keys.account(account.id),
-      ...keys.accountInOwnerList(account.ownerId, account.createdAt, account.id),
-      entity: 'account',
-      ...account,
-    },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  }));
+  try {
+    await db.send(new PutCommand({
+      TableName: config.tableName,
+      Item: {
+        ...keys.account(account.id),
+        ...keys.accountInOwnerList(account.ownerId, account.createdAt, account.id),
+        entity: 'account',
+        ...account,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+  } catch (error) {
+    // The id is a fresh random UUID, so an item already under it can only be this very account: an earlier send whose
+    // answer was lost committed, and the SDK's retry then met its own write. The account exists as asked.
+    if (error instanceof ConditionalCheckFailedException) return;
+    throw error;
+  }
 }
 
 /** Reads an account, strongly consistent, or `undefined`. */

@@ -190,6 +190,8 @@ function retriedBySdk(error: unknown): boolean {
 function isAmbiguous(error: unknown): boolean {
   const name = (error as Error)?.name ?? '';
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  return name === 'TimeoutError' || name === 'RequestTimeout' || /ECONNRESET|EPIPE|socket hang up/.test(String((error as Error)?.message))
+  // TransactionInProgressException: DynamoDB is still applying an earlier send with this token, which may commit.
+  return name === 'TimeoutError' || name === 'RequestTimeout' || name === 'TransactionInProgressException'
+    || /ECONNRESET|EPIPE|socket hang up/.test(String((error as Error)?.message))
     || (status !== undefined && status >= 500);
 }

@@ -65,7 +65,7 @@ export async function startDynamo(port: number, dataDir?: string, shutdown?: Abo
   }
   const stop = async (): Promise<void> => {
     if (isRunning(child)) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     if (isRunning(child)) child.kill('SIGKILL');
   };
   return { endpoint, process: child, stop };

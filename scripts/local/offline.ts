@@ -91,7 +91,7 @@ export async function startApi(options: {
   }
   const stop = async (): Promise<void> => {
     if (isRunning(child)) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 5000).unref())]);
     if (isRunning(child)) child.kill('SIGKILL');
   };
   return { url, process: child, stop };
