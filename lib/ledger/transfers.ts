@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { assert, ForbiddenError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import type { Caller } from '../identity/tokens';
-import { findAccount, type AccountRecord, type TransactionRecord } from '../storage/ledger-store';
-import { findIdempotencyRecord, postTransfer, type IdempotencyRecord, type PostingPlan } from '../storage/posting-store';
+import type { AccountRecord, TransactionRecord } from '../storage/ledger-store';
+import { findIdempotencyRecord, postTransfer, readForTransfer, type IdempotencyRecord, type PostingPlan } from '../storage/posting-store';
 import { config } from '../config';
 import { accountNotFound, canSee } from './access';
 import { backoff, retryPolicy } from './backoff';
@@ -26,13 +26,13 @@ export async function transfer(caller: Caller, input: TransferBody, idempotencyK
     throw new UnprocessableError('same_account', 'The source and destination accounts are the same.');
   }
   const requestHash = hashRequest(input);
-  if (idempotencyKey !== undefined) {
-    const earlier = await findIdempotencyRecord(caller.userId, idempotencyKey);
-    if (earlier) return replay(earlier, requestHash);
-  }
+  const keyRef = idempotencyKey === undefined ? undefined : { callerId: caller.userId, key: idempotencyKey };
   const startedMs = Date.now();
   for (let attempt = 0; attempt < retryPolicy.attemptsMax && Date.now() - startedMs < retryPolicy.budgetMs; attempt += 1) {
-    const [from, to] = await Promise.all([findAccount(input.fromAccountId), findAccount(input.toAccountId)]);
+    // The first read also looks for an earlier request under the key; a retry after a stale write needs only the
+    // accounts, since a winner under the same key shows up as `idempotency_taken` below.
+    const { from, to, earlier } = await readForTransfer(input.fromAccountId, input.toAccountId, attempt === 0 ? keyRef : undefined);
+    if (earlier) return replay(earlier, requestHash);
     const plan = planTransfer(caller, input, from, to);
     const idempotency = idempotencyKey === undefined ? undefined : {
       callerId: caller.userId,

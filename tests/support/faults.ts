@@ -34,7 +34,7 @@ export interface FaultRates {
   read: Partial<Record<FaultKind, number>>;
 }
 
-const readCommands = new Set(['GetItemCommand', 'QueryCommand', 'GetCommand']);
+const readCommands = new Set(['GetItemCommand', 'QueryCommand', 'GetCommand', 'BatchGetItemCommand']);
 
 /** Counts of what was injected, and of calls seen. */
 export type FaultCounts = Record<FaultKind | 'calls' | 'attempts', number>;
