@@ -34,15 +34,11 @@ export async function transfer(caller: Caller, input: TransferBody, idempotencyK
     const { from, to, earlier } = await readForTransfer(input.fromAccountId, input.toAccountId, attempt === 0 ? keyRef : undefined);
     if (earlier) return replay(earlier, requestHash);
     const plan = planTransfer(caller, input, from, to);
-    const idempotency = idempotencyKey === undefined ? undefined : {
-      callerId: caller.userId,
-      key: idempotencyKey,
-      record: idempotencyRecord(plan.transaction, requestHash),
-    };
+    const idempotency = keyRef && { ...keyRef, record: idempotencyRecord(plan.transaction, requestHash) };
     const outcome = await postTransfer({ ...plan, idempotency });
     if (outcome === 'posted') return { transaction: toTransactionView(plan.transaction), replayed: false };
-    if (outcome === 'idempotency_taken') {
-      const winner = await findIdempotencyRecord(caller.userId, idempotencyKey!);
+    if (outcome === 'idempotency_taken' && keyRef) {
+      const winner = await findIdempotencyRecord(keyRef.callerId, keyRef.key);
       if (winner) return replay(winner, requestHash);
     }
     await backoff(attempt);
