@@ -28,7 +28,7 @@ export interface RawDriver {
 }
 
 /**
- * The raw ceiling: for each worker's own pair, the very items `postTransfer` sends (both guarded balance updates,
+ * The raw ceiling: for each worker's own pair, the very items `postTransfers` sends for one transfer (both guarded balance updates,
  * the transaction, two entries and the idempotency record, with a client request token), built with
  * `transactItems` from the accounts as this process last wrote them. Nothing is read during the phase: tracking each
  * account's `seq` and balance in memory is what makes every write valid without a read. Uses its own client, made by
@@ -51,7 +51,7 @@ export function rawTransfers(pairs: readonly AccountPair[], caller: Caller): Raw
     try {
       await client.send(new TransactWriteCommand({
         ClientRequestToken: txn.id,
-        TransactItems: transactItems({ transaction: txn, from: accounts.from, to: accounts.to, idempotency }),
+        TransactItems: transactItems([{ transaction: txn, from: accounts.from, to: accounts.to, idempotency }]),
       }));
     } catch (error) {
       // A failed raw write is an error in the results; re-reading keeps the next one valid.

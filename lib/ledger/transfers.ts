@@ -2,10 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { assert, ForbiddenError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import type { Caller } from '../identity/tokens';
 import type { AccountRecord, TransactionRecord } from '../storage/ledger-store';
-import { findIdempotencyRecord, postTransfer, readForTransfer, type IdempotencyRecord, type PostingPlan } from '../storage/posting-store';
+import {
+  findIdempotencyRecord, keyRefName, readForTransfers, type IdempotencyRecord, type KeyRef,
+} from '../storage/posting-reads';
+import { postTransfers, type PostingPlan } from '../storage/posting-store';
 import { config } from '../config';
 import { accountNotFound, canSee } from './access';
 import { backoff, retryPolicy } from './backoff';
+import { GroupCommit, type Member } from './group-commit';
 import { amountMinorMax, type TransactionView, type TransferBody } from './schemas';
 import { toTransactionView } from './transactions';
 
@@ -15,35 +19,130 @@ export interface TransferResult {
   replayed: boolean;
 }
 
+/** A transfer as queued: who asks, what, the caller's idempotency key if any, and the hash that key binds. */
+interface TransferRequest {
+  caller: Caller;
+  input: TransferBody;
+  requestHash: string;
+  keyRef?: KeyRef;
+}
+
+type Pending = Member<TransferRequest, TransferResult>;
+
+/**
+ * Transfers in this process that touch a common account are written together, one `TransactWriteItems` per batch
+ * (at most 100 items: one per account, and three or four per transfer). Requests under the same idempotency key never
+ * share a batch, so the second one finds the first one's record and replays it.
+ */
+const transfers = new GroupCommit<TransferRequest, TransferResult>({
+  claimOf: ({ input, keyRef }) => ({
+    shared: [input.fromAccountId, input.toAccountId],
+    exclusive: keyRef ? [keyRefName(keyRef)] : [],
+    items: keyRef ? 4 : 3,
+  }),
+  run: postBatch,
+  busyError: () => new ServiceUnavailableError('ledger_busy', 'The accounts are busy; retry the request (with the same Idempotency-Key).'),
+  itemsMax: 100,
+  waitingMax: 2000,
+  budgetMs: retryPolicy.budgetMs,
+});
+
 /**
  * Moves `amount` from one account to another as one balanced double entry. With an idempotency key (scoped to the
  * caller) a repeated request replays the first answer instead of posting again; a rejected transfer binds no key.
- * Concurrent transfers on one account serialize on its sequence number: each attempt re-reads both accounts, checks
- * every rule, and writes only if neither account changed in between.
+ * Transfers on one account serialize on its sequence number: each attempt reads the accounts, checks every rule, and
+ * writes only if no account changed in between. Within this process they also queue, so that a busy account takes
+ * a batch of transfers per write instead of losing most writes to each other.
  */
 export async function transfer(caller: Caller, input: TransferBody, idempotencyKey?: string): Promise<TransferResult> {
   if (input.fromAccountId === input.toAccountId) {
     throw new UnprocessableError('same_account', 'The source and destination accounts are the same.');
   }
-  const requestHash = hashRequest(input);
   const keyRef = idempotencyKey === undefined ? undefined : { callerId: caller.userId, key: idempotencyKey };
-  const startedMs = Date.now();
-  for (let attempt = 0; attempt < retryPolicy.attemptsMax && Date.now() - startedMs < retryPolicy.budgetMs; attempt += 1) {
-    // The first read also looks for an earlier request under the key; a retry after a stale write needs only the
-    // accounts, since a winner under the same key shows up as `idempotency_taken` below.
-    const { from, to, earlier } = await readForTransfer(input.fromAccountId, input.toAccountId, attempt === 0 ? keyRef : undefined);
-    if (earlier) return replay(earlier, requestHash);
-    const plan = planTransfer(caller, input, from, to);
-    const idempotency = keyRef && { ...keyRef, record: idempotencyRecord(plan.transaction, requestHash) };
-    const outcome = await postTransfer({ ...plan, idempotency });
-    if (outcome === 'posted') return { transaction: toTransactionView(plan.transaction), replayed: false };
-    if (outcome === 'idempotency_taken' && keyRef) {
-      const winner = await findIdempotencyRecord(keyRef.callerId, keyRef.key);
-      if (winner) return replay(winner, requestHash);
+  return transfers.submit({ caller, input, requestHash: hashRequest(input), keyRef });
+}
+
+/**
+ * Posts a batch: read every account (and, the first time, every key), replay what was already posted, plan the rest
+ * in arrival order against the accounts as the earlier ones leave them, and write them all at once. A transfer that
+ * breaks a rule is refused alone; the write is retried, re-read and re-planned, while an account keeps moving under
+ * it (another process), within bounded attempts and each request's deadline.
+ */
+async function postBatch(batch: readonly Pending[]): Promise<void> {
+  let live = [...batch];
+  const keysRead = new Set<Pending>();
+  for (let attempt = 0; live.length > 0; attempt += 1) {
+    live = live.filter((member) => {
+      if (member.settled) return false;
+      if (attempt < retryPolicy.attemptsMax && Date.now() < member.deadlineMs) return true;
+      member.reject(new ServiceUnavailableError('ledger_busy', 'The accounts are busy; retry the request (with the same Idempotency-Key).'));
+      return false;
+    });
+    if (live.length === 0) return;
+    // A retry after a stale write needs only the accounts: a winner under a key shows up as `idempotency_taken`.
+    const unread = live.filter((member) => member.request.keyRef && !keysRead.has(member));
+    const reads = await readForTransfers(live.flatMap(({ request: { input } }) => [input.fromAccountId, input.toAccountId]),
+      unread.map((member) => member.request.keyRef!));
+    for (const member of unread) keysRead.add(member);
+    const planned = planBatch(live, reads.accounts, (member) => {
+      const earlier = member.request.keyRef && reads.records.get(keyRefName(member.request.keyRef));
+      return earlier ? replay(earlier, member.request.requestHash) : undefined;
+    });
+    live = planned.map(({ member }) => member);
+    if (planned.length === 0) return;
+    const outcome = await postTransfers(planned.map(({ plan }) => plan));
+    if (outcome.status === 'posted') {
+      for (const { member, plan } of planned) member.resolve({ transaction: toTransactionView(plan.transaction), replayed: false });
+      return;
+    }
+    if (outcome.status === 'idempotency_taken') {
+      for (const index of outcome.plans) await replayWinner(planned[index]!.member);
+      continue;
     }
     await backoff(attempt);
   }
-  throw new ServiceUnavailableError('ledger_busy', 'The accounts are busy; retry the request (with the same Idempotency-Key).');
+}
+
+/**
+ * Plans each member in order against `accounts`, advancing them as each plan would leave them. A member whose key
+ * already has an answer (`replayed` gives it) or that breaks a rule is settled here and left out.
+ */
+function planBatch(
+  members: readonly Pending[],
+  read: ReadonlyMap<string, AccountRecord>,
+  replayed: (member: Pending) => TransferResult | undefined,
+): Array<{ member: Pending; plan: PostingPlan }> {
+  const accounts = new Map(read);
+  const planned: Array<{ member: Pending; plan: PostingPlan }> = [];
+  for (const member of members) {
+    const { caller, input, keyRef, requestHash } = member.request;
+    try {
+      const earlier = replayed(member);
+      if (earlier) {
+        member.resolve(earlier);
+        continue;
+      }
+      const plan = planTransfer(caller, input, accounts.get(input.fromAccountId), accounts.get(input.toAccountId));
+      const idempotency = keyRef && { ...keyRef, record: idempotencyRecord(plan.transaction, requestHash) };
+      planned.push({ member, plan: { ...plan, idempotency } });
+      accounts.set(plan.from.id, { ...plan.from, balance: plan.transaction.entries[0]!.balanceAfter, seq: plan.from.seq + 1 });
+      accounts.set(plan.to.id, { ...plan.to, balance: plan.transaction.entries[1]!.balanceAfter, seq: plan.to.seq + 1 });
+    } catch (error) {
+      member.reject(error);
+    }
+  }
+  return planned;
+}
+
+/** Settles a member whose key another request posted under first, with that request's answer, if it is there. */
+async function replayWinner(member: Pending): Promise<void> {
+  const winner = await findIdempotencyRecord(member.request.keyRef!);
+  if (!winner) return;
+  try {
+    member.resolve(replay(winner, member.request.requestHash));
+  } catch (error) {
+    member.reject(error);
+  }
 }
 
 /**

@@ -1,21 +1,16 @@
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { ServiceUnavailableError } from '../errors';
+import { assert, ServiceUnavailableError } from '../errors';
 import { cancellationReasons } from './cancellation';
 import { db } from './client';
 import { keys } from './keys';
-import { toAccount, type AccountRecord, type TransactionRecord } from './ledger-store';
+import type { AccountRecord, TransactionRecord } from './ledger-store';
+import type { IdempotencyRecord } from './posting-reads';
 
-/** The idempotency record of a posted transfer: what the key was bound to, and the answer to replay. */
-export interface IdempotencyRecord {
-  requestHash: string;
-  transactionId: string;
-  status: number;
-  response: string;
-  expiresAt: number;
-}
-
-/** Everything one transfer writes. `from` and `to` are the accounts as read; their `seq` guards the write. */
+/**
+ * Everything one transfer writes. `from` and `to` are the accounts just before this transfer: as read for the first
+ * transfer of a batch that touches them, then as the batch's earlier transfers left them.
+ */
 export interface PostingPlan {
   transaction: TransactionRecord;
   from: AccountRecord;
@@ -25,9 +20,11 @@ export interface PostingPlan {
 
 /**
  * How a posting ended. `stale`: an account changed since it was read (re-read and re-plan). `idempotency_taken`:
- * another request posted under the same key first. `busy`: DynamoDB asked us to back off.
+ * another request posted first under the keys of the plans at these indexes. `busy`: DynamoDB asked us to back off.
  */
-export type PostingOutcome = 'posted' | 'stale' | 'idempotency_taken' | 'busy';
+export type PostingOutcome =
+  | { status: 'posted' | 'stale' | 'busy' }
+  | { status: 'idempotency_taken'; plans: number[] };
 
 const retryableReasons = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 const retryableErrors = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
@@ -35,35 +32,38 @@ const retryableErrors = new Set(['ThrottlingException', 'ProvisionedThroughputEx
 const ambiguousAttemptsMax = 3;
 
 /**
- * Writes a transfer in one `TransactWriteItems`: both balance updates, the transaction, its two entries and the
- * idempotency record, all or nothing. Each balance update is guarded by the account's `seq` as read, so every
- * check the ledger made on that read (existence, currency, floor, overflow) still holds when the write commits;
- * the currency and floor are also restated as conditions so that no code path can skip them.
+ * Writes a batch of transfers in one `TransactWriteItems`, all or nothing: each account's balance update (once, with
+ * the batch's net amount), and for every transfer its transaction, its two entries and its idempotency record. Each
+ * balance update is guarded by the account's `seq` as read, so every check the ledger made on that read (existence,
+ * currency, floor, overflow) still holds when the write commits; the currency and floor are also restated as
+ * conditions so that no code path can skip them.
  */
-export async function postTransfer(plan: PostingPlan): Promise<PostingOutcome> {
+export async function postTransfers(plans: readonly PostingPlan[]): Promise<PostingOutcome> {
+  const { items, roles } = buildWrite(plans);
   const command = new TransactWriteCommand({
     // Same token, same items: DynamoDB applies the write at most once within ten minutes, so a retry after a lost
-    // response cannot post twice.
-    ClientRequestToken: plan.transaction.id,
-    TransactItems: transactItems(plan),
+    // response cannot post twice. Every plan has a new transaction id, so the first one names the write.
+    ClientRequestToken: plans[0]!.transaction.id,
+    TransactItems: items,
   });
   let mayHaveCommitted = false;
   for (let attempt = 1; ; attempt += 1) {
     try {
       await db.send(command);
-      return 'posted';
+      return { status: 'posted' };
     } catch (error) {
       const reasons = cancellationReasons(error);
-      let outcome: PostingOutcome | undefined = reasons ? classify(reasons)
-        : retryableErrors.has((error as Error).name) ? 'busy' : undefined;
+      let outcome: PostingOutcome | undefined = reasons ? classify(reasons, roles)
+        : retryableErrors.has((error as Error).name) ? { status: 'busy' } : undefined;
       if (outcome === undefined && !isAmbiguous(error)) throw error;
       // After an answer that never came (here, or in an attempt the SDK retried), an earlier send may have committed,
-      // and a later "busy" or "stale" says nothing about it: planning the transfer afresh would post it twice. The transaction item, written in the
-      // same transaction, tells. If it is absent, "stale" is safe (the accounts moved on, so the earlier send can no
-      // longer commit), while "busy" is not proven, so the same request (same token) is sent again instead.
-      if ((mayHaveCommitted || retriedBySdk(error)) && (outcome === 'busy' || outcome === 'stale')) {
-        if (await transactionExists(plan.transaction.id)) return 'posted';
-        if (outcome === 'busy') outcome = undefined;
+      // and a later "busy" or "stale" says nothing about it: planning the transfers afresh would post them twice. The
+      // transaction items, written in the same transaction, tell. If they are absent, "stale" is safe (the accounts
+      // moved on, so the earlier send can no longer commit), while "busy" is not proven, so the same request (same
+      // token) is sent again instead.
+      if ((mayHaveCommitted || retriedBySdk(error)) && (outcome?.status === 'busy' || outcome?.status === 'stale')) {
+        if (await transactionExists(plans[0]!.transaction.id)) return { status: 'posted' };
+        if (outcome.status === 'busy') outcome = undefined;
       }
       if (outcome !== undefined) return outcome;
       mayHaveCommitted ||= isAmbiguous(error);
@@ -88,76 +88,95 @@ async function transactionExists(transactionId: string): Promise<boolean> {
   return result.Item !== undefined;
 }
 
-/** Reads the idempotency record for a caller's key, or `undefined` if there is none or it has expired. */
-export async function findIdempotencyRecord(callerId: string, key: string): Promise<IdempotencyRecord | undefined> {
-  const result = await db.send(new GetCommand({
-    TableName: config.tableName,
-    Key: keys.idempotency(callerId, key),
-    ConsistentRead: true,
-  }));
-  return result.Item ? toIdempotencyRecord(result.Item) : undefined;
+type TransactItem = NonNullable<TransactWriteCommand['input']['TransactItems']>[number];
+
+/** What each item of a batch's write is, so a cancellation reason can be traced to its account or transfer. */
+type ItemRole = { kind: 'account'; accountId: string } | { kind: 'transfer' | 'idempotency'; plan: number };
+
+/** One account's part in a batch: its state as read, and what the batch's transfers add up to. */
+interface AccountChange {
+  read: AccountRecord;
+  deltaMinor: number;
+  entries: number;
 }
 
-/** An unexpired idempotency record, or `undefined`. */
-function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord | undefined {
-  if (Number(item.expiresAt) <= Math.floor(Date.now() / 1000)) return undefined;
+/** The items of the one `TransactWriteItems` a batch of transfers issues (exported for the benchmark's raw baseline). */
+export function transactItems(plans: readonly PostingPlan[]): TransactItem[] {
+  return buildWrite(plans).items;
+}
+
+/** Account updates first, in the order the plans first touch them; then each transfer's items, in plan order. */
+function buildWrite(plans: readonly PostingPlan[]): { items: TransactItem[]; roles: ItemRole[] } {
+  const changes = accountChanges(plans);
+  const now = plans[plans.length - 1]!.transaction.createdAt;
+  const items: TransactItem[] = [];
+  const roles: ItemRole[] = [];
+  for (const change of changes.values()) {
+    items.push({ Update: balanceUpdate(change, now) });
+    roles.push({ kind: 'account', accountId: change.read.id });
+  }
+  plans.forEach((plan, index) => {
+    const { transaction: txn, from, to } = plan;
+    const [debit, credit] = txn.entries;
+    items.push(
+      { Put: { TableName: config.tableName, Item: { ...keys.transaction(txn.id), entity: 'transaction', ...txn }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: config.tableName, Item: entryItem(txn, debit!, from.seq + 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: config.tableName, Item: entryItem(txn, credit!, to.seq + 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+    );
+    roles.push({ kind: 'transfer', plan: index }, { kind: 'transfer', plan: index }, { kind: 'transfer', plan: index });
+    if (plan.idempotency) {
+      items.push({ Put: idempotencyPut(plan.idempotency, txn.createdAt) });
+      roles.push({ kind: 'idempotency', plan: index });
+    }
+  });
+  return { items, roles };
+}
+
+/**
+ * Sums each account's changes over the batch, and checks before writing that the plans chain: every transfer starts
+ * from the state the previous one on that account left, so the entries' sequence numbers and balances run on
+ * without gaps.
+ */
+function accountChanges(plans: readonly PostingPlan[]): Map<string, AccountChange> {
+  const changes = new Map<string, AccountChange>();
+  for (const { transaction: txn, from, to } of plans) {
+    for (const [account, deltaMinor] of [[from, -txn.amount], [to, txn.amount]] as const) {
+      const change = changes.get(account.id) ?? { read: account, deltaMinor: 0, entries: 0 };
+      assert(account.seq === change.read.seq + change.entries, 'a batch\'s transfers chain on each account\'s sequence');
+      assert(account.balance === change.read.balance + change.deltaMinor, 'a batch\'s transfers chain on each account\'s balance');
+      change.deltaMinor += deltaMinor;
+      change.entries += 1;
+      changes.set(account.id, change);
+    }
+  }
+  return changes;
+}
+
+/** One account's balance update, guarded by its `seq` as read; an account that loses money restates its floor. */
+function balanceUpdate({ read, deltaMinor, entries }: AccountChange, now: string): NonNullable<TransactItem['Update']> {
+  const floor = deltaMinor < 0 ? ' AND (#type = :system OR balance >= :needed)' : '';
   return {
-    requestHash: String(item.requestHash),
-    transactionId: String(item.transactionId),
-    status: Number(item.status),
-    response: String(item.response),
-    expiresAt: Number(item.expiresAt),
+    TableName: config.tableName,
+    Key: keys.account(read.id),
+    UpdateExpression: 'SET balance = balance + :delta, seq = :nextSeq, updatedAt = :now',
+    ConditionExpression: `seq = :seq AND currency = :currency${floor}`,
+    ...(floor ? { ExpressionAttributeNames: { '#type': 'type' } } : {}),
+    ExpressionAttributeValues: {
+      ':delta': deltaMinor, ':seq': read.seq, ':nextSeq': read.seq + entries, ':now': now, ':currency': read.currency,
+      ...(floor ? { ':system': 'system', ':needed': -deltaMinor } : {}),
+    },
   };
 }
 
-/** The items of the one `TransactWriteItems` a transfer issues (exported for the benchmark's raw baseline). */
-export function transactItems(plan: PostingPlan) {
-  const { transaction: txn, from, to } = plan;
-  const now = txn.createdAt;
-  const [debit, credit] = txn.entries;
-  const TableName = config.tableName;
-  const items: NonNullable<TransactWriteCommand['input']['TransactItems']> = [
-    {
-      Update: {
-        TableName,
-        Key: keys.account(from.id),
-        UpdateExpression: 'SET balance = balance - :amount, seq = :nextSeq, updatedAt = :now',
-        ConditionExpression: 'seq = :seq AND currency = :currency AND (#type = :system OR balance >= :amount)',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: {
-          ':amount': txn.amount, ':seq': from.seq, ':nextSeq': from.seq + 1, ':now': now,
-          ':currency': txn.currency, ':system': 'system',
-        },
-      },
-    },
-    {
-      Update: {
-        TableName,
-        Key: keys.account(to.id),
-        UpdateExpression: 'SET balance = balance + :amount, seq = :nextSeq, updatedAt = :now',
-        ConditionExpression: 'seq = :seq AND currency = :currency',
-        ExpressionAttributeValues: {
-          ':amount': txn.amount, ':seq': to.seq, ':nextSeq': to.seq + 1, ':now': now, ':currency': txn.currency,
-        },
-      },
-    },
-    { Put: { TableName, Item: { ...keys.transaction(txn.id), entity: 'transaction', ...txn }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: { TableName, Item: entryItem(txn, debit!, from.seq + 1), ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: { TableName, Item: entryItem(txn, credit!, to.seq + 1), ConditionExpression: 'attribute_not_exists(pk)' } },
-  ];
-  if (plan.idempotency) {
-    const { callerId, key, record } = plan.idempotency;
-    items.push({
-      Put: {
-        TableName,
-        Item: { ...keys.idempotency(callerId, key), entity: 'idempotency', callerId, ...record, createdAt: now },
-        // An expired record no longer binds its key, even before DynamoDB's TTL sweep deletes it.
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowEpoch',
-        ExpressionAttributeValues: { ':nowEpoch': Math.floor(Date.parse(now) / 1000) },
-      },
-    });
-  }
-  return items;
+function idempotencyPut(idempotency: NonNullable<PostingPlan['idempotency']>, now: string): NonNullable<TransactItem['Put']> {
+  const { callerId, key, record } = idempotency;
+  return {
+    TableName: config.tableName,
+    Item: { ...keys.idempotency(callerId, key), entity: 'idempotency', callerId, ...record, createdAt: now },
+    // An expired record no longer binds its key, even before DynamoDB's TTL sweep deletes it.
+    ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowEpoch',
+    ExpressionAttributeValues: { ':nowEpoch': Math.floor(Date.parse(now) / 1000) },
+  };
 }
 
 /** The item behind one line of an account's statement; it carries the whole transaction so a page is one query. */
@@ -177,11 +196,16 @@ function entryItem(txn: TransactionRecord, entry: TransactionRecord['entries'][n
   };
 }
 
-/** Item order is the order of `transactItems`: 0 debit, 1 credit, 2 transaction, 3–4 entries, 5 idempotency. */
-function classify(reasons: string[]): PostingOutcome {
-  if (reasons[5] === 'ConditionalCheckFailed') return 'idempotency_taken';
-  if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') return 'stale';
-  if (reasons.some((reason) => retryableReasons.has(reason))) return 'busy';
+/**
+ * Traces a cancellation to its cause. A failed idempotency condition names the transfers whose keys were taken; a
+ * failed account condition means an account moved on since it was read.
+ */
+function classify(reasons: string[], roles: readonly ItemRole[]): PostingOutcome {
+  const failed = (index: number) => reasons[index] === 'ConditionalCheckFailed';
+  const taken = roles.flatMap((role, index) => (role.kind === 'idempotency' && failed(index) ? [role.plan] : []));
+  if (taken.length > 0) return { status: 'idempotency_taken', plans: taken };
+  if (roles.some((role, index) => role.kind === 'account' && failed(index))) return { status: 'stale' };
+  if (reasons.some((reason) => retryableReasons.has(reason))) return { status: 'busy' };
   throw new Error(`Transfer cancelled for an unexpected reason: ${reasons.join(', ')}`);
 }
 
@@ -200,37 +224,3 @@ function isAmbiguous(error: unknown): boolean {
     || (status !== undefined && status >= 500);
 }
 
-/** What one transfer attempt reads: both accounts and, on the first attempt, the caller's idempotency record. */
-export interface TransferReads {
-  from?: AccountRecord;
-  to?: AccountRecord;
-  earlier?: IdempotencyRecord;
-}
-
-const batchRoundsMax = 4;
-
-/**
- * Reads both accounts, and the idempotency record when `idempotency` is given, in one strongly consistent
- * `BatchGetItem`: one round trip and one request instead of three. Keys DynamoDB leaves unprocessed are asked for
- * again, a bounded number of times.
- */
-export async function readForTransfer(fromId: string, toId: string, idempotency?: { callerId: string; key: string }): Promise<TransferReads> {
-  let pending: Array<Record<string, string>> = [keys.account(fromId), keys.account(toId)];
-  if (idempotency) pending.push(keys.idempotency(idempotency.callerId, idempotency.key));
-  const items: Array<Record<string, unknown>> = [];
-  for (let round = 0; pending.length > 0; round += 1) {
-    if (round >= batchRoundsMax) throw new ServiceUnavailableError('ledger_busy', 'The ledger is busy; retry the request.');
-    const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true } } }));
-    items.push(...(result.Responses?.[config.tableName] ?? []));
-    pending = (result.UnprocessedKeys?.[config.tableName]?.Keys ?? []) as Array<Record<string, string>>;
-  }
-  const byPk = new Map(items.map((item) => [String(item.pk), item]));
-  const from = byPk.get(keys.account(fromId).pk);
-  const to = byPk.get(keys.account(toId).pk);
-  const record = idempotency ? byPk.get(keys.idempotency(idempotency.callerId, idempotency.key).pk) : undefined;
-  return {
-    from: from ? toAccount(from) : undefined,
-    to: to ? toAccount(to) : undefined,
-    earlier: record ? toIdempotencyRecord(record) : undefined,
-  };
-}

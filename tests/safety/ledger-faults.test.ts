@@ -13,7 +13,7 @@ import { reconcileTable } from '../../lib/ledger/reconcile';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
 import { findAccount, type TransactionRecord } from '../../lib/storage/ledger-store';
-import { postTransfer } from '../../lib/storage/posting-store';
+import { postTransfers } from '../../lib/storage/posting-store';
 import { createLocalTable } from '../../scripts/local/dynamo';
 import { balancesOf, inProcessDriver, storedTransfers } from '../support/drivers';
 import { FaultInjector } from '../support/faults';
@@ -63,8 +63,8 @@ test('DynamoDB Local honours ClientRequestToken: the same transaction sent twice
     fromOwnerId: from.ownerId, toOwnerId: to.ownerId,
   };
   const plan = { transaction: txn, from: fromRecord!, to: toRecord! };
-  expect(await postTransfer(plan)).toBe('posted');
-  expect(await postTransfer(plan)).toBe('posted');
+  expect(await postTransfers([plan])).toEqual({ status: 'posted' });
+  expect(await postTransfers([plan])).toEqual({ status: 'posted' });
   expect((await findAccount(to.id))!.balance).toBe(5);
   expect((await storedTransfers([from.id])).filter((t) => t.id === txn.id)).toHaveLength(1);
 });
@@ -175,7 +175,9 @@ test('random workloads under random faults: every transfer posts once or not at 
     }),
     { numRuns: runsCount, interruptAfterTimeLimit: 60_000 },
   );
-  expect(injected).toBeGreaterThan(runsCount);
+  // Concurrent transfers on shared accounts go out as one write per batch, so a run draws fewer faults than it has
+  // transfers; half a fault per run on average still shows the runs were not fault-free.
+  expect(injected).toBeGreaterThanOrEqual(runsCount / 2);
   expect(faults.counts.lostOnce + faults.counts.lostAlways).toBeGreaterThan(0);
 }, 120_000);
 
