@@ -26,6 +26,8 @@ export interface PhaseResult extends PhaseSummary {
   failures: string[];
   /** Every operation run, warm-up and drain included. */
   operationsTotal: number;
+  /** Of those, the ones that succeeded: for a transfer phase, transfers posted. */
+  operationsSucceeded: number;
 }
 
 /** No phase keeps more operations in flight than this: a typo must not open a thousand sockets. */
@@ -58,6 +60,7 @@ export async function runLoad(shape: LoadShape, op: Operation, onTick?: (fractio
   const latenciesMs: number[] = [];
   const failures: string[] = [];
   let errors = 0;
+  let succeeded = 0;
   const worker = async (index: number): Promise<void> => {
     for (let beganMs = performance.now(); beganMs < windowToMs; beganMs = performance.now()) {
       if (windowFromMs === Number.POSITIVE_INFINITY && beganMs - startMs > warmupMsMax) {
@@ -71,6 +74,7 @@ export async function runLoad(shape: LoadShape, op: Operation, onTick?: (fractio
         if (failures.length < failuresKept) failures.push(error instanceof Error ? error.message : String(error));
       }
       const doneMs = performance.now();
+      if (!failed) succeeded += 1;
       if (doneMs >= windowFromMs && doneMs < windowToMs) {
         if (failed) errors += 1;
         else latenciesMs.push(doneMs - beganMs);
@@ -101,7 +105,7 @@ export async function runLoad(shape: LoadShape, op: Operation, onTick?: (fractio
     clearInterval(watch);
   }
   const operationsTotal = opsDone.reduce((sum, ops) => sum + ops, 0);
-  return { ...summarize([...latenciesMs], errors, shape.measureMs), failures, operationsTotal };
+  return { ...summarize([...latenciesMs], errors, shape.measureMs), failures, operationsTotal, operationsSucceeded: succeeded };
 }
 
 /** Resolves once the window, whose end is not known until the warm-up finishes, has closed. */

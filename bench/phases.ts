@@ -163,8 +163,9 @@ async function phase(context: PhaseContext, label: string, shape: LoadShape, op:
   const result = await runLoad(shape, op, (fraction) => context.progress.update(fraction));
   const cpuMsPerOperation = cpuPerOperation(cpuBefore, context.sampleCpu(), result.operationsTotal);
   const counts = ledgerRequests.counts;
-  const posted = counts.committed;
-  const requests = posted === 0 ? undefined : {
+  // A committed write may carry a batch of transfers (group commit), so transfers posted are counted by the load.
+  const posted = result.operationsSucceeded;
+  const requests = counts.committed === 0 || posted === 0 ? undefined : {
     reads: ratio(counts.reads, posted),
     transactWrites: ratio(counts.transactWrites, posted),
     cancelled: ratio(counts.cancelled, posted),

@@ -40,8 +40,11 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     `| spread-out | ${hot.spreadTps} | ${hot.spreadP99Ms} | ${hot.spreadErrors} | ${hot.spreadAttemptsPerTransfer} | ${hot.spreadReadsPerTransfer} |`,
     `| hot account | ${hot.tps} | ${hot.p99Ms} | ${hot.errors} | ${hot.attemptsPerTransfer} | ${hot.readsPerTransfer} |`,
     '',
-    `One account's transfers serialize on its sequence number, so one account takes at most about what one transfer at a ` +
-      `time achieves: lib at 1 in flight did ${serial?.libTps ?? 'n/a'}/s (${serial?.libP50Ms ?? 'n/a'} ms each).`,
+    `Within one process, transfers that share an account are group-committed: while a write on the account is in ` +
+      `flight the next ones queue, then go out together as one \`TransactWriteItems\` (at most 100 items: one per ` +
+      `account, four per transfer with its key). Without that, each account serializes on its sequence number and ` +
+      `takes at most what one transfer at a time achieves (lib at 1 in flight: ${serial?.libTps ?? 'n/a'}/s), less ` +
+      `the writes that lose the race; that is still the ceiling across processes, as between Lambda instances.`,
     '',
     `**Cold start**: each function bundled as deployed, imported in a fresh Node process (median of ${run.mode === 'quick' ? 'a few' : 'several'} runs; ` +
       `Node's own start-up, ${results.nodeStartupMs} ms, not included).`,
