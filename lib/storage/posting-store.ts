@@ -57,11 +57,11 @@ export async function postTransfers(plans: readonly PostingPlan[]): Promise<Post
         : retryableErrors.has((error as Error).name) ? { status: 'busy' } : undefined;
       if (outcome === undefined && !isAmbiguous(error)) throw error;
       // After an answer that never came (here, or in an attempt the SDK retried), an earlier send may have committed,
-      // and a later "busy" or "stale" says nothing about it: planning the transfers afresh would post them twice. The
-      // transaction items, written in the same transaction, tell. If they are absent, "stale" is safe (the accounts
-      // moved on, so the earlier send can no longer commit), while "busy" is not proven, so the same request (same
-      // token) is sent again instead.
-      if ((mayHaveCommitted || retriedBySdk(error)) && (outcome?.status === 'busy' || outcome?.status === 'stale')) {
+      // and a later refusal says nothing about it: planning the transfers afresh would post them twice. The
+      // transaction items, written in the same transaction, tell. If they are absent, "stale" and "idempotency_taken"
+      // are safe (an account moved on, or a key was taken, so the earlier send can no longer commit), while "busy" is
+      // not proven, so the same request (same token) is sent again instead.
+      if ((mayHaveCommitted || retriedBySdk(error)) && outcome !== undefined) {
         if (await transactionExists(plans[0]!.transaction.id)) return { status: 'posted' };
         if (outcome.status === 'busy') outcome = undefined;
       }
