@@ -1,15 +1,16 @@
-import { adminSession, call, signUp } from '../support/http-client';
+import { call } from '../support/http';
+import { adminSession, signUp } from '../support/sessions';
 
 /** A user with one USD account funded by an admin from a system account. */
 async function fundedUser(amount: number) {
   const admin = await adminSession();
-  const bank = await call('POST', '/v1/accounts', { token: admin.token, body: { currency: 'USD', type: 'system', name: 'Bank' } });
+  const bank = await call('POST', '/v1/accounts', { token: admin.token, json: { currency: 'USD', type: 'system', name: 'Bank' } });
   const user = await signUp();
-  const account = await call('POST', '/v1/accounts', { token: user.token, body: { currency: 'USD', name: 'Main' } });
+  const account = await call('POST', '/v1/accounts', { token: user.token, json: { currency: 'USD', name: 'Main' } });
   if (amount > 0) {
     const funding = await call('POST', '/v1/transfers', {
       token: admin.token,
-      body: { fromAccountId: bank.body.id, toAccountId: account.body.id, amount, currency: 'USD' },
+      json: { fromAccountId: bank.body.id, toAccountId: account.body.id, amount, currency: 'USD' },
     });
     if (funding.status !== 201) throw new Error(`funding answered ${funding.status}`);
   }
@@ -20,14 +21,14 @@ describe('ledger over HTTP', () => {
   it('opens an account, funds it from a system account, and transfers with and without a key', async () => {
     const alice = await fundedUser(10_000);
     const bob = await signUp();
-    const bobs = await call('POST', '/v1/accounts', { token: bob.token, body: { currency: 'USD' } });
+    const bobs = await call('POST', '/v1/accounts', { token: bob.token, json: { currency: 'USD' } });
     expect(bobs.status).toBe(201);
     expect(bobs.body).toMatchObject({ ownerId: bob.id, type: 'user', currency: 'USD', name: null, balance: 0 });
 
     const body = { fromAccountId: alice.account.id, toAccountId: bobs.body.id, amount: 1_250, currency: 'USD', description: 'rent' };
-    const keyed = await call('POST', '/v1/transfers', { token: alice.user.token, body, headers: { 'Idempotency-Key': 'rent-2026-11' } });
-    const replay = await call('POST', '/v1/transfers', { token: alice.user.token, body, headers: { 'Idempotency-Key': 'rent-2026-11' } });
-    const plain = await call('POST', '/v1/transfers', { token: alice.user.token, body: { ...body, amount: 750 } });
+    const keyed = await call('POST', '/v1/transfers', { token: alice.user.token, json: body, headers: { 'Idempotency-Key': 'rent-2026-11' } });
+    const replay = await call('POST', '/v1/transfers', { token: alice.user.token, json: body, headers: { 'Idempotency-Key': 'rent-2026-11' } });
+    const plain = await call('POST', '/v1/transfers', { token: alice.user.token, json: { ...body, amount: 750 } });
 
     expect(keyed.status).toBe(201);
     expect(keyed.headers.get('idempotent-replayed')).toBeNull();
@@ -52,10 +53,10 @@ describe('ledger over HTTP', () => {
 
   it('answers each business rule with its problem code', async () => {
     const alice = await fundedUser(1_000);
-    const eur = await call('POST', '/v1/accounts', { token: alice.user.token, body: { currency: 'EUR' } });
-    const other = await call('POST', '/v1/accounts', { token: (await signUp()).token, body: { currency: 'USD' } });
+    const eur = await call('POST', '/v1/accounts', { token: alice.user.token, json: { currency: 'EUR' } });
+    const other = await call('POST', '/v1/accounts', { token: (await signUp()).token, json: { currency: 'USD' } });
     const send = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-      call('POST', '/v1/transfers', { token: alice.user.token, body: { currency: 'USD', amount: 1, ...body }, headers });
+      call('POST', '/v1/transfers', { token: alice.user.token, json: { currency: 'USD', amount: 1, ...body }, headers });
     const from = alice.account.id;
 
     const cases: Array<[Promise<{ status: number; body: { code: string }; headers: Headers }>, number, string]> = [
@@ -91,7 +92,7 @@ describe('ledger over HTTP', () => {
     const victim = await fundedUser(500);
     const victimTxn = (await call('GET', `/v1/accounts/${victim.account.id}/transactions`, { token: victim.user.token })).body.data[0];
     const mallory = await signUp();
-    const malloryAccount = await call('POST', '/v1/accounts', { token: mallory.token, body: { currency: 'USD' } });
+    const malloryAccount = await call('POST', '/v1/accounts', { token: mallory.token, json: { currency: 'USD' } });
     const as = { token: mallory.token };
 
     const notFound = [
@@ -100,15 +101,15 @@ describe('ledger over HTTP', () => {
       await call('GET', `/v1/accounts/${victim.account.id}/transactions`, as),
       await call('GET', `/v1/transactions/${victimTxn.id}`, as),
       await call('POST', '/v1/transfers', {
-        ...as, body: { fromAccountId: victim.account.id, toAccountId: malloryAccount.body.id, amount: 1, currency: 'USD' },
+        ...as, json: { fromAccountId: victim.account.id, toAccountId: malloryAccount.body.id, amount: 1, currency: 'USD' },
       }),
     ];
     expect(notFound.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);
     expect(notFound[3]!.body.code).toBe('transaction_not_found');
 
     const forbidden = [
-      await call('POST', '/v1/accounts', { ...as, body: { currency: 'USD', type: 'system' } }),
-      await call('POST', '/v1/accounts', { ...as, body: { currency: 'USD', ownerId: victim.user.id } }),
+      await call('POST', '/v1/accounts', { ...as, json: { currency: 'USD', type: 'system' } }),
+      await call('POST', '/v1/accounts', { ...as, json: { currency: 'USD', ownerId: victim.user.id } }),
       await call('GET', `/v1/accounts?ownerId=${victim.user.id}`, as),
     ];
     expect(forbidden.map((r) => [r.status, r.body.code])).toEqual(Array(3).fill([403, 'forbidden']));
@@ -120,11 +121,11 @@ describe('ledger over HTTP', () => {
   it('posts exactly 7 of 20 concurrent transfers of 1000 against 7500', async () => {
     const alice = await fundedUser(7_500);
     const bob = await signUp();
-    const bobs = await call('POST', '/v1/accounts', { token: bob.token, body: { currency: 'USD' } });
+    const bobs = await call('POST', '/v1/accounts', { token: bob.token, json: { currency: 'USD' } });
 
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => call('POST', '/v1/transfers', {
       token: alice.user.token,
-      body: { fromAccountId: alice.account.id, toAccountId: bobs.body.id, amount: 1_000, currency: 'USD' },
+      json: { fromAccountId: alice.account.id, toAccountId: bobs.body.id, amount: 1_000, currency: 'USD' },
       headers: { 'Idempotency-Key': `burst-${i}` },
     })));
 
@@ -136,10 +137,10 @@ describe('ledger over HTTP', () => {
 
   it('pages through a statement, newest first, visiting every transaction once while new ones land', async () => {
     const alice = await fundedUser(100_000);
-    const sink = await call('POST', '/v1/accounts', { token: (await signUp()).token, body: { currency: 'USD' } });
+    const sink = await call('POST', '/v1/accounts', { token: (await signUp()).token, json: { currency: 'USD' } });
     const pay = (amount: number) => call('POST', '/v1/transfers', {
       token: alice.user.token,
-      body: { fromAccountId: alice.account.id, toAccountId: sink.body.id, amount, currency: 'USD' },
+      json: { fromAccountId: alice.account.id, toAccountId: sink.body.id, amount, currency: 'USD' },
     });
     for (let i = 1; i <= 12; i += 1) await pay(i);
     const existing = (await call('GET', `/v1/accounts/${alice.account.id}/transactions?limit=100`, { token: alice.user.token })).body.data;
