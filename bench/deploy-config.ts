@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
 /** What the cold-start step needs from serverless.yml: the functions, how each is bundled, and its NODE_OPTIONS. */
@@ -21,8 +22,8 @@ interface ServerlessYml {
 }
 
 /**
- * Used only while serverless.yml has no `custom.esbuild`: ESM for the function runtime, argon2 (a native module) and
- * the AWS SDK (part of the Lambda runtime) left external, as serverless-esbuild would be told to.
+ * Used only while serverless.yml has no `custom.esbuild`: ESM for the function runtime, argon2 (a native module) left
+ * external, as serverless-esbuild would be told to.
  */
 const fallbackEsbuild: Record<string, unknown> = {
   bundle: true,
@@ -30,16 +31,17 @@ const fallbackEsbuild: Record<string, unknown> = {
   platform: 'node',
   outputFileExtension: '.mjs',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  exclude: ['@aws-sdk/*', 'argon2'],
+  exclude: ['argon2'],
 };
 
 /** The esbuild options serverless-esbuild passes through unchanged. */
-const passThrough = ['bundle', 'minify', 'keepNames', 'sourcemap', 'sourcesContent', 'format', 'platform', 'mainFields', 'banner', 'footer', 'define', 'treeShaking', 'legalComments', 'conditions'] as const;
+const passThrough = ['bundle', 'minify', 'keepNames', 'sourcemap', 'sourcesContent', 'format', 'platform', 'mainFields', 'banner', 'footer', 'define', 'treeShaking', 'splitting', 'legalComments', 'conditions'] as const;
 
 /**
  * Reads serverless.yml the way the deploy does: the function list, and `custom.esbuild` mapped to esbuild's options
- * (serverless-esbuild's `exclude` becomes `external`, the target comes from the runtime). The YAML parser is the one
- * the Serverless Framework itself depends on, so the bench adds no dependency.
+ * (serverless-esbuild's `exclude` becomes `external`, the target comes from the runtime, and `plugins`, a file that
+ * exports esbuild plugins, is loaded as serverless-esbuild loads it). The YAML parser is the one the Serverless
+ * Framework itself depends on, so the bench adds no dependency.
  */
 export function readDeployConfig(serverlessYmlPath: string): DeployConfig {
   const requireFromServerless = createRequire(require.resolve('serverless/package.json'));
@@ -57,6 +59,9 @@ export function readDeployConfig(serverlessYmlPath: string): DeployConfig {
     target: typeof esbuild.target === 'string' ? esbuild.target : `node${runtime?.[1] ?? '22'}`,
     external: [...asList(esbuild.exclude), ...asList(esbuild.external)].filter((name) => name !== '*'),
   };
+  if (typeof esbuild.plugins === 'string') {
+    buildOptions.plugins = createRequire(__filename)(resolve(dirname(serverlessYmlPath), esbuild.plugins)) as BuildOptions['plugins'];
+  }
   for (const key of passThrough) {
     if (esbuild[key] !== undefined) (buildOptions as Record<string, unknown>)[key] = esbuild[key];
   }

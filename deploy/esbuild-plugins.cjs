@@ -3,7 +3,8 @@
 const path = require('node:path');
 
 /**
- * esbuild plugins for the deployment bundles (serverless.yml: custom.esbuild.plugins).
+ * esbuild plugins for the deployment bundles (serverless.yml: custom.esbuild.plugins; bench/deploy-config.ts loads
+ * them too, so the cold-start bench measures the bundles that deploy).
  *
  * argon2 stays external, its native addon shipped beside the register and login bundles only. But `me` reaches
  * lib/identity/users.ts, which imports the hashing module, without ever hashing; and esbuild keeps a module, with its
@@ -16,14 +17,70 @@ const path = require('node:path');
  */
 const hashingModule = path.join(__dirname, '..', 'lib', 'identity', 'passwords.ts');
 
-module.exports = [
-  {
-    name: 'hashing-module-without-side-effects',
-    setup(build) {
-      build.onResolve({ filter: /\/passwords$/ }, (args) => {
-        const resolved = path.join(args.resolveDir, `${path.basename(args.path)}.ts`);
-        return resolved === hashingModule ? { path: resolved, sideEffects: false } : undefined;
-      });
-    },
+const hashingModuleWithoutSideEffects = {
+  name: 'hashing-module-without-side-effects',
+  setup(build) {
+    build.onResolve({ filter: /\/passwords$/ }, (args) => {
+      const resolved = path.join(args.resolveDir, `${path.basename(args.path)}.ts`);
+      return resolved === hashingModule ? { path: resolved, sideEffects: false } : undefined;
+    });
   },
-];
+};
+
+/**
+ * The AWS SDK is bundled, and every client's default credential chain (`@aws-sdk/credential-provider-node`) would
+ * bring along the providers a laptop or a server needs: SSO, shared config files, credential processes, web identity,
+ * instance and container metadata, and the STS and SSO clients behind them. That is over 100 KiB of minified code that
+ * each cold start parses and a Lambda never runs: Lambda hands a function its role's credentials in the environment
+ * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), and LocalStack's Lambda does the same. So the bundles
+ * get a default chain of that one link, `fromEnv`, which fails with "Unable to find environment variable credentials"
+ * if they are missing. It touches only the deployed bundles: `serverless offline`, the tests and the scripts run the
+ * sources with the SDK's full chain.
+ */
+const credentialProviderNode = path.dirname(require.resolve('@aws-sdk/credential-provider-node/package.json'));
+
+const environmentCredentialsOnly = {
+  name: 'environment-credentials-only',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: 'credential-provider-node',
+      namespace: 'environment-credentials-only',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'environment-credentials-only' }, () => ({
+      contents: "export { fromEnv as defaultProvider } from '@aws-sdk/credential-provider-env';",
+      loader: 'js',
+      // Resolved from the package it replaces, which depends on the environment provider itself.
+      resolveDir: credentialProviderNode,
+    }));
+  },
+};
+
+/**
+ * With `splitting`, esbuild writes the code a bundle imports on demand (the SSM client, which reads the JWT secret on
+ * the first request that signs or checks a token) to chunk files that load only when that import runs. Without it,
+ * esbuild inlines that code and wraps every module it reaches, the SDK's core included, in a lazy initializer, which
+ * V8 parses once as the bundle loads and again when it runs: for `me`, import plus first request took about 185 ms
+ * inlined and 130 ms split, on the machine where bench/cold-start.ts reports about 80 ms for the import alone.
+ *
+ * serverless-esbuild builds one function at a time into the directory of its handler, which it shares with the
+ * handlers beside it, and zips every file of that directory except the other handlers' bundles and the files named
+ * after them (`login.mjs.map` for `login`). So each function's chunks go to `<handler>.chunks/`: its own zip holds
+ * them and its neighbours' zips leave them out. The bench builds one function at a time too.
+ */
+const chunksBesideTheirBundle = {
+  name: 'chunks-beside-their-bundle',
+  setup(build) {
+    const options = build.initialOptions;
+    if (!options.splitting) return;
+    const entries = Array.isArray(options.entryPoints) ? options.entryPoints : Object.keys(options.entryPoints ?? {});
+    if (entries.length !== 1) {
+      throw new Error(`Split bundles are built one function at a time, as serverless-esbuild does; got ${entries.length} entry points.`);
+    }
+    const [entry] = entries;
+    // A string entry is the handler's path (serverless-esbuild), an object's key the output name (the bench).
+    const name = Array.isArray(options.entryPoints) ? path.basename(entry, path.extname(entry)) : entry;
+    options.chunkNames = `${name}.chunks/[name]-[hash]`;
+  },
+};
+
+module.exports = [hashingModuleWithoutSideEffects, environmentCredentialsOnly, chunksBesideTheirBundle];

@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readZip } from './zip';
 
-const root = resolve(__dirname, '../..');
 const invokeTimeoutMs = 30_000;
 
 /**
- * Lays packages out as Lambda does: each zip unpacked into `<simRoot>/task` (Lambda's /var/task), and the AWS SDK
- * v3 that the nodejs22.x runtime provides reachable only from outside the task directory, as Lambda's is. Anything
- * else a bundle imports must come from its own zip.
+ * Lays packages out as Lambda does: each zip unpacked into `<simRoot>/task` (Lambda's /var/task). Lambda's runtime
+ * also offers an AWS SDK v3 from outside the task directory; the bundles carry their own, so the simulation offers
+ * none, and a bundle that still imported the SDK from outside fails here instead of loading the runtime's copy.
+ * Everything a bundle imports must come from its own zip.
  */
 export function unpackTask(simRoot: string, zips: string[]): string {
   const task = join(simRoot, 'task');
@@ -22,8 +22,6 @@ export function unpackTask(simRoot: string, zips: string[]): string {
       writeFileSync(target, content);
     }
   }
-  mkdirSync(join(simRoot, 'node_modules'), { recursive: true });
-  symlinkSync(join(root, 'node_modules/@aws-sdk'), join(simRoot, 'node_modules/@aws-sdk'), 'dir');
   return task;
 }
 

@@ -2,19 +2,20 @@
  * `serverless package` with no AWS credentials, for the production and LocalStack stages (dev differs from LocalStack
  * only in its parameter name and argon2 addons), and what it produced:
  * the CloudFormation template (routes, runtime, table, least-privilege roles, no wildcard, no secret) and the zips
- * (argon2's linux-arm64 addon in register and login only). The LocalStack packages are then run as Lambda would run
- * them, against DynamoDB Local and a stand-in for SSM, so the bundles are known to load and work, not just to exist.
+ * (argon2's linux-arm64 addon in register and login only, the AWS SDK inside the bundles that call AWS). The LocalStack
+ * packages are then run as Lambda would run them, against DynamoDB Local and a stand-in for SSM, with no AWS SDK
+ * outside their zips, so the bundles are known to load and work on their own, not just to exist.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { jwtVerify } from 'jose';
 import { dynamoEndpoint, tableName } from '../support/env';
 import { fakeSsm, runInSim, unpackTask } from './lambda-sim';
 import { copyService, packageStage, runPackage, type PackagedStage } from './package';
-import { listZip } from './zip';
+import { listZip, readZip } from './zip';
 
 jest.setTimeout(200_000);
 
@@ -40,6 +41,9 @@ const functions: Record<string, Spec> = {
   notFound: { route: 'ANY /{proxy+}', handler: 'functions/meta/not-found.handler', secret: false },
 };
 const hashing = ['register', 'login'];
+/** The functions with no DynamoDB client, and those that read the JWT secret from SSM (and so hold the SSM client). */
+const withoutTable = ['openapi', 'notFound'];
+const readingSecret = Object.keys(functions).filter((name) => functions[name]!.secret);
 const arm64Addon = 'node_modules/argon2/prebuilds/linux-arm64/argon2.armv8.glibc.node';
 const x64Addon = 'node_modules/argon2/prebuilds/linux-x64/argon2.glibc.node';
 
@@ -107,7 +111,6 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
       expect(props.Environment.Variables).toEqual({
         TABLE_NAME: `payments-${stage}`,
         JWT_SECRET_PARAMETER: `/serverless-payments/${stage}/jwt-secret`,
-        NODE_OPTIONS: '--enable-source-maps',
       });
     }
   });
@@ -210,6 +213,20 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
   });
 });
 
+/** The bundle and every chunk it imports statically (`import … from "./x.mjs"`), which its own import loads. */
+function loadedByImport(bundle: string, code: (file: string) => string): string[] {
+  const loaded = new Set<string>();
+  const visit = (file: string): void => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const [, relative] of code(file).matchAll(/(?:^|[;}\s])import\s*(?:[^"'();]*?from\s*)?["'](\.{1,2}\/[^"']+)["']/g)) {
+      visit(posix.join(posix.dirname(file), relative!));
+    }
+  };
+  visit(bundle);
+  return [...loaded];
+}
+
 describe('the packages', () => {
   const zip = (stage: string, name: string) => join(stages[stage]!.dir, `${name}.zip`);
   const names = (stage: string, name: string) => listZip(zip(stage, name)).map((e) => e.name);
@@ -228,6 +245,39 @@ describe('the packages', () => {
     } else {
       expect(files.filter((f) => f.startsWith('node_modules/'))).toEqual([]);
     }
+  });
+
+  it.each(Object.keys(functions))('%s bundles the AWS SDK clients it uses, with environment credentials only', (name) => {
+    const bundle = `${functions[name]!.handler.replace(/\.handler$/, '')}.mjs`;
+    const chunkDir = `${bundle.replace(/\.mjs$/, '')}.chunks/`;
+    const entries = readZip(zip('prod', name));
+    const modules = [...entries.keys()].filter((file) => file.endsWith('.mjs'));
+    const code = (file: string) => entries.get(file)!.toString('utf8');
+    const everything = modules.map(code).join('\n');
+    // Its bundle and its own chunks only, never a neighbour's; each with the source map Node does not load but a
+    // person can look a minified position up in.
+    for (const file of modules) {
+      expect(file === bundle || file.startsWith(chunkDir)).toBe(true);
+      expect(entries.has(`${file}.map`)).toBe(true);
+    }
+    // Nothing is imported from an @aws-sdk package outside the zip, statically, dynamically or through require.
+    expect(everything.match(/(?:from|import\(|require\()\s*["']@aws-sdk\//g)).toBeNull();
+    // Each client is inside, recognizable by its wire protocol's target prefix. The SSM client is in a chunk that
+    // loads on first use, outside everything the bundle's own import loads.
+    const loaded = loadedByImport(bundle, code);
+    expect(everything.includes('DynamoDB_20120810')).toBe(!withoutTable.includes(name));
+    expect(loaded.some((file) => code(file).includes('DynamoDB_20120810'))).toBe(!withoutTable.includes(name));
+    if (!withoutTable.includes(name)) {
+      // The SDK's core, shared with the on-demand chunk, is a chunk of its own that the bundle imports.
+      expect(loaded.length).toBeGreaterThan(1);
+    }
+    if (readingSecret.includes(name)) expect(everything).toContain('AmazonSSM');
+    for (const file of loaded) expect(code(file)).not.toContain('AmazonSSM');
+    // The SDK's default credential chain is cut down to its environment link (deploy/esbuild-plugins.cjs).
+    for (const otherSource of ['AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'ssoStartUrl', 'credential_process']) {
+      expect(everything).not.toContain(otherSource);
+    }
+    if (!withoutTable.includes(name)) expect(everything).toContain('AWS_SECRET_ACCESS_KEY');
   });
 
   it('ships both argon2 addons to LocalStack, which may run arm64 functions on an x64 host', () => {

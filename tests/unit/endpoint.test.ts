@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { ConflictError } from '../../lib/errors';
 import { endpoint } from '../../lib/http/endpoint';
-import { issueToken } from '../../lib/identity/tokens';
+import { authenticate, issueToken } from '../../lib/identity/tokens';
 
 // Tokens are signed with this secret in these tests; `npm test` sets one, and a direct jest run gets this one.
 process.env.JWT_SECRET ??= 'unit-test-secret-0123456789-abcdefghijklmnop';
@@ -101,7 +101,7 @@ describe('endpoint', () => {
 
   it('refuses a route with `auth` without a valid bearer token, and never calls the function', async () => {
     const fn = jest.fn(async () => ({ status: 200, body: {} }));
-    const handler = endpoint({ auth: true }, fn);
+    const handler = endpoint({ auth: authenticate }, fn);
     const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic dXNlcjpwYXNz' }];
     for (const headers of attempts) {
       const answer = await invoke(handler, event({ headers }));
@@ -113,14 +113,14 @@ describe('endpoint', () => {
   });
 
   it('checks the token before the body, so an anonymous caller learns nothing from validation', async () => {
-    const handler = endpoint({ auth: true, body: z.strictObject({ a: z.string() }) }, async () => ({ status: 200, body: {} }));
+    const handler = endpoint({ auth: authenticate, body: z.strictObject({ a: z.string() }) }, async () => ({ status: 200, body: {} }));
     const answer = await invoke(handler, event({ body: '{"b":1}' }));
     expect(answer.status).toBe(401);
   });
 
   it('hands the function the caller a valid token proves', async () => {
     const { accessToken } = await issueToken('user-42', 'admin');
-    const handler = endpoint({ auth: true }, async ({ caller }) => ({ status: 200, body: caller }));
+    const handler = endpoint({ auth: authenticate }, async ({ caller }) => ({ status: 200, body: caller }));
     const answer = await invoke(handler, event({ headers: { Authorization: `Bearer ${accessToken}` } }));
     expect(answer).toMatchObject({ status: 200, body: { userId: 'user-42', role: 'admin' } });
   });
