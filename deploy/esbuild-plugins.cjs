@@ -83,4 +83,37 @@ const chunksBesideTheirBundle = {
   },
 };
 
-module.exports = [hashingModuleWithoutSideEffects, environmentCredentialsOnly, chunksBesideTheirBundle];
+/**
+ * The OpenAPI document is a pure function of the route schemas, and converting those zod schemas to JSON Schema took
+ * about 20 ms of the openapi function's cold start, after parsing all of zod to do it. So the bundles get the document
+ * as it is at build time: lib/openapi/document.ts is bundled and run here, and replaced by a module that returns what
+ * it produced. tests/deploy/template.test.ts checks that the deployed
+ * function serves exactly what lib/openapi/document.ts builds from the sources.
+ */
+const documentModule = path.join(__dirname, '..', 'lib', 'openapi', 'document.ts');
+
+const openApiDocumentAtBuildTime = {
+  name: 'openapi-document-at-build-time',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]openapi[\\/]document\.ts$/ }, async (args) => {
+      if (args.path !== documentModule) return undefined;
+      const { outputFiles } = await build.esbuild.build({
+        entryPoints: [documentModule], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent',
+        // Reached through the token code, and never run by the document.
+        external: ['@aws-sdk/*', 'argon2'],
+      });
+      const module = { exports: {} };
+      new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, require);
+      const json = JSON.stringify(module.exports.openApiDocument());
+      return {
+        // JSON.parse of a string literal loads faster than the same object written as a literal.
+        contents: `/** The OpenAPI document, built when the bundle was. */\n` +
+          `export function openApiDocument() { return JSON.parse(${JSON.stringify(json)}); }\n`,
+        loader: 'js',
+        watchFiles: [documentModule],
+      };
+    });
+  },
+};
+
+module.exports = [hashingModuleWithoutSideEffects, environmentCredentialsOnly, chunksBesideTheirBundle, openApiDocumentAtBuildTime];

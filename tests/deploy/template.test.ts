@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { jwtVerify } from 'jose';
+import { openApiDocument } from '../../lib/openapi/document';
 import { dynamoEndpoint, tableName } from '../support/env';
 import { fakeSsm, runInSim, unpackTask } from './lambda-sim';
 import { copyService, packageStage, runPackage, type PackagedStage } from './package';
@@ -336,6 +337,23 @@ describe('the LocalStack packages, run as Lambda runs them', () => {
     } finally {
       await ssm.close();
       for (const sim of sims) rmSync(sim, { recursive: true, force: true });
+    }
+  });
+
+  it('serves the OpenAPI document built into the bundle, the same as the sources build', async () => {
+    const sim = mkdtempSync(join(tmpdir(), 'payments-sim-'));
+    try {
+      const task = unpackTask(sim, [zip('openapi')]);
+      const bundle = join(task, 'functions/meta/openapi.mjs');
+      // Built into the bundle, not from zod at cold start: the bundle holds neither zod nor the route schemas.
+      expect(readZip(zip('openapi')).get('functions/meta/openapi.mjs')!.toString('utf8')).not.toContain('toJSONSchema');
+      const answer = await runInSim(sim, `console.log(JSON.stringify(await ${invoke(bundle, event('GET', '/openapi.json'))}));`, {
+        AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'serverless-payments-localstack-openapi',
+      });
+      expect(answer.statusCode).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual(openApiDocument());
+    } finally {
+      rmSync(sim, { recursive: true, force: true });
     }
   });
 
