@@ -76,13 +76,13 @@ export class GroupCommit<R, T> {
       const batch = this.batchFor(waiter, owners);
       if (batch === 'blocked') {
         // Later requests must not take these names ahead of this one.
-        for (const name of [...waiter.claim.shared, ...waiter.claim.exclusive]) if (!owners.has(name)) owners.set(name, 'blocked');
+        for (const name of namesOf(waiter.claim)) if (!owners.has(name)) owners.set(name, 'blocked');
         continue;
       }
       const target = batch ?? new Batch<R, T>();
       if (!batch) batches.push(target);
       target.add(waiter);
-      for (const name of [...waiter.claim.shared, ...waiter.claim.exclusive]) owners.set(name, target);
+      for (const name of namesOf(waiter.claim)) owners.set(name, target);
     }
     const started = new Set(batches.flatMap((batch) => batch.members));
     const remaining = this.waiting.filter((waiter) => !waiter.settled && !started.has(waiter));
@@ -112,6 +112,10 @@ export class GroupCommit<R, T> {
       this.schedule();
     }
   }
+}
+
+function namesOf(claim: Claim): string[] {
+  return [...claim.shared, ...claim.exclusive];
 }
 
 class Waiter<R, T> implements Member<R, T> {
@@ -156,10 +160,7 @@ class Batch<R, T> {
   add(waiter: Waiter<R, T>): void {
     this.items += this.addedItems(waiter.claim);
     this.members.push(waiter);
-    for (const name of waiter.claim.shared) {
-      this.sharedNames.add(name);
-      this.names.add(name);
-    }
-    for (const name of waiter.claim.exclusive) this.names.add(name);
+    for (const name of waiter.claim.shared) this.sharedNames.add(name);
+    for (const name of namesOf(waiter.claim)) this.names.add(name);
   }
 }

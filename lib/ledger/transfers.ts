@@ -3,7 +3,7 @@ import { assert, ForbiddenError, ServiceUnavailableError, UnprocessableError } f
 import type { Caller } from '../identity/tokens';
 import type { AccountRecord, TransactionRecord } from '../storage/ledger-store';
 import {
-  findIdempotencyRecord, keyRefName, readForTransfers, type IdempotencyRecord, type KeyRef,
+  findIdempotencyRecord, keyRefName, readForTransfers, type IdempotencyRecord, type KeyRef, type TransferReads,
 } from '../storage/posting-reads';
 import { postTransfers, type PostingPlan } from '../storage/posting-store';
 import { config } from '../config';
@@ -41,7 +41,7 @@ const transfers = new GroupCommit<TransferRequest, TransferResult>({
     items: keyRef ? 4 : 3,
   }),
   run: postBatch,
-  busyError: () => new ServiceUnavailableError('ledger_busy', 'The accounts are busy; retry the request (with the same Idempotency-Key).'),
+  busyError: ledgerBusy,
   itemsMax: 100,
   waitingMax: 2000,
   budgetMs: retryPolicy.budgetMs,
@@ -75,7 +75,7 @@ async function postBatch(batch: readonly Pending[]): Promise<void> {
     live = live.filter((member) => {
       if (member.settled) return false;
       if (attempt < retryPolicy.attemptsMax && Date.now() < member.deadlineMs) return true;
-      member.reject(new ServiceUnavailableError('ledger_busy', 'The accounts are busy; retry the request (with the same Idempotency-Key).'));
+      member.reject(ledgerBusy());
       return false;
     });
     if (live.length === 0) return;
@@ -84,10 +84,7 @@ async function postBatch(batch: readonly Pending[]): Promise<void> {
     const reads = await readForTransfers(live.flatMap(({ request: { input } }) => [input.fromAccountId, input.toAccountId]),
       unread.map((member) => member.request.keyRef!));
     for (const member of unread) keysRead.add(member);
-    const planned = planBatch(live, reads.accounts, (member) => {
-      const earlier = member.request.keyRef && reads.records.get(keyRefName(member.request.keyRef));
-      return earlier ? replay(earlier, member.request.requestHash) : undefined;
-    });
+    const planned = planBatch(live, reads);
     live = planned.map(({ member }) => member);
     if (planned.length === 0) return;
     const outcome = await postTransfers(planned.map(({ plan }) => plan));
@@ -104,22 +101,18 @@ async function postBatch(batch: readonly Pending[]): Promise<void> {
 }
 
 /**
- * Plans each member in order against `accounts`, advancing them as each plan would leave them. A member whose key
- * already has an answer (`replayed` gives it) or that breaks a rule is settled here and left out.
+ * Plans each member in order against the accounts as read, advancing them as each plan would leave them. A member
+ * whose key already has an answer, or that breaks a rule, is settled here and left out.
  */
-function planBatch(
-  members: readonly Pending[],
-  read: ReadonlyMap<string, AccountRecord>,
-  replayed: (member: Pending) => TransferResult | undefined,
-): Array<{ member: Pending; plan: PostingPlan }> {
-  const accounts = new Map(read);
+function planBatch(members: readonly Pending[], reads: TransferReads): Array<{ member: Pending; plan: PostingPlan }> {
+  const accounts = new Map(reads.accounts);
   const planned: Array<{ member: Pending; plan: PostingPlan }> = [];
   for (const member of members) {
     const { caller, input, keyRef, requestHash } = member.request;
     try {
-      const earlier = replayed(member);
+      const earlier = keyRef && reads.records.get(keyRefName(keyRef));
       if (earlier) {
-        member.resolve(earlier);
+        member.resolve(replay(earlier, requestHash));
         continue;
       }
       const plan = planTransfer(caller, input, accounts.get(input.fromAccountId), accounts.get(input.toAccountId));
@@ -207,6 +200,11 @@ function idempotencyRecord(txn: TransactionRecord, requestHash: string): Idempot
     response: JSON.stringify(toTransactionView(txn)),
     expiresAt: Math.floor(Date.parse(txn.createdAt) / 1000) + config.idempotencyTtlSeconds,
   };
+}
+
+/** What a transfer answers when the accounts stay busy past its bounded attempts or its deadline. */
+function ledgerBusy(): ServiceUnavailableError {
+  return new ServiceUnavailableError('ledger_busy', 'The accounts are busy; retry the request (with the same Idempotency-Key).');
 }
 
 /** Replays the answer bound to a key, or refuses a different request under the same key. */
