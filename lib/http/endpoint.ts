@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Caller } from '../identity/tokens';
 import { header, parseWith, readJsonBody } from './input';
 import { errorResponses, requestLog } from './middleware';
 
-type Schema = z.ZodType;
+type Schema = z.ZodMiniType;
 
 /** Proves who calls from the `Authorization` header, or throws an `UnauthorizedError`. */
 export type Authenticator = (authorization: string | undefined) => Promise<Caller>;

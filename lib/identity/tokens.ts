@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { config } from '../config';
 import { UnauthorizedError } from '../errors';
 import { signingKey } from './secret';

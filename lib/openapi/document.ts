@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { routes, type RouteDoc } from './routes';
 
 const problemSchema = {
@@ -69,7 +69,7 @@ function operation(route: RouteDoc) {
   };
 }
 
-function fieldsOf(schema: z.ZodType | undefined, where: 'path' | 'query') {
+function fieldsOf(schema: z.core.$ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, fieldSchema]) => ({
@@ -77,7 +77,7 @@ function fieldsOf(schema: z.ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output') {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }

@@ -1,9 +1,7 @@
-import * as z from 'zod';
-import { accessTokenView, loginBody, registerBody, userView } from '../identity/schemas';
-import {
-  accountView, balanceView, createAccountBody, idParams, listAccountsQuery, pageOf, statementQuery, transactionView,
-  transferBody,
-} from '../ledger/schemas';
+import * as z from 'zod/mini';
+import { loginBody, registerBody } from '../identity/schemas';
+import { createAccountBody, idParams, listAccountsQuery, statementQuery, transferBody } from '../ledger/schemas';
+import { accessTokenView, accountView, balanceView, pageOf, transactionView, userView } from './views';
 
 /** One route as the OpenAPI document describes it, built from the very schemas that validate its requests. */
 export interface RouteDoc {
@@ -11,12 +9,12 @@ export interface RouteDoc {
   path: string;
   summary: string;
   auth: boolean;
-  body?: z.ZodType;
-  query?: z.ZodType;
-  params?: z.ZodType;
+  body?: z.core.$ZodType;
+  query?: z.core.$ZodType;
+  params?: z.core.$ZodType;
   headers?: Array<{ name: string; description: string }>;
   status: number;
-  response: z.ZodType;
+  response: z.core.$ZodType;
   /** The problem codes this route can answer with, besides `internal_error`. */
   errors: string[];
 }
@@ -83,6 +81,6 @@ export const routes: RouteDoc[] = [
   },
   {
     method: 'get', path: '/openapi.json', summary: 'This document', auth: false,
-    status: 200, response: z.object({ openapi: z.string() }).loose(), errors: [],
+    status: 200, response: z.looseObject({ openapi: z.string() }), errors: [],
   },
 ];

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError } from '../../lib/errors';
 import { endpoint } from '../../lib/http/endpoint';
 import { authenticate, issueToken } from '../../lib/identity/tokens';
@@ -73,7 +73,7 @@ describe('endpoint', () => {
   });
 
   it('writes one request log line with status, code and latency, and never the body', async () => {
-    const handler = endpoint({ auth: false, body: z.strictObject({ password: z.string().max(5) }) }, async () => ({ status: 200, body: {} }));
+    const handler = endpoint({ auth: false, body: z.strictObject({ password: z.string().check(z.maxLength(5)) }) }, async () => ({ status: 200, body: {} }));
     await invoke(handler, event({ body: JSON.stringify({ password: 'hunter2-is-too-long' }) }));
     expect(logged).toHaveLength(1);
     const line = JSON.parse(logged[0]!);
@@ -86,9 +86,9 @@ describe('endpoint', () => {
     const fn = jest.fn(async (input: { body: unknown; query: unknown; params: unknown }) => ({ status: 200, body: input }));
     const handler = endpoint({
       auth: false,
-      body: z.strictObject({ email: z.string().trim().toLowerCase() }),
-      query: z.strictObject({ limit: z.coerce.number().int().max(100) }),
-      params: z.strictObject({ id: z.string().min(1) }),
+      body: z.strictObject({ email: z.string().check(z.trim(), z.toLowerCase()) }),
+      query: z.strictObject({ limit: z.coerce.number().check(z.int(), z.maximum(100)) }),
+      params: z.strictObject({ id: z.string().check(z.minLength(1)) }),
     }, ({ body, query, params }) => fn({ body, query, params }));
     const answer = await invoke(handler, event({ body: '{"email":" A@B.C "}', query: { limit: '7' }, params: { id: 'acc-1' } }));
     expect(answer.body).toEqual({ body: { email: 'a@b.c' }, query: { limit: 7 }, params: { id: 'acc-1' } });

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { config } from '../../lib/config';
 import { AppError, MalformedJsonError, PayloadTooLargeError, ValidationError } from '../../lib/errors';
 import { header, parseWith, readJsonBody, validationError } from '../../lib/http/input';
@@ -56,7 +56,7 @@ describe('readJsonBody', () => {
 });
 
 describe('parseWith', () => {
-  const schema = z.strictObject({ email: z.string().trim().toLowerCase(), items: z.array(z.object({ n: z.number() })) });
+  const schema = z.strictObject({ email: z.string().check(z.trim(), z.toLowerCase()), items: z.array(z.object({ n: z.number() })) });
 
   it('returns the parsed, transformed value', () => {
     expect(parseWith(schema, { email: ' A@B.C ', items: [{ n: 1 }] }, 'body')).toEqual({ email: 'a@b.c', items: [{ n: 1 }] });

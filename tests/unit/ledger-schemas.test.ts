@@ -1,3 +1,5 @@
+import type { AppError } from '../../lib/errors';
+import { parseWith } from '../../lib/http/input';
 import { amountMinor, currency, idempotencyKey, statementQuery, transferBody } from '../../lib/ledger/schemas';
 import { decodeCursor, encodeCursor } from '../../lib/ledger/cursor';
 
@@ -45,6 +47,25 @@ describe('money at the edge', () => {
     for (const limit of ['0', '101', '-1', '2.5', 'ten', '']) {
       expect(statementQuery.safeParse({ limit }).success).toBe(false);
     }
+  });
+
+  // zod/mini loads no locale by itself: without lib/http/zod-locale.ts every message would read "Invalid input".
+  it('explains each refused field in English', () => {
+    const body = { fromAccountId: 'a/b', amount: 0, currency: 'usd', description: 'x'.repeat(281), extra: 1 };
+    let fieldErrors: AppError['fieldErrors'] = [];
+    try {
+      parseWith(transferBody, body, 'body');
+    } catch (error) {
+      fieldErrors = (error as AppError).fieldErrors;
+    }
+    expect(Object.fromEntries(fieldErrors.map((e) => [e.path, e.message]))).toEqual({
+      'body.fromAccountId': 'Must be an id issued by this API.',
+      'body.toAccountId': 'Invalid input: expected string, received undefined',
+      'body.amount': 'Too small: expected number to be >=1',
+      'body.currency': expect.stringMatching(/^Invalid option: expected one of "AED"\|/),
+      'body.description': 'Too big: expected string to have <=280 characters',
+      body: 'Unrecognized key: "extra"',
+    });
   });
 });
 
