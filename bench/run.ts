@@ -25,7 +25,7 @@ const resultsDir = join(root, 'bench', 'results');
  * also times the cold imports while DynamoDB Local and the API start, which inflates them: it is a smoke run.
  */
 const settings = {
-  full: { timing: { warmupMs: 800, measureMs: 3500, argon2Runs: 10 }, coldStartRuns: 3, overlapColdStart: false },
+  full: { timing: { warmupMs: 800, measureMs: 3500, argon2Runs: 10 }, coldStartRuns: 5, overlapColdStart: false },
   quick: { timing: { warmupMs: 150, measureMs: 500, argon2Runs: 3 }, coldStartRuns: 1, overlapColdStart: true },
 } as const;
 
