@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLocalTable, startDynamo, type LocalDynamo } from '../scripts/local/dynamo';
 import { startApi, type LocalApi } from '../scripts/local/offline';
 import { freePort } from '../scripts/local/ports';
@@ -35,6 +38,8 @@ export async function reserveDynamoEndpoint(): Promise<{ port: number; endpoint:
 export async function startStack(dynamoPort: number, shutdown: AbortSignal): Promise<BenchStack> {
   const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const apiPort = await freePort();
+  // The API prints a few lines per request; into a pipe that this busy process drains late, they would stall it.
+  const logDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const [dynamo, api] = await Promise.allSettled([
     startDynamo(dynamoPort, undefined, shutdown),
     startApi({
@@ -42,18 +47,21 @@ export async function startStack(dynamoPort: number, shutdown: AbortSignal): Pro
       dynamoEndpoint,
       tableName: benchTableName,
       env: { JWT_SECRET: benchJwtSecret, JWT_SECRET_PARAMETER: '' },
+      logFile: join(logDir, 'api.log'),
       shutdown,
     }),
   ]);
   if (dynamo.status === 'rejected' || api.status === 'rejected') {
     if (api.status === 'fulfilled') await api.value.stop();
     if (dynamo.status === 'fulfilled') await dynamo.value.stop();
+    rmSync(logDir, { recursive: true, force: true });
     throw dynamo.status === 'rejected' ? dynamo.reason : (api as PromiseRejectedResult).reason;
   }
   await createLocalTable(dynamoEndpoint, benchTableName);
   const stop = async (): Promise<void> => {
     await api.value.stop();
     await dynamo.value.stop();
+    rmSync(logDir, { recursive: true, force: true });
   };
   return { dynamo: dynamo.value, api: api.value, stop };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isRunning } from './lifeline';
 import { freePort, waitFor } from './ports';
@@ -30,8 +31,9 @@ export function stageForTable(tableName: string): string {
 /**
  * Serves the HTTP API with `serverless offline` on `port`, against the DynamoDB Local at `dynamoEndpoint`, at the
  * stage whose table is `tableName`. The Lambda invoke port is a free one, so two platforms can run side by side.
- * Everything offline and the handlers print goes to `onOutput`. Aborting `shutdown` while it starts kills it and
- * rejects; afterwards, `stop` is the way to end it.
+ * Everything offline and the handlers print goes to `onOutput`, or straight into `logFile`: a process that is busy
+ * itself (the benchmark's load generator) drains a pipe late, and once the pipe is full every line the API prints
+ * blocks it. Aborting `shutdown` while it starts kills it and rejects; afterwards, `stop` is the way to end it.
  */
 export async function startApi(options: {
   port: number;
@@ -39,11 +41,13 @@ export async function startApi(options: {
   tableName: string;
   env?: Record<string, string>;
   onOutput?: (chunk: string) => void;
+  logFile?: string;
   shutdown?: AbortSignal;
 }): Promise<LocalApi> {
   const stage = stageForTable(options.tableName);
   const lambdaPort = await freePort();
   const root = resolve(__dirname, '../..');
+  let logFd: number | undefined;
   const child = spawn(process.execPath, [
     resolve(root, 'node_modules/serverless/bin/serverless.js'),
     'offline', 'start',
@@ -64,8 +68,10 @@ export async function startApi(options: {
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.logFile ? ['ignore', logFd = openSync(options.logFile, 'a'), logFd] : ['ignore', 'pipe', 'pipe'],
   });
+  // The child holds its own copy of the descriptor.
+  if (logFd !== undefined) closeSync(logFd);
   let output = '';
   const collect = (chunk: Buffer): void => {
     const text = chunk.toString();
@@ -78,7 +84,10 @@ export async function startApi(options: {
   const url = `http://127.0.0.1:${options.port}`;
   const failed = (): Error | undefined => {
     if (options.shutdown?.aborted) return new Error('a shutdown was asked for');
-    if (!isRunning(child)) return new Error(`it exited: ${output.trim()}`);
+    if (!isRunning(child)) {
+      const printed = options.logFile ? readFileSync(options.logFile, 'utf8').slice(-4000) : output;
+      return new Error(`it exited: ${printed.trim()}`);
+    }
     return undefined;
   };
   try {
