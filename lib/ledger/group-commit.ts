@@ -67,16 +67,17 @@ export class GroupCommit<R, T> {
     const nowMs = Date.now();
     const owners = new Map<string, Batch<R, T> | 'blocked'>();
     for (const name of this.inUse) owners.set(name, 'blocked');
+    // Names an earlier request still waits for: no later one may take them, not even by joining a batch.
+    const reserved = new Set<string>();
     const batches: Array<Batch<R, T>> = [];
     for (const waiter of this.waiting) {
       if (nowMs > waiter.deadlineMs) {
         waiter.reject(this.options.busyError());
         continue;
       }
-      const batch = this.batchFor(waiter, owners);
+      const batch = namesOf(waiter.claim).some((name) => reserved.has(name)) ? 'blocked' : this.batchFor(waiter, owners);
       if (batch === 'blocked') {
-        // Later requests must not take these names ahead of this one.
-        for (const name of namesOf(waiter.claim)) if (!owners.has(name)) owners.set(name, 'blocked');
+        for (const name of namesOf(waiter.claim)) reserved.add(name);
         continue;
       }
       const target = batch ?? new Batch<R, T>();

@@ -14,7 +14,7 @@ class BusyError extends Error {}
 /** A queue whose batches stay open until the test releases them, so what runs together can be observed. */
 function harness(options: { itemsMax?: number; waitingMax?: number; budgetMs?: number; run?: (batch: ReadonlyArray<Member<Req, number>>) => Promise<void> } = {}) {
   const batches: number[][] = [];
-  const open: Array<() => void> = [];
+  const open = new Map<number, () => void>();
   const running = new Set<string>();
   const overlaps: string[] = [];
   const queue = new GroupCommit<Req, number>({
@@ -23,8 +23,8 @@ function harness(options: { itemsMax?: number; waitingMax?: number; budgetMs?: n
       const names = new Set(batch.flatMap((m) => [...m.request.shared, ...(m.request.exclusive ?? [])]));
       for (const name of names) if (running.has(name)) overlaps.push(name);
       for (const name of names) running.add(name);
-      batches.push(batch.map((m) => m.request.id));
-      await new Promise<void>((release) => open.push(release));
+      const index = batches.push(batch.map((m) => m.request.id)) - 1;
+      await new Promise<void>((release) => open.set(index, release));
       for (const name of names) running.delete(name);
       for (const m of batch) m.resolve(m.request.id);
     }),
@@ -35,10 +35,18 @@ function harness(options: { itemsMax?: number; waitingMax?: number; budgetMs?: n
   });
   /** Releases every batch open now and lets the queue schedule the next ones. */
   const releaseAll = async () => {
-    for (const release of open.splice(0)) release();
+    const releases = [...open.values()];
+    open.clear();
+    for (const release of releases) release();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { queue, batches, releaseAll, overlaps };
+  /** Releases the batch that started `index`-th (from 0) and lets the queue schedule. */
+  const releaseOne = async (index: number) => {
+    open.get(index)?.();
+    open.delete(index);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { queue, batches, releaseAll, releaseOne, overlaps };
 }
 
 test('requests on disjoint accounts run at once, each as its own batch', async () => {
@@ -99,6 +107,26 @@ test('a later request does not overtake an earlier waiting one on an account the
   expect(batches).toEqual([[1], [4]]);
   await releaseAll();
   expect(batches.slice(2)).toEqual([[2, 3]]);
+  await releaseAll();
+  await Promise.all(done);
+});
+
+test('a later request does not join a batch on an account an earlier waiting request needs', async () => {
+  const { queue, batches, releaseOne, releaseAll } = harness();
+  const done = [
+    queue.submit({ id: 1, shared: ['x', 'q'] }),
+    queue.submit({ id: 2, shared: ['m', 'r'] }),
+    // All three wait for `m`. When it is free, 3 starts a batch; 4 still waits for `x`, so 5, which came later,
+    // must not take `m` ahead of it by joining 3's batch.
+    queue.submit({ id: 3, shared: ['m', 'a'] }),
+    queue.submit({ id: 4, shared: ['m', 'x'] }),
+    queue.submit({ id: 5, shared: ['m', 'b'] }),
+  ];
+  expect(batches).toEqual([[1], [2]]);
+  await releaseOne(1);
+  expect(batches.slice(2)).toEqual([[3]]);
+  await releaseAll();
+  expect(batches.slice(3)).toEqual([[4, 5]]);
   await releaseAll();
   await Promise.all(done);
 });
