@@ -28,8 +28,8 @@ export interface RawDriver {
 }
 
 /**
- * The raw ceiling: for each worker's own pair, the very items `postTransfers` sends for one transfer (both guarded balance updates,
- * the transaction, two entries and the idempotency record, with a client request token), built with
+ * The raw ceiling: for each worker's own pair, the very items `postTransfers` sends for one transfer (both guarded
+ * balance updates, the transaction, two entries and the idempotency record, with a client request token), built with
  * `transactItems` from the accounts as this process last wrote them. Nothing is read during the phase: tracking each
  * account's `seq` and balance in memory is what makes every write valid without a read. Uses its own client, made by
  * the same factory as the ledger's, so both have the same SDK settings and neither shares the other's sockets.

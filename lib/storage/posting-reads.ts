@@ -28,7 +28,7 @@ export interface TransferReads {
 }
 
 /** DynamoDB's `BatchGetItem` takes at most 100 keys. */
-export const readKeysMax = 100;
+const readKeysMax = 100;
 const batchRoundsMax = 4;
 
 /** A stable name for a caller's key, unique across callers. */

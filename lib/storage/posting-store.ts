@@ -91,7 +91,7 @@ async function transactionExists(transactionId: string): Promise<boolean> {
 type TransactItem = NonNullable<TransactWriteCommand['input']['TransactItems']>[number];
 
 /** What each item of a batch's write is, so a cancellation reason can be traced to its account or transfer. */
-type ItemRole = { kind: 'account'; accountId: string } | { kind: 'transfer' | 'idempotency'; plan: number };
+type ItemRole = { kind: 'account' } | { kind: 'transfer' | 'idempotency'; plan: number };
 
 /** One account's part in a batch: its state as read, and what the batch's transfers add up to. */
 interface AccountChange {
@@ -113,7 +113,7 @@ function buildWrite(plans: readonly PostingPlan[]): { items: TransactItem[]; rol
   const roles: ItemRole[] = [];
   for (const change of changes.values()) {
     items.push({ Update: balanceUpdate(change, now) });
-    roles.push({ kind: 'account', accountId: change.read.id });
+    roles.push({ kind: 'account' });
   }
   plans.forEach((plan, index) => {
     const { transaction: txn, from, to } = plan;
