@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../lib/config';
-import type { Caller } from '../lib/identity/tokens';
+import type { Caller } from '../lib/identity/model';
 import { toTransactionView } from '../lib/ledger/transactions';
 import { transfer } from '../lib/ledger/transfers';
 import { createDocumentClient } from '../lib/storage/client';

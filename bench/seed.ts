@@ -3,7 +3,7 @@
  * it must be loaded after DYNAMODB_ENDPOINT and TABLE_NAME are set (the configuration is read at import).
  */
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../lib/identity/tokens';
+import type { Caller } from '../lib/identity/model';
 import { createAccount } from '../lib/ledger/accounts';
 import { transfer } from '../lib/ledger/transfers';
 import type { CurrencyCode } from '../lib/ledger/currencies';

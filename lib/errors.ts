@@ -1,90 +1,220 @@
 /**
- * Every expected failure is an `AppError`: it carries a stable snake_case `code` that clients may branch on and
- * the HTTP status it maps to. Anything that is not an `AppError` is a bug and answers a plain 500.
+ * The error catalogue. Every expected failure is an `AppError` subclass with a stable snake_case `code` that clients
+ * may branch on and the HTTP status it answers with, both static so that the OpenAPI document and the README's table
+ * can be checked against this one list (`errorCatalogue`). Anything that is not an `AppError` is a bug and answers a
+ * plain 500 (`internal_error`) that leaks nothing.
  */
-export class AppError extends Error {
+export abstract class AppError extends Error {
   readonly code: string;
   readonly status: number;
   /** Field-level problems, shown to the caller for validation failures. */
   readonly fieldErrors: ReadonlyArray<{ path: string; message: string }>;
 
-  constructor(status: number, code: string, message: string, fieldErrors: AppError['fieldErrors'] = []) {
+  constructor(message: string, fieldErrors: AppError['fieldErrors'] = []) {
     super(message);
+    const kind = new.target as unknown as { code: string; status: number };
     this.name = new.target.name;
-    this.status = status;
-    this.code = code;
+    this.code = kind.code;
+    this.status = kind.status;
     this.fieldErrors = fieldErrors;
   }
 }
 
 /** The request is malformed or breaks a schema rule. */
 export class ValidationError extends AppError {
-  constructor(message: string, fieldErrors: AppError['fieldErrors'] = []) {
-    super(400, 'validation_failed', message, fieldErrors);
-  }
+  static readonly code = 'validation_failed';
+  static readonly status = 400;
 }
 
 /** The body is not JSON. */
 export class MalformedJsonError extends AppError {
+  static readonly code = 'malformed_json';
+  static readonly status = 400;
   constructor() {
-    super(400, 'malformed_json', 'The request body is not valid JSON.');
-  }
-}
-
-/** The body is over the size limit. */
-export class PayloadTooLargeError extends AppError {
-  constructor(limitBytes: number) {
-    super(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+    super('The request body is not valid JSON.');
   }
 }
 
 /** The caller did not prove who they are. */
 export class UnauthorizedError extends AppError {
+  static readonly code = 'unauthorized';
+  static readonly status = 401;
   constructor(message = 'A valid bearer token is required.') {
-    super(401, 'unauthorized', message);
+    super(message);
   }
 }
 
 /** Email and password do not match a user; the same error for an unknown email, so accounts cannot be probed. */
 export class InvalidCredentialsError extends AppError {
+  static readonly code = 'invalid_credentials';
+  static readonly status = 401;
   constructor() {
-    super(401, 'invalid_credentials', 'The email or password is incorrect.');
+    super('The email or password is incorrect.');
   }
 }
 
-/** The caller is known but may not do this. */
+/** The caller is known but may not do this (admin-only actions). */
 export class ForbiddenError extends AppError {
+  static readonly code = 'forbidden';
+  static readonly status = 403;
   constructor(message: string) {
-    super(403, 'forbidden', message);
+    super(message);
   }
 }
 
-/** A resource does not exist, or exists but is not the caller's to see. */
-export class NotFoundError extends AppError {
-  constructor(code: string, message: string) {
-    super(404, code, message);
+/** A user does not exist (a token's user that was deleted, an `ownerId` no one has). */
+export class UserNotFoundError extends AppError {
+  static readonly code = 'user_not_found';
+  static readonly status = 404;
+  constructor(message = 'No such user.') {
+    super(message);
   }
 }
 
-/** A unique value (an email) is already taken. */
-export class ConflictError extends AppError {
-  constructor(code: string, message: string) {
-    super(409, code, message);
+/** An account does not exist, or exists but is not the caller's: the two are indistinguishable on purpose. */
+export class AccountNotFoundError extends AppError {
+  static readonly code = 'account_not_found';
+  static readonly status = 404;
+  constructor() {
+    super('No such account.');
   }
 }
 
-/** The request is well formed but breaks a business rule; nothing was written. */
-export class UnprocessableError extends AppError {
-  constructor(code: string, message: string) {
-    super(422, code, message);
+/** A transaction does not exist, or neither of its sides is the caller's. */
+export class TransactionNotFoundError extends AppError {
+  static readonly code = 'transaction_not_found';
+  static readonly status = 404;
+  constructor() {
+    super('No such transaction.');
   }
 }
 
-/** The platform is busy (bounded retries ran out); the caller may retry, with the same idempotency key. */
-export class ServiceUnavailableError extends AppError {
-  constructor(code: string, message: string) {
-    super(503, code, message);
+/** No route answers this method and path. */
+export class RouteNotFoundError extends AppError {
+  static readonly code = 'route_not_found';
+  static readonly status = 404;
+  constructor(method: string, path: string) {
+    super(`No route for ${method} ${path}.`);
   }
+}
+
+/** Registration with an email that already has a user. */
+export class EmailTakenError extends AppError {
+  static readonly code = 'email_taken';
+  static readonly status = 409;
+  constructor() {
+    super('An account with this email already exists.');
+  }
+}
+
+/** The body is over the size limit. */
+export class PayloadTooLargeError extends AppError {
+  static readonly code = 'payload_too_large';
+  static readonly status = 413;
+  constructor(limitBytes: number) {
+    super(`The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+/** A transfer's source and destination are one account. */
+export class SameAccountError extends AppError {
+  static readonly code = 'same_account';
+  static readonly status = 422;
+  constructor() {
+    super('The source and destination accounts are the same.');
+  }
+}
+
+/** An account does not hold the movement's currency. */
+export class CurrencyMismatchError extends AppError {
+  static readonly code = 'currency_mismatch';
+  static readonly status = 422;
+  constructor(currency: string) {
+    super(`Both accounts must hold ${currency}.`);
+  }
+}
+
+/** A user account would go below 0. */
+export class InsufficientFundsError extends AppError {
+  static readonly code = 'insufficient_funds';
+  static readonly status = 422;
+  constructor() {
+    super('The source account does not hold enough funds.');
+  }
+}
+
+/** A balance would pass 2^53 − 1 minor units, beyond which a JSON number is no longer exact. */
+export class BalanceLimitExceededError extends AppError {
+  static readonly code = 'balance_limit_exceeded';
+  static readonly status = 422;
+  constructor() {
+    super('The transfer would take a balance beyond 2^53 − 1 minor units.');
+  }
+}
+
+/** An `Idempotency-Key` already bound to another request's body. */
+export class IdempotencyKeyReusedError extends AppError {
+  static readonly code = 'idempotency_key_reused';
+  static readonly status = 422;
+  constructor() {
+    super('This Idempotency-Key was used with a different request.');
+  }
+}
+
+/** The accounts stayed contended through every bounded retry; nothing was written, the caller may retry. */
+export class LedgerBusyError extends AppError {
+  static readonly code = 'ledger_busy';
+  static readonly status = 503;
+  constructor() {
+    super('The accounts are busy; retry the request (with the same Idempotency-Key).');
+  }
+}
+
+/** DynamoDB did not confirm a ledger write: it may have committed, so only a retry with the same key is safe. */
+export class LedgerUnavailableError extends AppError {
+  static readonly code = 'ledger_unavailable';
+  static readonly status = 503;
+  constructor() {
+    super('The ledger did not confirm the transfer; retry with the same Idempotency-Key to learn its outcome safely.');
+  }
+}
+
+/** A read that DynamoDB kept throttling or timing out through the SDK's retries. */
+export class StorageUnavailableError extends AppError {
+  static readonly code = 'storage_unavailable';
+  static readonly status = 503;
+  constructor() {
+    super('The platform is busy; retry the request.');
+  }
+}
+
+/** Concurrent registrations of one email kept cancelling each other through every retry. */
+export class RegistrationBusyError extends AppError {
+  static readonly code = 'registration_busy';
+  static readonly status = 503;
+  constructor() {
+    super('Too many registrations of this email at once; retry the request.');
+  }
+}
+
+/** The code of every answer that is not an `AppError`: a bug, shown with no message or stack. */
+export const internalErrorCode = 'internal_error';
+
+/** Every `AppError` the API can answer with, in the order the README's table lists them. */
+export const errorCatalogue = [
+  ValidationError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError, ForbiddenError,
+  AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, EmailTakenError,
+  PayloadTooLargeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError, BalanceLimitExceededError,
+  IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
+] as const;
+
+/** One entry of the catalogue: a class with its static `code` and `status`. */
+export type ErrorKind = (typeof errorCatalogue)[number];
+
+/** The HTTP status of a catalogue code (500 for `internal_error`), or `undefined` for a code not in it. */
+export function statusOfCode(code: string): number | undefined {
+  if (code === internalErrorCode) return 500;
+  return errorCatalogue.find((kind) => kind.code === code)?.status;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { NotFoundError } from '../../lib/errors';
+import { RouteNotFoundError } from '../../lib/errors';
 import { endpoint } from '../../lib/http/endpoint';
 
 /** Every path no route claims: a problem response, not API Gateway's bare message. */
 export const handler = endpoint({ auth: false }, async ({ event }) => {
-  throw new NotFoundError('route_not_found', `No route for ${event.requestContext.http.method} ${event.rawPath}.`);
+  throw new RouteNotFoundError(event.requestContext.http.method, event.rawPath);
 });

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import type { Caller } from '../identity/tokens';
+import type { Caller } from '../identity/model';
 import { header, parseWith, readJsonBody } from './input';
 import { errorResponses, requestLog } from './middleware';
 

@@ -1,5 +1,6 @@
-import { NotFoundError } from '../errors';
-import { findUserById, type UserRecord } from '../storage/users-store';
+import { UserNotFoundError } from '../errors';
+import { findUserById } from '../storage/users-store';
+import type { UserRecord } from './model';
 import type { UserView } from './schemas';
 
 /**
@@ -8,7 +9,7 @@ import type { UserView } from './schemas';
  */
 export async function getProfile(userId: string): Promise<UserView> {
   const user = await findUserById(userId);
-  if (!user) throw new NotFoundError('user_not_found', 'The user no longer exists.');
+  if (!user) throw new UserNotFoundError('The user no longer exists.');
   return toUserView(user);
 }
 

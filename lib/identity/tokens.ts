@@ -2,17 +2,10 @@ import { SignJWT, jwtVerify } from 'jose';
 import * as z from 'zod/mini';
 import { config } from '../config';
 import { UnauthorizedError } from '../errors';
+import { roles, type Caller, type Role } from './model';
 import { signingKey } from './secret';
 
-/** Roles a user can hold. Admins see every account and may move money out of system accounts. */
-export const roleSchema = z.enum(['user', 'admin']);
-export type Role = z.infer<typeof roleSchema>;
-
-/** Who is calling, as proven by a verified token. */
-export interface Caller {
-  userId: string;
-  role: Role;
-}
+const roleSchema = z.enum(roles);
 
 /** What login answers. */
 export interface AccessToken {

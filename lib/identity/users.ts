@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError } from '../errors';
-import { findUserByEmail, insertUser, updateUser, type UserRecord } from '../storage/users-store';
+import type { Role, UserRecord } from './model';
+import { findUserByEmail, insertUser, updateUser } from '../storage/users-store';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { toUserView } from './profile';
 import type { LoginBody, RegisterBody, UserView } from './schemas';
-import { issueToken, type AccessToken, type Role } from './tokens';
+import { issueToken, type AccessToken } from './tokens';
 
 /** Registers a user with the `user` role. A taken email is a `ConflictError` (`email_taken`). */
 export async function register(input: RegisterBody): Promise<UserView> {

@@ -1,5 +1,5 @@
-import { NotFoundError } from '../errors';
-import type { Caller } from '../identity/tokens';
+import { AccountNotFoundError } from '../errors';
+import type { Caller } from '../identity/model';
 import { findAccount, type AccountRecord } from '../storage/ledger-store';
 
 /** Whether the caller may see an account: its owner, or an admin. */
@@ -8,8 +8,8 @@ export function canSee(caller: Caller, account: { ownerId: string }): boolean {
 }
 
 /** The error for an account that is missing or not the caller's: the two are indistinguishable on purpose. */
-export function accountNotFound(): NotFoundError {
-  return new NotFoundError('account_not_found', 'No such account.');
+export function accountNotFound(): AccountNotFoundError {
+  return new AccountNotFoundError();
 }
 
 /** Reads an account the caller may see, or throws `account_not_found`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenError, NotFoundError } from '../errors';
-import type { Caller } from '../identity/tokens';
+import { ForbiddenError, UserNotFoundError } from '../errors';
+import type { Caller } from '../identity/model';
 import { findUserById } from '../storage/users-store';
 import { insertAccount, queryAccountsOfOwner, type AccountRecord } from '../storage/ledger-store';
 import { visibleAccount } from './access';
@@ -18,7 +18,7 @@ export async function createAccount(caller: Caller, input: CreateAccountBody): P
     throw new ForbiddenError('Only admins open system accounts or accounts for another user.');
   }
   if (ownerId !== caller.userId && !(await findUserById(ownerId))) {
-    throw new NotFoundError('user_not_found', 'No user has that ownerId.');
+    throw new UserNotFoundError('No user has that ownerId.');
   }
   const now = new Date().toISOString();
   const account: AccountRecord = {

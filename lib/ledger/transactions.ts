@@ -1,5 +1,5 @@
-import { NotFoundError } from '../errors';
-import type { Caller } from '../identity/tokens';
+import { TransactionNotFoundError } from '../errors';
+import type { Caller } from '../identity/model';
 import { findTransaction, queryStatement, type TransactionRecord } from '../storage/ledger-store';
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -9,7 +9,7 @@ import type { StatementQuery, TransactionView } from './schemas';
 export async function getTransaction(caller: Caller, transactionId: string): Promise<TransactionView> {
   const txn = await findTransaction(transactionId);
   const visible = txn && (caller.role === 'admin' || txn.fromOwnerId === caller.userId || txn.toOwnerId === caller.userId);
-  if (!visible) throw new NotFoundError('transaction_not_found', 'No such transaction.');
+  if (!visible) throw new TransactionNotFoundError();
   return toTransactionView(txn);
 }
 

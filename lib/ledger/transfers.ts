@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { assert, ForbiddenError, ServiceUnavailableError, UnprocessableError } from '../errors';
-import type { Caller } from '../identity/tokens';
+import {
+  assert, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyReusedError, InsufficientFundsError,
+  LedgerBusyError, SameAccountError,
+} from '../errors';
+import type { Caller } from '../identity/model';
 import type { AccountRecord, TransactionRecord } from '../storage/ledger-store';
 import {
   findIdempotencyRecord, keyRefName, readForTransfers, type IdempotencyRecord, type KeyRef, type TransferReads,
@@ -56,7 +59,7 @@ const transfers = new GroupCommit<TransferRequest, TransferResult>({
  */
 export async function transfer(caller: Caller, input: TransferBody, idempotencyKey?: string): Promise<TransferResult> {
   if (input.fromAccountId === input.toAccountId) {
-    throw new UnprocessableError('same_account', 'The source and destination accounts are the same.');
+    throw new SameAccountError();
   }
   const keyRef = idempotencyKey === undefined ? undefined : { callerId: caller.userId, key: idempotencyKey };
   return transfers.submit({ caller, input, requestHash: hashRequest(input), keyRef });
@@ -154,15 +157,15 @@ function planTransfer(
     throw new ForbiddenError('Only admins move money out of system accounts.');
   }
   if (from.currency !== input.currency || to.currency !== input.currency) {
-    throw new UnprocessableError('currency_mismatch', `Both accounts must hold ${input.currency}.`);
+    throw new CurrencyMismatchError(input.currency);
   }
   const fromAfter = from.balance - input.amount;
   const toAfter = to.balance + input.amount;
   if (from.type === 'user' && fromAfter < 0) {
-    throw new UnprocessableError('insufficient_funds', 'The source account does not hold enough funds.');
+    throw new InsufficientFundsError();
   }
   if (toAfter > amountMinorMax || fromAfter < -amountMinorMax) {
-    throw new UnprocessableError('balance_limit_exceeded', 'The transfer would take a balance beyond 2^53 − 1 minor units.');
+    throw new BalanceLimitExceededError();
   }
   const transaction: TransactionRecord = {
     id: randomUUID(),
@@ -203,14 +206,14 @@ function idempotencyRecord(txn: TransactionRecord, requestHash: string): Idempot
 }
 
 /** What a transfer answers when the accounts stay busy past its bounded attempts or its deadline. */
-function ledgerBusy(): ServiceUnavailableError {
-  return new ServiceUnavailableError('ledger_busy', 'The accounts are busy; retry the request (with the same Idempotency-Key).');
+function ledgerBusy(): LedgerBusyError {
+  return new LedgerBusyError();
 }
 
 /** Replays the answer bound to a key, or refuses a different request under the same key. */
 function replay(record: IdempotencyRecord, requestHash: string): TransferResult {
   if (record.requestHash !== requestHash) {
-    throw new UnprocessableError('idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+    throw new IdempotencyKeyReusedError();
   }
   return { transaction: JSON.parse(record.response) as TransactionView, replayed: true };
 }

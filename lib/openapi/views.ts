@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { roleSchema } from '../identity/tokens';
+import { roles } from '../identity/model';
 import { accountType, amountMinor, currency } from '../ledger/schemas';
 
 /*
@@ -12,7 +12,7 @@ export const userView = z.object({
   id: z.string(),
   email: z.string(),
   name: z.nullable(z.string()),
-  role: roleSchema,
+  role: z.enum(roles),
   createdAt: z.string(),
 });
 

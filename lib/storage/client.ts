@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { ServiceUnavailableError } from '../errors';
+import { StorageUnavailableError } from '../errors';
 
 /** Bounds on every DynamoDB call: a hung connection must not hold a Lambda until its own timeout. */
 const connectionTimeoutMs = 1000;
@@ -41,7 +41,7 @@ export function createDocumentClient(endpoint = config.dynamoEndpoint): DynamoDB
       return await next(args);
     } catch (error) {
       if (readCommands.has(String(context.commandName)) && busyErrors.has((error as Error)?.name)) {
-        throw new ServiceUnavailableError('storage_unavailable', 'The platform is busy; retry the request.');
+        throw new StorageUnavailableError();
       }
       throw error;
     }

@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { ServiceUnavailableError } from '../errors';
+import { LedgerBusyError } from '../errors';
 import { db } from './client';
 import { keys } from './keys';
 import { toAccount, type AccountRecord } from './ledger-store';
@@ -48,7 +48,7 @@ export async function readForTransfers(accountIds: readonly string[], refs: read
   let pending = [...unique.values()];
   const items: Array<Record<string, unknown>> = [];
   for (let round = 0; pending.length > 0; round += 1) {
-    if (round >= batchRoundsMax) throw new ServiceUnavailableError('ledger_busy', 'The ledger is busy; retry the request.');
+    if (round >= batchRoundsMax) throw new LedgerBusyError();
     const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true } } }));
     items.push(...(result.Responses?.[config.tableName] ?? []));
     pending = (result.UnprocessedKeys?.[config.tableName]?.Keys ?? []) as Array<Record<string, string>>;

@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { assert, ServiceUnavailableError } from '../errors';
+import { assert, LedgerUnavailableError } from '../errors';
 import { cancellationReasons } from './cancellation';
 import { db } from './client';
 import { keys } from './keys';
@@ -68,10 +68,7 @@ export async function postTransfers(plans: readonly PostingPlan[]): Promise<Post
       if (outcome !== undefined) return outcome;
       mayHaveCommitted ||= isAmbiguous(error);
       if (attempt >= ambiguousAttemptsMax) {
-        throw new ServiceUnavailableError(
-          'ledger_unavailable',
-          'The ledger did not confirm the transfer; retry with the same Idempotency-Key to learn its outcome safely.',
-        );
+        throw new LedgerUnavailableError();
       }
     }
   }

@@ -1,21 +1,12 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
-import type { Role } from '../identity/tokens';
+import { EmailTakenError, RegistrationBusyError, UserNotFoundError } from '../errors';
+import type { Role, UserRecord } from '../identity/model';
 import { cancellationReasons } from './cancellation';
 import { db } from './client';
 import { keys } from './keys';
 
-/** A user as stored. `passwordHash` never leaves the identity module. */
-export interface UserRecord {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  passwordHash: string;
-  createdAt: string;
-}
 
 /** Attempts at the insert when concurrent registrations of one email cancel each other, and the jitter between. */
 const insertAttemptsMax = 5;
@@ -34,7 +25,7 @@ export async function insertUser(user: UserRecord): Promise<void> {
       const reasons = cancellationReasons(error);
       // The second item is the email claim: its condition failing means the email is already registered.
       if (reasons?.[1] === 'ConditionalCheckFailed') {
-        throw new ConflictError('email_taken', 'An account with this email already exists.');
+        throw new EmailTakenError();
       }
       // DynamoDB cancels a transaction that meets another one in flight on the same item (two registrations of one
       // email) with `TransactionConflict`, not with the condition. Nothing was written; once the other one settles,
@@ -43,7 +34,7 @@ export async function insertUser(user: UserRecord): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * insertRetryJitterMsMax));
   }
-  throw new ServiceUnavailableError('registration_busy', 'Too many registrations of this email at once; retry the request.');
+  throw new RegistrationBusyError();
 }
 
 /**
@@ -98,7 +89,7 @@ export async function updateUser(userId: string, changes: { role: Role; password
       ExpressionAttributeValues: { ':role': changes.role, ...(setHash ? { ':hash': changes.passwordHash } : {}) },
     }));
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new NotFoundError('user_not_found', 'No such user.');
+    if (error instanceof ConditionalCheckFailedException) throw new UserNotFoundError();
     throw error;
   }
 }

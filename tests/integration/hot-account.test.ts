@@ -2,7 +2,7 @@
  * Group commit against DynamoDB Local: many transfers into one account at once are posted in a few batches, each one
  * `TransactWriteItems`, and the account's statement still reads as if they had been posted one at a time.
  */
-import type { Caller } from '../../lib/identity/tokens';
+import type { Caller } from '../../lib/identity/model';
 import { createAccount, getBalance } from '../../lib/ledger/accounts';
 import type { AccountView } from '../../lib/ledger/schemas';
 import { transfer } from '../../lib/ledger/transfers';

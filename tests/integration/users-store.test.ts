@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError } from '../../lib/errors';
-import { findUserByEmail, findUserById, insertUser, updateUser, type UserRecord } from '../../lib/storage/users-store';
+import { EmailTakenError, UserNotFoundError } from '../../lib/errors';
+import type { UserRecord } from '../../lib/identity/model';
+import { findUserByEmail, findUserById, insertUser, updateUser } from '../../lib/storage/users-store';
 import { caught } from '../support/caught';
 import { uniqueEmail } from '../support/data';
 import { directClient, storedUser } from '../support/dynamo';
@@ -32,7 +33,7 @@ describe('users store', () => {
     const second = userRecord(first.email);
     await insertUser(first);
     const error = await caught(insertUser(second));
-    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toBeInstanceOf(EmailTakenError);
     expect(error).toMatchObject({ code: 'email_taken' });
     expect(await storedUser(client, second.id)).toBeUndefined();
   });
@@ -44,7 +45,7 @@ describe('users store', () => {
     const committed = users.filter((_user, index) => results[index]?.status === 'fulfilled');
     expect(committed).toHaveLength(1);
     for (const result of results) {
-      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConflictError);
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(EmailTakenError);
     }
     expect((await findUserByEmail(email))?.id).toBe(committed[0]?.id);
   });
@@ -61,7 +62,7 @@ describe('users store', () => {
   it('refuses to update a user that does not exist, rather than creating one', async () => {
     const id = randomUUID();
     const error = await caught(updateUser(id, { role: 'admin' }));
-    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toBeInstanceOf(UserNotFoundError);
     expect(error).toMatchObject({ code: 'user_not_found' });
     expect(await storedUser(client, id)).toBeUndefined();
   });

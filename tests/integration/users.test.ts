@@ -1,4 +1,4 @@
-import { ConflictError, InvalidCredentialsError, NotFoundError } from '../../lib/errors';
+import { EmailTakenError, InvalidCredentialsError, UserNotFoundError } from '../../lib/errors';
 import { config } from '../../lib/config';
 import { registerBody } from '../../lib/identity/schemas';
 import { verifyToken } from '../../lib/identity/tokens';
@@ -52,7 +52,7 @@ describe('register', () => {
     const email = uniqueEmail();
     const first = await registerParsed({ email, password: uniquePassword() });
     const error = await caught(registerParsed({ email: email.toUpperCase(), password: uniquePassword() }));
-    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toBeInstanceOf(EmailTakenError);
     expect(error).toMatchObject({ status: 409, code: 'email_taken' });
     expect((await findUserByEmail(email))?.id).toBe(first.id);
   });
@@ -65,7 +65,7 @@ describe('register', () => {
     const winners = results.filter((result) => result.status === 'fulfilled');
     const losers = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     expect(winners).toHaveLength(1);
-    expect(losers.map((result) => result.reason instanceof ConflictError && result.reason.code)).toEqual(Array(4).fill('email_taken'));
+    expect(losers.map((result) => result.reason instanceof EmailTakenError && result.reason.code)).toEqual(Array(4).fill('email_taken'));
     expect((await findUserByEmail(email))?.id).toBe((winners[0] as PromiseFulfilledResult<{ id: string }>).value.id);
   });
 });
@@ -95,7 +95,7 @@ describe('getProfile', () => {
     const user = await registerParsed({ email: uniqueEmail(), password: uniquePassword() });
     await expect(getProfile(user.id)).resolves.toEqual(user);
     const error = await caught(getProfile('00000000-0000-4000-8000-000000000000'));
-    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toBeInstanceOf(UserNotFoundError);
     expect(error).toMatchObject({ status: 404, code: 'user_not_found' });
   });
 });

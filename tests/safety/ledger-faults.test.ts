@@ -6,7 +6,7 @@
 import { ownTableName } from '../support/own-table';
 import fc from 'fast-check';
 import { config } from '../../lib/config';
-import type { Caller } from '../../lib/identity/tokens';
+import type { Caller } from '../../lib/identity/model';
 import { createAccount } from '../../lib/ledger/accounts';
 import { retryPolicy } from '../../lib/ledger/backoff';
 import { reconcileTable } from '../../lib/ledger/reconcile';

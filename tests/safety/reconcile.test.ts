@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import {
   DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import type { Caller } from '../../lib/identity/tokens';
+import type { Caller } from '../../lib/identity/model';
 import { createAccount } from '../../lib/ledger/accounts';
 import { reconcileAccounts, reconcileTable } from '../../lib/ledger/reconcile';
 import { transfer } from '../../lib/ledger/transfers';

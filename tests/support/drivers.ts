@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import { AppError } from '../../lib/errors';
-import type { Caller } from '../../lib/identity/tokens';
+import type { Caller } from '../../lib/identity/model';
 import { issueToken } from '../../lib/identity/tokens';
 import { createAccount } from '../../lib/ledger/accounts';
 import type { AccountView, CreateAccountBody, TransferBody } from '../../lib/ledger/schemas';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
-import type { Caller } from '../../lib/identity/tokens';
+import type { Caller } from '../../lib/identity/model';
 import { createAccount } from '../../lib/ledger/accounts';
 import { transfer } from '../../lib/ledger/transfers';
 import type { AccountView } from '../../lib/ledger/schemas';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { Caller } from '../../lib/identity/tokens';
+import type { Caller } from '../../lib/identity/model';
 import type { CurrencyCode } from '../../lib/ledger/currencies';
 import type { TransferBody } from '../../lib/ledger/schemas';
 import { storedTransfers, type LedgerDriver } from './drivers';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ConflictError } from '../../lib/errors';
+import { EmailTakenError } from '../../lib/errors';
 import { endpoint } from '../../lib/http/endpoint';
 import { authenticate, issueToken } from '../../lib/identity/tokens';
 
@@ -64,11 +64,11 @@ describe('endpoint', () => {
 
   it('maps an expected error to its own status and code, without logging it as an error', async () => {
     const handler = endpoint({ auth: false }, async () => {
-      throw new ConflictError('email_taken', 'Taken.');
+      throw new EmailTakenError();
     });
     const answer = await invoke(handler, event());
     expect(answer.status).toBe(409);
-    expect(answer.body).toMatchObject({ code: 'email_taken', detail: 'Taken.' });
+    expect(answer.body).toMatchObject({ code: 'email_taken', detail: 'An account with this email already exists.' });
     expect(logged.some((line) => line.includes('"level":"error"'))).toBe(false);
   });
 

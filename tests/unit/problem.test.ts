@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ConflictError, InvalidCredentialsError, UnauthorizedError, ValidationError } from '../../lib/errors';
+import { EmailTakenError, InvalidCredentialsError, UnauthorizedError, ValidationError } from '../../lib/errors';
 import { problemResponse } from '../../lib/http/problem';
 
 function parse(response: ReturnType<typeof problemResponse>) {
@@ -8,10 +8,10 @@ function parse(response: ReturnType<typeof problemResponse>) {
 
 describe('problemResponse', () => {
   it('shows an AppError as an RFC 9457 problem with its status, stable code and message', () => {
-    const { status, headers, body } = parse(problemResponse(new ConflictError('email_taken', 'Taken.')));
+    const { status, headers, body } = parse(problemResponse(new EmailTakenError()));
     expect(status).toBe(409);
     expect(headers['content-type']).toBe('application/problem+json');
-    expect(body).toEqual({ type: '/problems/email_taken', title: 'Conflict', status: 409, detail: 'Taken.', code: 'email_taken' });
+    expect(body).toEqual({ type: '/problems/email_taken', title: 'Conflict', status: 409, detail: 'An account with this email already exists.', code: 'email_taken' });
   });
 
   it('lists field errors for a validation failure', () => {
@@ -29,7 +29,7 @@ describe('problemResponse', () => {
   it('asks for a bearer token on every 401 and on nothing else', () => {
     expect(parse(problemResponse(new UnauthorizedError())).headers['www-authenticate']).toBe('Bearer');
     expect(parse(problemResponse(new InvalidCredentialsError())).headers['www-authenticate']).toBe('Bearer');
-    expect(parse(problemResponse(new ConflictError('email_taken', 'Taken.'))).headers).not.toHaveProperty('www-authenticate');
+    expect(parse(problemResponse(new EmailTakenError())).headers).not.toHaveProperty('www-authenticate');
   });
 
   it('turns a plain Error into a bare 500 that shows neither message nor stack', () => {

@@ -1,8 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConflictError, ServiceUnavailableError } from '../../lib/errors';
-import { insertUser, type UserRecord } from '../../lib/storage/users-store';
+import { EmailTakenError, RegistrationBusyError } from '../../lib/errors';
+import type { UserRecord } from '../../lib/identity/model';
+import { insertUser } from '../../lib/storage/users-store';
 import { caught } from '../support/caught';
 
 /**
@@ -44,7 +45,7 @@ describe('insertUser against a contended email', () => {
       .rejectsOnce(cancelled('None', 'TransactionConflict'))
       .rejectsOnce(cancelled('None', 'ConditionalCheckFailed'));
     const error = await caught(insertUser(user));
-    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toBeInstanceOf(EmailTakenError);
     expect(error).toMatchObject({ code: 'email_taken' });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
@@ -52,7 +53,7 @@ describe('insertUser against a contended email', () => {
   it('gives up after a bounded number of attempts with a 503 the caller may retry', async () => {
     dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
     const error = await caught(insertUser(user));
-    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toBeInstanceOf(RegistrationBusyError);
     expect(error).toMatchObject({ status: 503, code: 'registration_busy' });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(5);
   });
