@@ -11,8 +11,10 @@ import { toTransactionView } from '../lib/ledger/transactions';
 import { transfer } from '../lib/ledger/transfers';
 import { createDocumentClient } from '../lib/storage/client';
 import { keys } from '../lib/storage/keys';
-import { toAccount, type AccountRecord, type TransactionRecord } from '../lib/storage/ledger-store';
-import { transactItems } from '../lib/storage/posting-store';
+import type { AccountRecord, TransactionRecord } from '../lib/ledger/model';
+import { ledgerWrite } from '../lib/ledger/rules';
+import { accountFromItem } from '../lib/storage/accounts';
+import { transactItems } from '../lib/storage/ledger-write';
 import { postJson } from './http';
 import type { Operation } from './load';
 import { benchCurrency, type AccountPair } from './seed';
@@ -47,11 +49,11 @@ export function rawTransfers(pairs: readonly AccountPair[], caller: Caller): Raw
     const accounts = state[worker];
     if (!accounts) throw new Error('The raw driver was not refreshed before its phase.');
     const txn = transactionFor(accounts.from, accounts.to);
-    const idempotency = { callerId: caller.userId, key: `bench-raw-${randomUUID()}`, record: idempotencyRecordFor(txn) };
+    const idempotency = { ref: { callerId: caller.userId, key: `bench-raw-${randomUUID()}` }, record: idempotencyRecordFor(txn) };
     try {
       await client.send(new TransactWriteCommand({
         ClientRequestToken: txn.id,
-        TransactItems: transactItems([{ transaction: txn, from: accounts.from, to: accounts.to, idempotency }]),
+        TransactItems: transactItems(ledgerWrite([{ transaction: txn, from: accounts.from, to: accounts.to, idempotency }])).items,
       }));
     } catch (error) {
       // A failed raw write is an error in the results; re-reading keeps the next one valid.
@@ -107,7 +109,7 @@ function transferBody(pair: AccountPair) {
 async function readAccount(client: DynamoDBDocumentClient, accountId: string): Promise<AccountRecord> {
   const result = await client.send(new GetCommand({ TableName: config.tableName, Key: keys.account(accountId), ConsistentRead: true }));
   if (!result.Item) throw new Error(`Bench account ${accountId} is missing.`);
-  return toAccount(result.Item);
+  return accountFromItem(result.Item);
 }
 
 /** The transaction record the ledger would plan for one minor unit from `from` to `to`. */
@@ -136,7 +138,6 @@ function idempotencyRecordFor(txn: TransactionRecord) {
   return {
     requestHash: createHash('sha256').update(canonical).digest('hex'),
     transactionId: txn.id,
-    status: 201,
     response: JSON.stringify(toTransactionView(txn)),
     expiresAt: Math.floor(Date.parse(txn.createdAt) / 1000) + config.idempotencyTtlSeconds,
   };

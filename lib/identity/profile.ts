@@ -1,5 +1,5 @@
 import { UserNotFoundError } from '../errors';
-import { findUserById } from '../storage/users-store';
+import { findUserById } from '../storage/users';
 import type { UserRecord } from './model';
 import type { UserView } from './schemas';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError } from '../errors';
 import type { Role, UserRecord } from './model';
-import { findUserByEmail, insertUser, updateUser } from '../storage/users-store';
+import { findUserByEmail, insertUser, updateUser } from '../storage/users';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { toUserView } from './profile';
 import type { LoginBody, RegisterBody, UserView } from './schemas';

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError, UserNotFoundError } from '../errors';
 import type { Caller } from '../identity/model';
-import { findUserById } from '../storage/users-store';
-import { insertAccount, queryAccountsOfOwner, type AccountRecord } from '../storage/ledger-store';
+import { insertAccount, queryAccountsOfOwner } from '../storage/accounts';
+import { findUserById } from '../storage/users';
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
+import type { AccountRecord } from './model';
 import type { AccountView, BalanceView, CreateAccountBody, ListAccountsQuery } from './schemas';
 
 /**

@@ -1,9 +1,16 @@
+import { limits } from '../limits';
+
 /**
  * Bounded retries with full jitter: a contended account or a throttled table gets quick retries spread out in time,
- * then the request gives up rather than holding a Lambda. The budget stays under the functions' 10 s timeout, with
- * room for the last attempt; twenty transfers racing on one account must all finish within it on a busy machine.
+ * then the request gives up rather than holding a Lambda. The budget stays under the functions' timeout
+ * (`lib/limits.ts` checks how); twenty transfers racing on one account must all finish within it on a busy machine.
  */
-export const retryPolicy = { attemptsMax: 60, baseMs: 2, capMs: 100, budgetMs: 7000 } as const;
+export const retryPolicy = {
+  attemptsMax: limits.retryAttemptsMax,
+  baseMs: limits.retryBaseMs,
+  capMs: limits.retryCapMs,
+  budgetMs: limits.retryBudgetMs,
+} as const;
 
 /** Sleeps a random time up to `min(cap, base * 2^attempt)`. */
 export function backoff(attempt: number): Promise<void> {

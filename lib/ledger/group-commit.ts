@@ -9,19 +9,10 @@ export interface Claim {
   items: number;
 }
 
-/** A request waiting for, or running in, a batch. The runner settles it exactly once; later calls are ignored. */
-export interface Member<R, T> {
-  readonly request: R;
-  readonly deadlineMs: number;
-  readonly settled: boolean;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
 export interface GroupCommitOptions<R, T> {
   claimOf(request: R): Claim;
   /** Runs one batch and settles every member; members it leaves unsettled are rejected with what it threw. */
-  run(batch: ReadonlyArray<Member<R, T>>): Promise<void>;
+  run(batch: ReadonlyArray<Queued<R, T>>): Promise<void>;
   /** The error for a request that waited past its deadline or found the queue full. */
   busyError(): Error;
   /** Items one batch may write (DynamoDB's `TransactWriteItems` takes at most 100). */
@@ -41,7 +32,7 @@ export interface GroupCommitOptions<R, T> {
  * serves one request at a time, every batch is a single request and this queue does nothing.
  */
 export class GroupCommit<R, T> {
-  private readonly waiting: Array<Waiter<R, T>> = [];
+  private readonly waiting: Array<Queued<R, T>> = [];
   private readonly inUse = new Set<string>();
 
   constructor(private readonly options: GroupCommitOptions<R, T>) {}
@@ -51,8 +42,7 @@ export class GroupCommit<R, T> {
     if (this.waiting.length >= this.options.waitingMax) return Promise.reject(this.options.busyError());
     return new Promise<T>((resolve, reject) => {
       const claim = this.options.claimOf(request);
-      const waiter = new Waiter<R, T>(request, claim, Date.now() + this.options.budgetMs, resolve, reject);
-      this.waiting.push(waiter);
+      this.waiting.push(new Queued<R, T>(request, claim, Date.now() + this.options.budgetMs, resolve, reject));
       this.schedule();
     });
   }
@@ -70,35 +60,35 @@ export class GroupCommit<R, T> {
     // Names an earlier request still waits for: no later one may take them, not even by joining a batch.
     const reserved = new Set<string>();
     const batches: Array<Batch<R, T>> = [];
-    for (const waiter of this.waiting) {
-      if (nowMs > waiter.deadlineMs) {
-        waiter.reject(this.options.busyError());
+    for (const queued of this.waiting) {
+      if (nowMs > queued.deadlineMs) {
+        queued.reject(this.options.busyError());
         continue;
       }
-      const batch = namesOf(waiter.claim).some((name) => reserved.has(name)) ? 'blocked' : this.batchFor(waiter, owners);
+      const batch = namesOf(queued.claim).some((name) => reserved.has(name)) ? 'blocked' : this.batchFor(queued, owners);
       if (batch === 'blocked') {
-        for (const name of namesOf(waiter.claim)) reserved.add(name);
+        for (const name of namesOf(queued.claim)) reserved.add(name);
         continue;
       }
       const target = batch ?? new Batch<R, T>();
       if (!batch) batches.push(target);
-      target.add(waiter);
-      for (const name of namesOf(waiter.claim)) owners.set(name, target);
+      target.add(queued);
+      for (const name of namesOf(queued.claim)) owners.set(name, target);
     }
     const started = new Set(batches.flatMap((batch) => batch.members));
-    const remaining = this.waiting.filter((waiter) => !waiter.settled && !started.has(waiter));
+    const remaining = this.waiting.filter((queued) => !queued.settled && !started.has(queued));
     this.waiting.splice(0, this.waiting.length, ...remaining);
     for (const batch of batches) void this.start(batch);
   }
 
-  /** The batch forming in this pass that `waiter` can join, `undefined` for a new one, or `'blocked'`. */
-  private batchFor(waiter: Waiter<R, T>, owners: Map<string, Batch<R, T> | 'blocked'>): Batch<R, T> | undefined | 'blocked' {
-    if (waiter.claim.exclusive.some((name) => owners.has(name))) return 'blocked';
-    const found = new Set(waiter.claim.shared.map((name) => owners.get(name)).filter((owner) => owner !== undefined));
+  /** The batch forming in this pass that `queued` can join, `undefined` for a new one, or `'blocked'`. */
+  private batchFor(queued: Queued<R, T>, owners: Map<string, Batch<R, T> | 'blocked'>): Batch<R, T> | undefined | 'blocked' {
+    if (queued.claim.exclusive.some((name) => owners.has(name))) return 'blocked';
+    const found = new Set(queued.claim.shared.map((name) => owners.get(name)).filter((owner) => owner !== undefined));
     if (found.size === 0) return undefined;
     const [owner] = found;
     if (found.size > 1 || owner === 'blocked' || owner === undefined) return 'blocked';
-    return owner.items + owner.addedItems(waiter.claim) <= this.options.itemsMax ? owner : 'blocked';
+    return owner.items + owner.addedItems(queued.claim) <= this.options.itemsMax ? owner : 'blocked';
   }
 
   private async start(batch: Batch<R, T>): Promise<void> {
@@ -119,7 +109,8 @@ function namesOf(claim: Claim): string[] {
   return [...claim.shared, ...claim.exclusive];
 }
 
-class Waiter<R, T> implements Member<R, T> {
+/** A request waiting for, or running in, a batch. The runner settles it exactly once; later calls are ignored. */
+export class Queued<R, T> {
   private done = false;
 
   constructor(
@@ -148,7 +139,7 @@ class Waiter<R, T> implements Member<R, T> {
 }
 
 class Batch<R, T> {
-  readonly members: Array<Waiter<R, T>> = [];
+  readonly members: Array<Queued<R, T>> = [];
   readonly names = new Set<string>();
   private readonly sharedNames = new Set<string>();
   items = 0;
@@ -158,10 +149,10 @@ class Batch<R, T> {
     return claim.items + claim.shared.filter((name) => !this.sharedNames.has(name)).length;
   }
 
-  add(waiter: Waiter<R, T>): void {
-    this.items += this.addedItems(waiter.claim);
-    this.members.push(waiter);
-    for (const name of waiter.claim.shared) this.sharedNames.add(name);
-    for (const name of namesOf(waiter.claim)) this.names.add(name);
+  add(queued: Queued<R, T>): void {
+    this.items += this.addedItems(queued.claim);
+    this.members.push(queued);
+    for (const name of queued.claim.shared) this.sharedNames.add(name);
+    for (const name of namesOf(queued.claim)) this.names.add(name);
   }
 }

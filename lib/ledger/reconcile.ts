@@ -5,7 +5,7 @@ import {
   type ScannedEntry,
   type ScannedItem,
   type ScannedTransaction,
-} from '../storage/scan';
+} from '../storage/ledger-scan';
 
 /** One broken invariant: which check, on which item, and what was found. */
 export interface Violation {

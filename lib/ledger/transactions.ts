@@ -1,8 +1,9 @@
 import { TransactionNotFoundError } from '../errors';
 import type { Caller } from '../identity/model';
-import { findTransaction, queryStatement, type TransactionRecord } from '../storage/ledger-store';
+import { findTransaction, queryStatement } from '../storage/transactions';
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
+import type { TransactionRecord } from './model';
 import type { StatementQuery, TransactionView } from './schemas';
 
 /** A transaction the caller may see: it owns either side, or is an admin. */

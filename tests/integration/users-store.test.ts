@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmailTakenError, UserNotFoundError } from '../../lib/errors';
 import type { UserRecord } from '../../lib/identity/model';
-import { findUserByEmail, findUserById, insertUser, updateUser } from '../../lib/storage/users-store';
+import { findUserByEmail, findUserById, insertUser, updateUser } from '../../lib/storage/users';
 import { caught } from '../support/caught';
 import { uniqueEmail } from '../support/data';
 import { directClient, storedUser } from '../support/dynamo';

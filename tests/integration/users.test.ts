@@ -4,7 +4,7 @@ import { registerBody } from '../../lib/identity/schemas';
 import { verifyToken } from '../../lib/identity/tokens';
 import { getProfile } from '../../lib/identity/profile';
 import { ensureAdmin, login, register } from '../../lib/identity/users';
-import { findUserByEmail } from '../../lib/storage/users-store';
+import { findUserByEmail } from '../../lib/storage/users';
 import { caught } from '../support/caught';
 import { uniqueEmail, uniquePassword } from '../support/data';
 import { argon2Parameters, directClient, storedUser } from '../support/dynamo';

@@ -12,8 +12,10 @@ import { retryPolicy } from '../../lib/ledger/backoff';
 import { reconcileTable } from '../../lib/ledger/reconcile';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
-import { findAccount, type TransactionRecord } from '../../lib/storage/ledger-store';
-import { postTransfers } from '../../lib/storage/posting-store';
+import type { TransactionRecord } from '../../lib/ledger/model';
+import { ledgerWrite } from '../../lib/ledger/rules';
+import { findAccount } from '../../lib/storage/accounts';
+import { writeTransfers } from '../../lib/storage/ledger-write';
 import { createLocalTable } from '../../scripts/local/dynamo';
 import { balancesOf, inProcessDriver, storedTransfers } from '../support/drivers';
 import { FaultInjector } from '../support/faults';
@@ -63,8 +65,8 @@ test('DynamoDB Local honours ClientRequestToken: the same transaction sent twice
     fromOwnerId: from.ownerId, toOwnerId: to.ownerId,
   };
   const plan = { transaction: txn, from: fromRecord!, to: toRecord! };
-  expect(await postTransfers([plan])).toEqual({ status: 'posted' });
-  expect(await postTransfers([plan])).toEqual({ status: 'posted' });
+  expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });
+  expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });
   expect((await findAccount(to.id))!.balance).toBe(5);
   expect((await storedTransfers([from.id])).filter((t) => t.id === txn.id)).toHaveLength(1);
 });

@@ -7,7 +7,7 @@ import { createAccount } from '../../lib/ledger/accounts';
 import type { AccountView, CreateAccountBody, TransferBody } from '../../lib/ledger/schemas';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
-import { findAccount } from '../../lib/storage/ledger-store';
+import { findAccount } from '../../lib/storage/accounts';
 import { keys } from '../../lib/storage/keys';
 import type { StoredTransfer, TransferOutcome } from './model';
 

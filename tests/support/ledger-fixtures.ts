@@ -8,7 +8,7 @@ import type { AccountView } from '../../lib/ledger/schemas';
 import type { CurrencyCode } from '../../lib/ledger/currencies';
 import { db } from '../../lib/storage/client';
 import { keys } from '../../lib/storage/keys';
-import { insertUser } from '../../lib/storage/users-store';
+import { insertUser } from '../../lib/storage/users';
 
 /** A caller that exists only in tokens: enough for the ledger, which never reads the user for one's own accounts. */
 export function newCaller(role: Caller['role'] = 'user'): Caller {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GroupCommit, type Claim, type Member } from '../../lib/ledger/group-commit';
+import { GroupCommit, type Claim, type Queued } from '../../lib/ledger/group-commit';
 
 /** A request names what it claims; the runner records each batch and answers every member with its own id. */
 interface Req {
@@ -12,7 +12,7 @@ interface Req {
 class BusyError extends Error {}
 
 /** A queue whose batches stay open until the test releases them, so what runs together can be observed. */
-function harness(options: { itemsMax?: number; waitingMax?: number; budgetMs?: number; run?: (batch: ReadonlyArray<Member<Req, number>>) => Promise<void> } = {}) {
+function harness(options: { itemsMax?: number; waitingMax?: number; budgetMs?: number; run?: (batch: ReadonlyArray<Queued<Req, number>>) => Promise<void> } = {}) {
   const batches: number[][] = [];
   const open = new Map<number, () => void>();
   const running = new Set<string>();

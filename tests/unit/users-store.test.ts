@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { mockClient } from 'aws-sdk-client-mock';
 import { EmailTakenError, RegistrationBusyError } from '../../lib/errors';
 import type { UserRecord } from '../../lib/identity/model';
-import { insertUser } from '../../lib/storage/users-store';
+import { insertUser } from '../../lib/storage/users';
 import { caught } from '../support/caught';
 
 /**

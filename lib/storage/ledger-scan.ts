@@ -1,6 +1,6 @@
-import { GetItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, paginateQuery, paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { config } from '../config';
-import { db } from './client';
+import { rawDb } from './client';
 import { keys } from './keys';
 
 /**
@@ -71,19 +71,11 @@ export async function scanLedger(
   const segments = Math.min(Math.max(options.segments ?? scanSegmentsDefault, 1), scanSegmentsMax);
   const counts = await Promise.all(Array.from({ length: segments }, async (_, segment) => {
     let count = 0;
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await db.send(new ScanCommand({
-        TableName: config.tableName,
-        ConsistentRead: true,
-        Segment: segment,
-        TotalSegments: segments,
-        ExclusiveStartKey: startKey,
-      }));
+    const input = { TableName: config.tableName, ConsistentRead: true, Segment: segment, TotalSegments: segments };
+    for await (const page of paginateScan({ client: rawDb }, input)) {
       for (const raw of page.Items ?? []) onItem(toScannedItem(raw));
       count += page.Items?.length ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return count;
   }));
   return counts.reduce((sum, count) => sum + count, 0);
@@ -98,27 +90,24 @@ export async function readAccounts(accountIds: Iterable<string>, onItem: (item: 
   let count = 0;
   const transactionIds = new Set<string>();
   for (const accountId of accountIds) {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await db.send(new QueryCommand({
-        TableName: config.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: keys.account(accountId).pk } },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
+    const input = {
+      TableName: config.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: keys.account(accountId).pk } },
+      ConsistentRead: true,
+    };
+    for await (const page of paginateQuery({ client: rawDb }, input)) {
       for (const raw of page.Items ?? []) {
         const item = toScannedItem(raw);
         if (item.entity === 'entry' && item.transactionId) transactionIds.add(item.transactionId);
         onItem(item);
       }
       count += page.Items?.length ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   for (const transactionId of transactionIds) {
     const { pk, sk } = keys.transaction(transactionId);
-    const result = await db.send(new GetItemCommand({
+    const result = await rawDb.send(new GetItemCommand({
       TableName: config.tableName,
       Key: { pk: { S: pk }, sk: { S: sk } },
       ConsistentRead: true,

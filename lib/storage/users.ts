@@ -1,11 +1,15 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config';
-import { EmailTakenError, RegistrationBusyError, UserNotFoundError } from '../errors';
+import { assert, EmailTakenError, RegistrationBusyError, UserNotFoundError } from '../errors';
 import type { Role, UserRecord } from '../identity/model';
-import { cancellationReasons } from './cancellation';
 import { db } from './client';
+import { cancellationReasons, conditionFailed, isConditionFailed } from './dynamo-errors';
 import { keys } from './keys';
+
+/*
+ * The user item (`USER#<id>` / `USER`) and the email claim (`EMAIL#<email>` / `EMAIL`) that makes an email belong to
+ * one user: written together, read by id or by email.
+ */
 
 
 /** Attempts at the insert when concurrent registrations of one email cancel each other, and the jitter between. */
@@ -24,7 +28,7 @@ export async function insertUser(user: UserRecord): Promise<void> {
     } catch (error) {
       const reasons = cancellationReasons(error);
       // The second item is the email claim: its condition failing means the email is already registered.
-      if (reasons?.[1] === 'ConditionalCheckFailed') {
+      if (reasons && conditionFailed(reasons, 1)) {
         throw new EmailTakenError();
       }
       // DynamoDB cancels a transaction that meets another one in flight on the same item (two registrations of one
@@ -66,7 +70,7 @@ function insertCommand(user: UserRecord): TransactWriteCommand {
 /** Reads a user by id, or `undefined`. */
 export async function findUserById(userId: string): Promise<UserRecord | undefined> {
   const result = await db.send(new GetCommand({ TableName: config.tableName, Key: keys.user(userId), ConsistentRead: true }));
-  return result.Item ? toUser(result.Item) : undefined;
+  return result.Item ? userFromItem(result.Item) : undefined;
 }
 
 /** Reads a user by (normalized) email, or `undefined`. */
@@ -89,17 +93,20 @@ export async function updateUser(userId: string, changes: { role: Role; password
       ExpressionAttributeValues: { ':role': changes.role, ...(setHash ? { ':hash': changes.passwordHash } : {}) },
     }));
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new UserNotFoundError();
+    if (isConditionFailed(error)) throw new UserNotFoundError();
     throw error;
   }
 }
 
-function toUser(item: Record<string, unknown>): UserRecord {
+/** The user an item holds. A role no write of ours could have stored is a bug in the data, not a default. */
+function userFromItem(item: Record<string, unknown>): UserRecord {
+  const role = item.role;
+  assert(role === 'user' || role === 'admin', 'a user role is user or admin');
   return {
     id: String(item.id),
     email: String(item.email),
     name: typeof item.name === 'string' ? item.name : null,
-    role: item.role === 'admin' ? 'admin' : 'user',
+    role,
     passwordHash: String(item.passwordHash),
     createdAt: String(item.createdAt),
   };

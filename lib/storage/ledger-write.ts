@@ -1,0 +1,134 @@
+import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { LedgerBusyError, LedgerUnavailableError } from '../errors';
+import { limits } from '../limits';
+import { keyName, type AccountRecord, type IdempotencyRecord, type KeyRef, type LedgerWrite, type WriteOutcome } from '../ledger/model';
+import { accountFromItem, balanceUpdate, isAccountItem } from './accounts';
+import { db } from './client';
+import {
+  cancellationReasons, conditionFailed, isAmbiguous, isThrottled, retriedBySdk, retryableCancellation,
+} from './dynamo-errors';
+import { idempotencyFromItem, idempotencyKey, idempotencyPut } from './idempotency';
+import { keys } from './keys';
+import { entryPut, transactionExists, transactionPut } from './transactions';
+
+/*
+ * The ledger's one multi-item write, and the read it is planned from. A write moves money for one or more
+ * transfers (one in Lambda, a batch when transfers in one process share an account) in one `TransactWriteItems`:
+ * all of it commits, or none.
+ */
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** What a write is planned from: its accounts, and the unexpired records of the keys asked for (by `keyName`). */
+export interface LedgerReads {
+  accounts: Map<string, AccountRecord>;
+  records: Map<string, IdempotencyRecord>;
+}
+
+/** DynamoDB's `BatchGetItem` takes at most 100 keys; keys it leaves unprocessed are asked for again this often. */
+const readKeysMax = 100;
+const batchRoundsMax = 4;
+
+/** Reads accounts and idempotency records in one strongly consistent `BatchGetItem`: one round trip for a batch. */
+export async function readForWrite(accountIds: readonly string[], refs: readonly KeyRef[]): Promise<LedgerReads> {
+  const unique = new Map<string, Record<string, string>>();
+  const refOfPk = new Map<string, KeyRef>();
+  for (const id of accountIds) unique.set(keys.account(id).pk, keys.account(id));
+  for (const ref of refs) {
+    const key = idempotencyKey(ref);
+    unique.set(key.pk, key);
+    refOfPk.set(key.pk, ref);
+  }
+  if (unique.size > readKeysMax) throw new Error(`A batch read of ${unique.size} keys is over DynamoDB's limit.`);
+  let pending = [...unique.values()];
+  const reads: LedgerReads = { accounts: new Map(), records: new Map() };
+  for (let round = 0; pending.length > 0; round += 1) {
+    if (round >= batchRoundsMax) throw new LedgerBusyError();
+    const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true } } }));
+    for (const item of result.Responses?.[config.tableName] ?? []) {
+      if (isAccountItem(item)) {
+        const account = accountFromItem(item);
+        reads.accounts.set(account.id, account);
+        continue;
+      }
+      const ref = refOfPk.get(String(item.pk));
+      const record = idempotencyFromItem(item);
+      if (ref && record) reads.records.set(keyName(ref), record);
+    }
+    pending = (result.UnprocessedKeys?.[config.tableName]?.Keys ?? []) as Array<Record<string, string>>;
+  }
+  return reads;
+}
+
+/**
+ * Writes each account's change once, then each transfer's transaction, its two entries (numbered on from each
+ * account's `seq` as its plan read it) and its idempotency record.
+ *
+ * After an answer that never came (here, or in an attempt the SDK retried), an earlier send may have committed, and a
+ * later refusal says nothing about it: planning the transfers afresh would post them twice. The transaction item,
+ * written in the same transaction, tells. If it is absent, `stale` and `key_taken` are safe (an account moved on, or
+ * a key was taken, so the earlier send can no longer commit), while `busy` is not proven, so the same request (same
+ * token) is sent again instead, a bounded number of times.
+ */
+export async function writeTransfers(write: LedgerWrite): Promise<WriteOutcome> {
+  const { items, roles } = transactItems(write);
+  const firstId = write.transfers[0]!.transaction.id;
+  // Same token, same items: DynamoDB applies the write at most once within ten minutes, so a retry after a lost
+  // response cannot post twice. Every transfer has a new transaction id, so the first one names the write.
+  const command = new TransactWriteCommand({ ClientRequestToken: firstId, TransactItems: items });
+  let mayHaveCommitted = false;
+  for (let send = 1; ; send += 1) {
+    try {
+      await db.send(command);
+      return { status: 'posted' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      let outcome = reasons ? classify(reasons, roles) : isThrottled(error) ? { status: 'busy' as const } : undefined;
+      if (outcome === undefined && !isAmbiguous(error)) throw error;
+      if ((mayHaveCommitted || retriedBySdk(error)) && outcome !== undefined) {
+        if (await transactionExists(firstId)) return { status: 'posted' };
+        if (outcome.status === 'busy') outcome = undefined;
+      }
+      if (outcome !== undefined) return outcome;
+      mayHaveCommitted ||= isAmbiguous(error);
+      if (send >= limits.ambiguousSendsMax) throw new LedgerUnavailableError();
+    }
+  }
+}
+
+/** What each item of a write is, so a cancellation reason can be traced to its account or key. */
+type ItemRole = { kind: 'account' } | { kind: 'transfer' } | { kind: 'key'; ref: KeyRef };
+
+/** The items of a write (exported for the benchmark's raw baseline), with the role of each. */
+export function transactItems(write: LedgerWrite): { items: TransactItem[]; roles: ItemRole[] } {
+  const now = write.transfers[write.transfers.length - 1]!.transaction.createdAt;
+  const items: TransactItem[] = [];
+  const roles: ItemRole[] = [];
+  for (const change of write.accounts) {
+    items.push(balanceUpdate(change, now));
+    roles.push({ kind: 'account' });
+  }
+  for (const { transaction: txn, from, to, idempotency } of write.transfers) {
+    const [debit, credit] = txn.entries;
+    items.push(transactionPut(txn), entryPut(txn, debit!, from.seq + 1), entryPut(txn, credit!, to.seq + 1));
+    roles.push({ kind: 'transfer' }, { kind: 'transfer' }, { kind: 'transfer' });
+    if (idempotency) {
+      items.push(idempotencyPut(idempotency.ref, idempotency.record, txn.createdAt));
+      roles.push({ kind: 'key', ref: idempotency.ref });
+    }
+  }
+  return { items, roles };
+}
+
+/**
+ * Traces a cancellation to its cause. A failed key condition names the keys another request took; a failed account
+ * condition means an account moved on since it was read.
+ */
+function classify(reasons: string[], roles: readonly ItemRole[]): WriteOutcome {
+  const taken = roles.flatMap((role, index) => (role.kind === 'key' && conditionFailed(reasons, index) ? [role.ref] : []));
+  if (taken.length > 0) return { status: 'key_taken', keys: taken };
+  if (roles.some((role, index) => role.kind === 'account' && conditionFailed(reasons, index))) return { status: 'stale' };
+  if (retryableCancellation(reasons)) return { status: 'busy' };
+  throw new Error(`A ledger write was cancelled for an unexpected reason: ${reasons.join(', ')}`);
+}

@@ -1,0 +1,124 @@
+import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { assert } from '../errors';
+import type { EntryRecord, TransactionRecord } from '../ledger/model';
+import { db } from './client';
+import { entryPrefix, keys } from './keys';
+
+/*
+ * The transaction item (`TXN#<id>` / `TXN`) and its entry items, one per leg, each in its account's partition
+ * (`ACCOUNT#<id>` / `ENTRY#<seq>`) so that a statement is one query. Both are written only by the ledger write
+ * (`ledger-write.ts`), with the items built here.
+ */
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Reads a transaction, or `undefined`. */
+export async function findTransaction(transactionId: string): Promise<TransactionRecord | undefined> {
+  const result = await db.send(new GetCommand({
+    TableName: config.tableName,
+    Key: keys.transaction(transactionId),
+    ConsistentRead: true,
+  }));
+  return result.Item ? transactionFromItem(result.Item) : undefined;
+}
+
+/** Whether a transaction item exists, from a strongly consistent read of its key alone. */
+export async function transactionExists(transactionId: string): Promise<boolean> {
+  const result = await db.send(new GetCommand({
+    TableName: config.tableName,
+    Key: keys.transaction(transactionId),
+    ConsistentRead: true,
+    ProjectionExpression: 'pk',
+  }));
+  return result.Item !== undefined;
+}
+
+/**
+ * One page of an account's transactions, newest first: entries whose sequence number is below `beforeSeq`.
+ * Sequence numbers only grow, so a page boundary stays put while new transfers land.
+ */
+export async function queryStatement(accountId: string, limit: number, beforeSeq?: number) {
+  const pk = keys.account(accountId).pk;
+  // Sequence numbers start at 1, so an upper bound of `beforeSeq - 1` (inclusive) never reaches below the prefix.
+  const upper = beforeSeq === undefined ? undefined : keys.entry(accountId, beforeSeq - 1).sk;
+  const result = await db.send(new QueryCommand({
+    TableName: config.tableName,
+    KeyConditionExpression: upper ? 'pk = :pk AND sk BETWEEN :lower AND :upper' : 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: upper
+      ? { ':pk': pk, ':lower': entryPrefix, ':upper': upper }
+      : { ':pk': pk, ':prefix': entryPrefix },
+    ScanIndexForward: false,
+    ConsistentRead: true,
+    Limit: limit + 1,
+  }));
+  const items = result.Items ?? [];
+  const page = items.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    transactions: page.map((item) => transactionFromItem(item.transaction as Record<string, unknown>)),
+    nextBeforeSeq: items.length > limit && last ? Number(last.seq) : null,
+  };
+}
+
+/** The transaction's own item, written once. */
+export function transactionPut(txn: TransactionRecord): TransactItem {
+  return {
+    Put: {
+      TableName: config.tableName,
+      Item: { ...keys.transaction(txn.id), entity: 'transaction', ...txn },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** The item behind one line of an account's statement, numbered `seq`; it carries the whole transaction. */
+export function entryPut(txn: TransactionRecord, entry: EntryRecord, seq: number): TransactItem {
+  return {
+    Put: {
+      TableName: config.tableName,
+      Item: {
+        ...keys.entry(entry.accountId, seq),
+        entity: 'entry',
+        accountId: entry.accountId,
+        seq,
+        transactionId: txn.id,
+        direction: entry.direction,
+        amount: entry.amount,
+        balanceAfter: entry.balanceAfter,
+        currency: txn.currency,
+        createdAt: txn.createdAt,
+        transaction: txn,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** The transaction an item holds. An amount that is not a positive safe integer is a bug in the data. */
+export function transactionFromItem(item: Record<string, unknown>): TransactionRecord {
+  const amount = item.amount;
+  assert(typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0, 'a transaction amount is a positive safe integer');
+  assert(Array.isArray(item.entries), 'a transaction holds its entries');
+  return {
+    id: String(item.id),
+    status: 'posted',
+    amount,
+    currency: item.currency as TransactionRecord['currency'],
+    fromAccountId: String(item.fromAccountId),
+    toAccountId: String(item.toAccountId),
+    description: typeof item.description === 'string' ? item.description : null,
+    createdAt: String(item.createdAt),
+    entries: (item.entries as Array<Record<string, unknown>>).map(entryFromItem),
+    fromOwnerId: String(item.fromOwnerId),
+    toOwnerId: String(item.toOwnerId),
+  };
+}
+
+function entryFromItem(entry: Record<string, unknown>): EntryRecord {
+  const { amount, balanceAfter, direction } = entry;
+  assert(typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0, 'an entry amount is a positive safe integer');
+  assert(typeof balanceAfter === 'number' && Number.isSafeInteger(balanceAfter), 'an entry balance is a safe integer');
+  assert(direction === 'debit' || direction === 'credit', 'an entry is a debit or a credit');
+  return { accountId: String(entry.accountId), direction, amount, balanceAfter };
+}

@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import type { Caller } from '../../lib/identity/model';
+import type { AccountRecord, TransferPlan } from '../../lib/ledger/model';
+import {
+  accountsAfter, canSee, hashRequest, idempotencyRecord, ledgerWrite, planTransfer, replay,
+} from '../../lib/ledger/rules';
+import type { TransferBody } from '../../lib/ledger/schemas';
+import { toTransactionView } from '../../lib/ledger/transactions';
+
+const owner: Caller = { userId: 'owner-1', role: 'user' };
+const admin: Caller = { userId: 'admin-1', role: 'admin' };
+const minted = { id: 'txn-1', createdAt: '2026-12-02T12:00:00.000Z' };
+
+function account(overrides: Partial<AccountRecord> = {}): AccountRecord {
+  return {
+    id: 'acct-a', ownerId: owner.userId, type: 'user', currency: 'USD', name: null, balance: 1000, seq: 3,
+    createdAt: minted.createdAt, updatedAt: minted.createdAt, ...overrides,
+  };
+}
+
+const from = account();
+const to = account({ id: 'acct-b', ownerId: 'someone-else', balance: 0, seq: 0 });
+const body: TransferBody = { fromAccountId: from.id, toAccountId: to.id, amount: 400, currency: 'USD' };
+
+/** The code of the error `fn` throws. */
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return undefined;
+}
+
+describe('planTransfer', () => {
+  it('debits the source and credits the destination by the amount, with the balances they leave', () => {
+    const { transaction } = planTransfer(owner, body, from, to, minted);
+    expect(transaction).toMatchObject({ id: 'txn-1', amount: 400, currency: 'USD', fromOwnerId: 'owner-1', toOwnerId: 'someone-else' });
+    expect(transaction.entries).toEqual([
+      { accountId: 'acct-a', direction: 'debit', amount: 400, balanceAfter: 600 },
+      { accountId: 'acct-b', direction: 'credit', amount: 400, balanceAfter: 400 },
+    ]);
+  });
+
+  it.each([
+    ['a missing source', owner, undefined, to, body, 'account_not_found'],
+    ['a source the caller does not own', { userId: 'intruder', role: 'user' }, from, to, body, 'account_not_found'],
+    ['a missing destination', owner, from, undefined, body, 'account_not_found'],
+    ['a system source for a non-admin', owner, account({ type: 'system' }), to, body, 'forbidden'],
+    ['another currency at the source', owner, account({ currency: 'EUR' }), to, body, 'currency_mismatch'],
+    ['another currency at the destination', owner, from, account({ id: 'acct-b', currency: 'EUR' }), body, 'currency_mismatch'],
+    ['a user account taken below 0', owner, from, to, { ...body, amount: 1001 }, 'insufficient_funds'],
+    ['a destination past 2^53 − 1', owner, from, account({ id: 'acct-b', balance: Number.MAX_SAFE_INTEGER }), body, 'balance_limit_exceeded'],
+    ['a system source past −(2^53 − 1)', admin, account({ type: 'system', balance: -Number.MAX_SAFE_INTEGER }), to, body, 'balance_limit_exceeded'],
+  ] as const)('refuses %s', (_, caller, source, destination, input, code) => {
+    expect(codeOf(() => planTransfer(caller, input, source, destination, minted))).toBe(code);
+  });
+
+  it('lets an admin move a system account below 0, and take a user account to exactly 0', () => {
+    const system = account({ type: 'system', balance: 0 });
+    expect(planTransfer(admin, body, system, to, minted).transaction.entries[0]!.balanceAfter).toBe(-400);
+    expect(planTransfer(owner, { ...body, amount: 1000 }, from, to, minted).transaction.entries[0]!.balanceAfter).toBe(0);
+  });
+});
+
+describe('canSee', () => {
+  it('shows an account to its owner and to admins only', () => {
+    expect(canSee(owner, from)).toBe(true);
+    expect(canSee(admin, from)).toBe(true);
+    expect(canSee({ userId: 'intruder', role: 'user' }, from)).toBe(false);
+  });
+});
+
+describe('idempotency', () => {
+  it('hashes a request by its meaning, and replays only the request that bound the key', () => {
+    const reordered: TransferBody = { currency: 'USD', amount: 400, toAccountId: to.id, fromAccountId: from.id };
+    expect(hashRequest(reordered)).toBe(hashRequest(body));
+    expect(hashRequest({ ...body, amount: 401 })).not.toBe(hashRequest(body));
+    expect(hashRequest({ ...body, description: 'rent' })).not.toBe(hashRequest(body));
+    const view = toTransactionView(planTransfer(owner, body, from, to, minted).transaction);
+    expect(view).not.toHaveProperty('fromOwnerId');
+    const record = idempotencyRecord(view, hashRequest(body), 3600);
+    expect(record.expiresAt).toBe(Date.parse(minted.createdAt) / 1000 + 3600);
+    expect(replay(record, hashRequest(body))).toMatchObject({ id: 'txn-1', amount: 400 });
+    expect(codeOf(() => replay(record, hashRequest({ ...body, amount: 401 })))).toBe('idempotency_key_reused');
+  });
+});
+
+describe('ledgerWrite', () => {
+  it('writes each account once with its net change, in the order the plans first touch them', () => {
+    const first = planTransfer(owner, body, from, to, minted);
+    const [fromAfter, toAfter] = accountsAfter(first);
+    const second = planTransfer(owner, { ...body, amount: 100 }, fromAfter, toAfter, { ...minted, id: 'txn-2' });
+    const write = ledgerWrite([first, second]);
+    expect(write.accounts.map(({ read, deltaMinor, entries }) => [read.id, read.seq, deltaMinor, entries])).toEqual([
+      ['acct-a', 3, -500, 2],
+      ['acct-b', 0, 500, 2],
+    ]);
+  });
+
+  it('refuses plans that do not chain: a bug, not a refusal', () => {
+    const first = planTransfer(owner, body, from, to, minted);
+    const again = planTransfer(owner, { ...body, amount: 100 }, from, to, { ...minted, id: 'txn-2' });
+    expect(() => ledgerWrite([first, again])).toThrow(/Assertion failed/);
+    expect(() => ledgerWrite([])).toThrow(/Assertion failed/);
+  });
+
+  it('conserves money and numbers entries without gaps, for any sequence of transfers a batch plans', () => {
+    const ids = ['a', 'b', 'c', 'd'];
+    const transferArb = fc.record({
+      from: fc.constantFrom(...ids), to: fc.constantFrom(...ids), amount: fc.integer({ min: 1, max: 500 }),
+    });
+    fc.assert(fc.property(fc.array(transferArb, { minLength: 1, maxLength: 30 }), (moves) => {
+      const accounts = new Map(ids.map((id, index) => [id, account({
+        id, type: index === 0 ? 'system' : 'user', balance: index === 0 ? 0 : 300, seq: index,
+      })]));
+      const start = new Map([...accounts].map(([id, record]) => [id, record.balance]));
+      const plans: TransferPlan[] = [];
+      for (const [index, move] of moves.entries()) {
+        if (move.from === move.to) continue;
+        const input = { fromAccountId: move.from, toAccountId: move.to, amount: move.amount, currency: 'USD' } as const;
+        try {
+          const plan = planTransfer(admin, input, accounts.get(move.from), accounts.get(move.to), { ...minted, id: `t${index}` });
+          plans.push(plan);
+          for (const after of accountsAfter(plan)) accounts.set(after.id, after);
+        } catch (error) {
+          expect((error as { code?: string }).code).toBe('insufficient_funds');
+        }
+      }
+      if (plans.length === 0) return;
+      const write = ledgerWrite(plans);
+      const netMinor = write.accounts.reduce((sum, change) => sum + change.deltaMinor, 0);
+      expect(netMinor).toBe(0);
+      for (const change of write.accounts) {
+        const final = accounts.get(change.read.id)!;
+        expect(final.balance).toBe(start.get(change.read.id)! + change.deltaMinor);
+        expect(final.seq).toBe(change.read.seq + change.entries);
+        if (final.type === 'user') expect(final.balance).toBeGreaterThanOrEqual(0);
+      }
+    }), { numRuns: 200 });
+  });
+});
