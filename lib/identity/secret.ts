@@ -7,8 +7,9 @@ const secretLengthMin = 32;
 let cached: Promise<Uint8Array> | undefined;
 
 /**
- * The HMAC key that signs access tokens, loaded once per cold start. It comes from `JWT_SECRET` (a deployment fills
- * it from SSM at cold start through `JWT_SECRET_PARAMETER`, see `readSecureParameter`); locally it falls back to a development secret with a warning.
+ * The HMAC key that signs access tokens, loaded once per cold start. A deployment reads it from the SSM parameter
+ * that `JWT_SECRET_PARAMETER` names (`readSecureParameter`); `npm start` and the tests pass it in `JWT_SECRET`; with
+ * neither, a laptop falls back to a development secret with a warning, and a real Lambda refuses to start.
  */
 export function signingKey(): Promise<Uint8Array> {
   // A failed load (SSM throttled at cold start) is forgotten, so the next request tries again instead of every

@@ -1,11 +1,5 @@
-import {
-  readAccounts,
-  scanLedger,
-  type ScannedAccount,
-  type ScannedEntry,
-  type ScannedItem,
-  type ScannedTransaction,
-} from '../storage/ledger-scan';
+import { readAccounts, scanLedger } from '../storage/ledger-scan';
+import type { ScannedAccount, ScannedEntry, ScannedItem, ScannedTransaction } from './scanned';
 
 /** One broken invariant: which check, on which item, and what was found. */
 export interface Violation {

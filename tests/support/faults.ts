@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Injects the faults DynamoDB Local never produces, at the SDK client boundary of the real shared client, so every
- * layer above it (the SDK's own retries, the posting store, the transfer loop) handles them as it would in AWS.
+ * layer above it (the SDK's own retries, the ledger write, the transfer loop) handles them as it would in AWS.
  *
  * A fault is chosen once per `send` (per command the ledger issues) and applied on the wire, inside the SDK's retry
  * loop: `*Once` faults hit the first attempt only and the SDK retries them; `lostAlways` and `downAlways` hit every

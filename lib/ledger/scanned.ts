@@ -1,0 +1,55 @@
+/*
+ * The ledger's items as the reconciler sees them: read raw, so that a field that is missing or malformed reads as
+ * `undefined` instead of failing the read, and every amount is a `bigint`, so sums of many balances stay exact.
+ * `lib/storage/ledger-scan.ts` reads them; `lib/ledger/reconcile.ts` checks them.
+ */
+
+/** An account as the reconciler sees it; a field that is missing or malformed reads as `undefined`. */
+export interface ScannedAccount {
+  entity: 'account';
+  key: string;
+  id: string;
+  type: string | undefined;
+  currency: string | undefined;
+  balance: bigint | undefined;
+  seq: bigint | undefined;
+}
+
+/** One line of an account's history. `accountId` and `seq` come from the item's key, which is what reads use. */
+export interface ScannedEntry {
+  entity: 'entry';
+  key: string;
+  accountId: string;
+  seq: bigint | undefined;
+  transactionId: string | undefined;
+  direction: string | undefined;
+  amount: bigint | undefined;
+  balanceAfter: bigint | undefined;
+  currency: string | undefined;
+}
+
+/** A transaction record with the entries embedded in it. */
+export interface ScannedTransaction {
+  entity: 'transaction';
+  key: string;
+  id: string;
+  amount: bigint | undefined;
+  currency: string | undefined;
+  entries: Array<{ accountId: string | undefined; direction: string | undefined; amount: bigint | undefined }>;
+}
+
+/** An idempotency record: the transaction its key is bound to. */
+export interface ScannedIdempotency {
+  entity: 'idempotency';
+  key: string;
+  transactionId: string | undefined;
+}
+
+/** Anything else: users, email claims, and items whose `entity` is missing or unknown. */
+export interface ScannedOther {
+  entity: 'other';
+  key: string;
+  kind: string | undefined;
+}
+
+export type ScannedItem = ScannedAccount | ScannedEntry | ScannedTransaction | ScannedIdempotency | ScannedOther;
