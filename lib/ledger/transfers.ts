@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
+import { deadlinePassed, deadlineSignal, withSignal } from '../deadline';
 import { LedgerBusyError, SameAccountError } from '../errors';
 import type { Caller } from '../identity/model';
 import { findIdempotencyRecord } from '../storage/idempotency';
@@ -23,6 +24,8 @@ interface TransferRequest {
   input: TransferBody;
   requestHash: string;
   keyRef?: KeyRef;
+  /** The request's deadline (`lib/deadline.ts`), which its batch's calls to DynamoDB honour. */
+  deadline?: AbortSignal;
 }
 
 /**
@@ -37,7 +40,7 @@ interface TransferRequest {
 export async function transfer(caller: Caller, input: TransferBody, idempotencyKey?: string): Promise<TransferResult> {
   if (input.fromAccountId === input.toAccountId) throw new SameAccountError();
   const keyRef = idempotencyKey === undefined ? undefined : { callerId: caller.userId, key: idempotencyKey };
-  return queue.submit({ caller, input, requestHash: hashRequest(input), keyRef });
+  return queue.submit({ caller, input, requestHash: hashRequest(input), keyRef, deadline: deadlineSignal() });
 }
 
 /**
@@ -53,7 +56,7 @@ const queue = new GroupCommit<TransferRequest, TransferResult>({
     exclusive: keyRef ? [keyName(keyRef)] : [],
     items: keyRef ? 4 : 3,
   }),
-  run: postTransfers,
+  run: (batch) => withSignal(earliestDeadline(batch), () => postTransfers(batch)),
   busyError: () => new LedgerBusyError(),
   itemsMax: 100,
   waitingMax: 2000,
@@ -61,6 +64,15 @@ const queue = new GroupCommit<TransferRequest, TransferResult>({
 });
 
 type QueuedTransfer = Queued<TransferRequest, TransferResult>;
+
+/**
+ * A batch runs until the earliest deadline of its requests, so each one is answered before its own function's
+ * timeout; the others of the batch are then answered too, as the write left them (in Lambda a batch is one request).
+ */
+function earliestDeadline(batch: readonly QueuedTransfer[]): AbortSignal | undefined {
+  const signals = batch.flatMap(({ request }) => (request.deadline ? [request.deadline] : []));
+  return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+}
 
 /**
  * Posts a batch (in Lambda, one transfer): read every account (and, the first time, every key), replay what was
@@ -98,9 +110,9 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
   }
 }
 
-/** Whether a transfer may be tried again; one that may not is answered `ledger_busy`. */
+/** Whether a transfer may be tried again; one that may not is answered `ledger_busy` (nothing of it was written). */
 function withinBounds(queued: QueuedTransfer, attempt: number): boolean {
-  if (attempt < retryPolicy.attemptsMax && Date.now() < queued.deadlineMs) return true;
+  if (attempt < retryPolicy.attemptsMax && Date.now() < queued.deadlineMs && !deadlinePassed()) return true;
   queued.reject(new LedgerBusyError());
   return false;
 }

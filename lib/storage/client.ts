@@ -1,12 +1,32 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { config } from '../config';
+import { deadlineSignal } from '../deadline';
 import { StorageUnavailableError } from '../errors';
 import { limits } from '../limits';
-import { isBusyOrTimedOut } from './dynamo-errors';
+import { isAmbiguous, isBusyOrTimedOut } from './dynamo-errors';
 
-/** Reads that change nothing, so a failure of theirs is safe to report as "busy, retry". */
-const readCommands = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
+/**
+ * Calls whose failure after the SDK's retries is safe to report as "busy, retry": reads change nothing, and every
+ * single-item write of ours recognizes its own earlier success (a conditional insert of a fresh id, an update to a
+ * set value). Transactions are left alone: the ledger write and registration tell their ambiguous failures apart
+ * themselves.
+ */
+const retrySafeCommands = new Set([
+  'GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'PutItemCommand', 'UpdateItemCommand',
+]);
+
+/**
+ * The SDK's HTTP handler, bounded by the request's deadline: every attempt of every call made for a request is
+ * aborted when the deadline passes, and the SDK does not retry an aborted attempt.
+ */
+class DeadlineBoundHandler extends NodeHttpHandler {
+  override handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>) {
+    const abortSignal = options.abortSignal ?? deadlineSignal();
+    return super.handle(request, abortSignal ? { ...options, abortSignal } : options);
+  }
+}
 
 /**
  * Builds the document client. Exported so tests can build one against another endpoint or wrap it with a fault
@@ -26,24 +46,24 @@ function createClient(endpoint: string | undefined): DynamoDBClient {
     // A hung connection must not hold a Lambda until its own timeout. Without throwOnRequestTimeout the SDK only logs
     // a warning and keeps waiting; with it, a hung call fails and is retried. Every write tolerates that: transfers
     // and registrations carry client tokens, account creation recognizes its own earlier write.
-    requestHandler: {
+    requestHandler: new DeadlineBoundHandler({
       connectionTimeout: limits.sdkConnectionTimeoutMs,
       requestTimeout: limits.sdkRequestTimeoutMs,
       throwOnRequestTimeout: true,
-    },
+    }),
     // DynamoDB Local accepts any credentials; a laptop should not need an AWS profile to run the platform.
     ...(local && !process.env.AWS_ACCESS_KEY_ID
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
-  // Outermost, so it sees only what the SDK's own retries could not absorb. A read that stays throttled or timed out
-  // is a busy platform (503, retry), not a bug (500). Writes are left alone: the ledger write tells their ambiguous
-  // failures apart itself.
+  // Outermost, so it sees only what the SDK's own retries could not absorb. A call that stays throttled, timed out,
+  // cut off by the deadline or failing on DynamoDB's side is a busy platform (503, retry), not a bug (500).
   client.middlewareStack.add((next, context) => async (args) => {
     try {
       return await next(args);
     } catch (error) {
-      if (readCommands.has(String(context.commandName)) && isBusyOrTimedOut(error)) throw new StorageUnavailableError();
+      const unavailable = isBusyOrTimedOut(error) || isAmbiguous(error);
+      if (unavailable && retrySafeCommands.has(String(context.commandName))) throw new StorageUnavailableError();
       throw error;
     }
   }, { step: 'initialize', name: 'busyReadsAsUnavailable', priority: 'high' });

@@ -9,8 +9,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 const throttlingErrors = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
 /** Per-item cancellation reasons of a transaction that a retry may pass. */
 const retryableReasons = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
-/** The SDK's names for a call that got no answer in time. */
-const timeoutErrors = new Set(['TimeoutError', 'RequestTimeout']);
+/** The SDK's names for a call that got no answer in time, or that the request's deadline cut off (`lib/deadline.ts`). */
+const timeoutErrors = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
 
 /** DynamoDB refused the call for load, or it timed out: for a read, a busy platform rather than a bug. */
 export function isBusyOrTimedOut(error: unknown): boolean {

@@ -87,13 +87,22 @@ export async function writeTransfers(write: LedgerWrite): Promise<WriteOutcome> 
       let outcome = reasons ? classify(reasons, roles) : isThrottled(error) ? { status: 'busy' as const } : undefined;
       if (outcome === undefined && !isAmbiguous(error)) throw error;
       if ((mayHaveCommitted || retriedBySdk(error)) && outcome !== undefined) {
-        if (await transactionExists(firstId)) return { status: 'posted' };
+        if (await committed(firstId)) return { status: 'posted' };
         if (outcome.status === 'busy') outcome = undefined;
       }
       if (outcome !== undefined) return outcome;
       mayHaveCommitted ||= isAmbiguous(error);
       if (send >= limits.ambiguousSendsMax) throw new LedgerUnavailableError();
     }
+  }
+}
+
+/** Whether a write that may have committed did; a read that cannot tell leaves the outcome unknown. */
+async function committed(transactionId: string): Promise<boolean> {
+  try {
+    return await transactionExists(transactionId);
+  } catch {
+    throw new LedgerUnavailableError();
   }
 }
 
