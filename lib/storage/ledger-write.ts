@@ -2,6 +2,7 @@ import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput }
 import { config } from '../config';
 import { LedgerBusyError, LedgerUnavailableError } from '../errors';
 import { limits } from '../limits';
+import { backoff } from '../ledger/backoff';
 import { keyName, type AccountRecord, type IdempotencyRecord, type KeyRef, type LedgerWrite, type WriteOutcome } from '../ledger/model';
 import { accountFromItem, balanceUpdate, isAccountItem } from './accounts';
 import { db } from './client';
@@ -93,6 +94,8 @@ export async function writeTransfers(write: LedgerWrite): Promise<WriteOutcome> 
       if (outcome !== undefined) return outcome;
       mayHaveCommitted ||= isAmbiguous(error);
       if (send >= limits.ambiguousSendsMax) throw new LedgerUnavailableError();
+      // An earlier send may still be running in DynamoDB (`TransactionInProgressException`): give it time to finish.
+      await backoff(send);
     }
   }
 }
