@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
-import { deadlinePassed, deadlineSignal, withSignal } from '../deadline';
+import { deadlinePassed, deadlineSignal, withSignal } from '../request-context';
 import { LedgerBusyError, SameAccountError } from '../errors';
 import type { Caller } from '../identity/model';
 import { findIdempotencyRecord } from '../storage/idempotency';

@@ -2,9 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { config } from '../config';
-import { deadlineSignal } from '../deadline';
+import { deadlineSignal } from '../request-context';
 import { StorageUnavailableError } from '../errors';
 import { limits } from '../limits';
+import { recordCalls } from './call-log';
 import { isAmbiguous, isBusyOrTimedOut } from './dynamo-errors';
 
 /**
@@ -67,6 +68,7 @@ function createClient(endpoint: string | undefined): DynamoDBClient {
       throw error;
     }
   }, { step: 'initialize', name: 'busyReadsAsUnavailable', priority: 'high' });
+  if (process.env.AWS_CALL_LOG) recordCalls(client, process.env.AWS_CALL_LOG);
   return client;
 }
 

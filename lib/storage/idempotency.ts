@@ -1,4 +1,4 @@
-import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { IdempotencyRecord, KeyRef } from '../ledger/model';
 import { db } from './client';
@@ -11,14 +11,17 @@ import { keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Reads the record of a caller's key, or `undefined` if there is none or it has expired. */
+/**
+ * Reads the record of a caller's key, or `undefined` if there is none, it has expired, or DynamoDB left the key
+ * unprocessed (the caller then tries again). A `BatchGetItem` of one key, because the transfer path reads with that
+ * action only: its function's role then needs no `GetItem` at all.
+ */
 export async function findIdempotencyRecord(ref: KeyRef): Promise<IdempotencyRecord | undefined> {
-  const result = await db.send(new GetCommand({
-    TableName: config.tableName,
-    Key: keys.idempotency(ref.callerId, ref.key),
-    ConsistentRead: true,
+  const result = await db.send(new BatchGetCommand({
+    RequestItems: { [config.tableName]: { Keys: [idempotencyKey(ref)], ConsistentRead: true } },
   }));
-  return result.Item ? idempotencyFromItem(result.Item) : undefined;
+  const [item] = result.Responses?.[config.tableName] ?? [];
+  return item ? idempotencyFromItem(item) : undefined;
 }
 
 /** The key of a caller's idempotency item, for batch reads. */

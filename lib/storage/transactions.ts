@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { assert } from '../errors';
+import { assert, LedgerUnavailableError } from '../errors';
 import type { EntryRecord, TransactionRecord } from '../ledger/model';
 import { db } from './client';
 import { entryPrefix, keys } from './keys';
@@ -23,15 +23,17 @@ export async function findTransaction(transactionId: string): Promise<Transactio
   return result.Item ? transactionFromItem(result.Item) : undefined;
 }
 
-/** Whether a transaction item exists, from a strongly consistent read of its key alone. */
+/**
+ * Whether a transaction item exists, from a strongly consistent read of its key alone. A `BatchGetItem` of one key,
+ * because the transfer path reads with that action only: its function's role then needs no `GetItem` at all.
+ */
 export async function transactionExists(transactionId: string): Promise<boolean> {
-  const result = await db.send(new GetCommand({
-    TableName: config.tableName,
-    Key: keys.transaction(transactionId),
-    ConsistentRead: true,
-    ProjectionExpression: 'pk',
+  const result = await db.send(new BatchGetCommand({
+    RequestItems: { [config.tableName]: { Keys: [keys.transaction(transactionId)], ConsistentRead: true, ProjectionExpression: 'pk' } },
   }));
-  return result.Item !== undefined;
+  // A key DynamoDB leaves unprocessed is not an answer: the outcome stays unknown.
+  if ((result.UnprocessedKeys?.[config.tableName]?.Keys ?? []).length > 0) throw new LedgerUnavailableError();
+  return (result.Responses?.[config.tableName] ?? []).length > 0;
 }
 
 /**

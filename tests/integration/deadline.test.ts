@@ -10,7 +10,7 @@ import { startStallingProxy, type StallingProxy } from '../support/stalling-prox
  */
 type Ledger = {
   transfer: typeof import('../../lib/ledger/transfers').transfer;
-  withDeadline: typeof import('../../lib/deadline').withDeadline;
+  withDeadline: typeof import('../../lib/request-context').withDeadline;
   findAccount: typeof import('../../lib/storage/accounts').findAccount;
 };
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   jest.isolateModules(() => {
     ledger = {
       transfer: require('../../lib/ledger/transfers').transfer,
-      withDeadline: require('../../lib/deadline').withDeadline,
+      withDeadline: require('../../lib/request-context').withDeadline,
       findAccount: require('../../lib/storage/accounts').findAccount,
     };
   });

@@ -1,0 +1,26 @@
+import { appendFileSync } from 'node:fs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { currentFunctionName } from '../request-context';
+
+/**
+ * Records every DynamoDB call, with the function that made it, as one JSON line in the file `AWS_CALL_LOG` names.
+ * Only the test command sets it: the IAM test then checks each function's role in the packaged template against the
+ * calls that function really made, both ways (tests/after/iam.test.ts). A deployed stage never sets it.
+ */
+export function recordCalls(client: DynamoDBClient, file: string): void {
+  client.middlewareStack.add((next, context) => async (args) => {
+    const input = args.input as {
+      TableName?: string; IndexName?: string; RequestItems?: Record<string, unknown>;
+      TransactItems?: Array<Record<string, { TableName?: string }>>;
+    };
+    const line = {
+      functionName: currentFunctionName() ?? null,
+      command: context.commandName,
+      table: input.TableName ?? Object.keys(input.RequestItems ?? {})[0] ?? input.TransactItems?.map((item) => Object.values(item)[0]?.TableName)[0],
+      index: input.IndexName,
+      items: input.TransactItems?.map((item) => Object.keys(item)[0]),
+    };
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
+    return next(args);
+  }, { step: 'initialize', name: 'recordCalls', priority: 'high' });
+}
