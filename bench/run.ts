@@ -22,8 +22,9 @@ const root = resolve(__dirname, '..');
 const resultsDir = join(root, 'bench', 'results');
 
 /**
- * Phase lengths: the default run fits in about 2 minutes on two cores, `--quick` in about 30 s. To fit, `--quick`
- * also times the cold imports while DynamoDB Local and the API start, which inflates them: it is a smoke run.
+ * Phase lengths: the default run is sized to take a couple of minutes on two cores, `--quick` a fraction of that
+ * (each run records its own step times in run.stepSeconds). To be short, `--quick` also times the cold imports while
+ * DynamoDB Local and the API start, which inflates them: it is a smoke run.
  */
 const settings = {
   full: { timing: { warmupMs: 800, measureMs: 3500, argon2Runs: 10 }, coldStartRuns: 5, overlapColdStart: false },

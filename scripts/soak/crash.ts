@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import execa from 'execa';
 import { issueToken } from '../../lib/identity/tokens';
 import { apiClient, type ApiCall } from '../local/api-client';
+import { parentOf } from '../local/lifeline';
 import { freePort } from '../local/ports';
 import { start, waitUntilReady, type Service } from '../local/supervise';
 
@@ -51,11 +52,11 @@ interface Platform {
 /** Every descendant of `pid`, from /proc (Linux). */
 function descendants(pid: number): Array<{ pid: number; cmd: string }> {
   const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
+    const ppid = parentOf(Number(name));
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      return [{ pid: Number(name), ppid, cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ') }];
+      return ppid === undefined ? [] : [{ pid: Number(name), ppid, cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ') }];
     } catch {
+      // The process ended between the two reads.
       return [];
     }
   });
