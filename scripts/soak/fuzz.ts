@@ -12,6 +12,10 @@ import { buildFuzzWorld, startOwnApi, tableImage } from '../../tests/support/own
 
 const requestsPerRound = 500;
 
+/**
+ * Sends at least `target` generated bad requests to an API of its own and returns how they were answered, whether
+ * the table changed and how many secrets its output held. `seed` makes a run repeatable.
+ */
 export async function fuzzPhase(target: number, seed: number) {
   const startedMs = Date.now();
   const api = await startOwnApi();
