@@ -1,6 +1,7 @@
 /**
  * Jest runs the TypeScript sources through SWC. `@middy/core` ships ESM only, so it is transformed too.
- * The test command (`scripts/test.ts`) starts DynamoDB Local and the API first and passes their addresses in.
+ * The test command (`scripts/test.ts`) starts DynamoDB Local and the API first and passes their addresses in;
+ * `npm run test:unit` runs tests/unit alone, which needs neither (nor Java, nor any network).
  */
 module.exports = {
   testEnvironment: 'node',

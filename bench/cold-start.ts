@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import execa from 'execa';
 import { readDeployConfig, type DeployConfig } from './deploy-config';
 import { median } from './stats';
 
@@ -139,25 +139,19 @@ async function timeImport(file: string, nodeOptions: string): Promise<{ importMs
   return { importMs, processMs };
 }
 
-function timeNode(args: string[], nodeOptions: string): Promise<{ output: string; processMs: number }> {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      // The deployed NODE_OPTIONS and nothing else: not the loader the bench itself runs under.
-      env: { ...process.env, NODE_OPTIONS: nodeOptions },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: importTimeoutMs,
-    });
-    let output = '';
-    let errors = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { errors += chunk.toString(); });
-    child.once('error', fail);
-    child.once('close', (code) => {
-      const processMs = performance.now() - started;
-      if (code === 0) done({ output, processMs });
-      else fail(new Error(`node ${args[0]} exited ${code}: ${(errors || output).slice(0, 500)}`));
-    });
+/** Runs `node <args>` with the deployed NODE_OPTIONS; resolves with what it printed and its wall time. */
+async function timeNode(args: string[], nodeOptions: string): Promise<{ output: string; processMs: number }> {
+  const started = performance.now();
+  const result = await execa(process.execPath, args, {
+    cwd: root,
+    // The deployed NODE_OPTIONS and nothing else: not the loader the bench itself runs under.
+    env: { NODE_OPTIONS: nodeOptions },
+    stdin: 'ignore',
+    stripFinalNewline: false,
+    reject: false,
+    timeout: importTimeoutMs,
   });
+  const processMs = performance.now() - started;
+  if (result.exitCode === 0) return { output: result.stdout, processMs };
+  throw new Error(`node ${args[0]} exited ${result.exitCode ?? result.signal}: ${(result.stderr || result.stdout).slice(0, 500)}`);
 }

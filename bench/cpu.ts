@@ -9,7 +9,7 @@ const procAvailable = existsSync('/proc/self/stat');
 
 /**
  * Reads the CPU time that each process has used: the bench itself from Node, the others (DynamoDB Local's JVM and
- * serverless offline with its worker threads) from /proc. Where there is no /proc (macOS) only the bench is measured;
+ * serverless offline, every thread of each) from /proc. Where there is no /proc (macOS) only the bench is measured;
  * the other names are left out rather than reported as zero.
  */
 export function cpuSampler(pids: Record<string, number | undefined>): () => CpuSample {

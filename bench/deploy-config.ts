@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { parse } from 'yaml';
 
 /** What the cold-start step needs from serverless.yml: the functions, how each is bundled, and its NODE_OPTIONS. */
 export interface DeployConfig {
@@ -21,39 +22,24 @@ interface ServerlessYml {
   functions?: Record<string, { handler?: string }>;
 }
 
-/**
- * Used only while serverless.yml has no `custom.esbuild`: ESM for the function runtime, argon2 (a native module) left
- * external, as serverless-esbuild would be told to.
- */
-const fallbackEsbuild: Record<string, unknown> = {
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  outputFileExtension: '.mjs',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  exclude: ['argon2'],
-};
-
 /** The esbuild options serverless-esbuild passes through unchanged. */
 const passThrough = ['bundle', 'minify', 'keepNames', 'sourcemap', 'sourcesContent', 'format', 'platform', 'mainFields', 'banner', 'footer', 'define', 'treeShaking', 'splitting', 'legalComments', 'conditions'] as const;
 
 /**
  * Reads serverless.yml the way the deploy does: the function list, and `custom.esbuild` mapped to esbuild's options
  * (serverless-esbuild's `exclude` becomes `external`, the target comes from the runtime, and `plugins`, a file that
- * exports esbuild plugins, is loaded as serverless-esbuild loads it). The YAML parser is the one the Serverless
- * Framework itself depends on, so the bench adds no dependency.
+ * exports esbuild plugins, is loaded as serverless-esbuild loads it). serverless.yml uses no Serverless variables in
+ * these sections, so a plain YAML parser reads them as the framework does.
  */
 export function readDeployConfig(serverlessYmlPath: string): DeployConfig {
-  const requireFromServerless = createRequire(require.resolve('serverless/package.json'));
-  const yaml = requireFromServerless('js-yaml') as { load: (text: string) => unknown };
-  const doc = yaml.load(readFileSync(serverlessYmlPath, 'utf8')) as ServerlessYml;
+  const doc = parse(readFileSync(serverlessYmlPath, 'utf8')) as ServerlessYml;
   const functions = Object.entries(doc.functions ?? {}).map(([name, fn]) => {
     const handler = fn.handler ?? '';
     return { name, entry: `${handler.slice(0, handler.lastIndexOf('.'))}.ts` };
   });
   if (functions.length === 0) throw new Error('serverless.yml lists no functions.');
-  const declared = doc.custom?.esbuild;
-  const esbuild: Record<string, unknown> = declared ?? fallbackEsbuild;
+  const esbuild = doc.custom?.esbuild;
+  if (!esbuild) throw new Error('serverless.yml has no custom.esbuild: the bench bundles the functions as the deploy does, so it needs one.');
   const runtime = /^nodejs(\d+)\.x$/.exec(doc.provider?.runtime ?? '');
   const buildOptions: BuildOptions = {
     target: typeof esbuild.target === 'string' ? esbuild.target : `node${runtime?.[1] ?? '22'}`,
@@ -71,7 +57,7 @@ export function readDeployConfig(serverlessYmlPath: string): DeployConfig {
     buildOptions,
     extension: typeof esbuild.outputFileExtension === 'string' ? esbuild.outputFileExtension : '.js',
     nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : '',
-    source: declared ? 'serverless.yml custom.esbuild' : 'the default ESM options (serverless.yml has no custom.esbuild yet)',
+    source: 'serverless.yml custom.esbuild',
   };
 }
 

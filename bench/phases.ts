@@ -146,9 +146,9 @@ function shapeFor(concurrency: number, timing: Timing): LoadShape {
 }
 
 /**
- * Over HTTP the handlers load lazily: serverless offline loads each handler on its first request, and with worker
- * threads it starts one instance per request in flight beyond the idle ones. Two operations per worker make sure
- * every instance is loaded and has served once before anything is measured.
+ * Over HTTP the handlers load lazily: serverless offline loads each handler on its first request. Two operations
+ * per worker make sure every handler a phase calls is loaded, and every keep-alive connection open, before anything
+ * is measured.
  */
 function apiShapeFor(concurrency: number, timing: Timing): LoadShape {
   return { ...shapeFor(concurrency, timing), warmupOpsPerWorker: 2 };

@@ -14,6 +14,7 @@ import { measureColdStarts } from './cold-start';
 import { cpuSampler } from './cpu';
 import { Progress, type Step } from './progress';
 import { markdownReport, updateReadme } from './report';
+import type { Timing } from './phases';
 import { assemble, describeMachine, loadAverage1m, type BenchResults } from './results';
 import { benchTableName, reserveDynamoEndpoint, startStack, type BenchStack } from './stack';
 
@@ -21,8 +22,9 @@ const root = resolve(__dirname, '..');
 const resultsDir = join(root, 'bench', 'results');
 
 /**
- * Phase lengths: the default run fits in about 2 minutes on two cores, `--quick` in about 30 s. To fit, `--quick`
- * also times the cold imports while DynamoDB Local and the API start, which inflates them: it is a smoke run.
+ * Phase lengths: the default run is sized to take a couple of minutes on two cores, `--quick` a fraction of that
+ * (each run records its own step times in run.stepSeconds). To be short, `--quick` also times the cold imports while
+ * DynamoDB Local and the API start, which inflates them: it is a smoke run.
  */
 const settings = {
   full: { timing: { warmupMs: 800, measureMs: 3500, argon2Runs: 10 }, coldStartRuns: 5, overlapColdStart: false },
@@ -50,71 +52,99 @@ function plan(mode: 'quick' | 'full'): Step[] {
   ];
 }
 
+type Mode = 'quick' | 'full';
+type ColdStarts = Awaited<ReturnType<typeof measureColdStarts>>;
+
+/** What a run holds while it runs: the stack to stop, and whether it is still starting (and so stops itself). */
+interface RunState {
+  stack?: BenchStack;
+  starting: boolean;
+}
+
+/**
+ * Ctrl-C, a kill, or the launching npm going away all stop DynamoDB Local and the API, never leave them behind.
+ * While they start, the start itself kills them and fails; otherwise this stops what runs and leaves.
+ */
+function stopOnInterrupt(state: RunState, progress: Progress): AbortController {
+  const shutdown = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => shutdown.abort(signal));
+  watchLauncher(() => shutdown.abort('the launching process is gone'));
+  shutdown.signal.addEventListener('abort', () => {
+    progress.clear();
+    console.error('Interrupted: stopping DynamoDB Local and the API.');
+    if (!state.starting) void (state.stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  }, { once: true });
+  return shutdown;
+}
+
+/**
+ * Times the cold imports and starts the stack: one after the other, or (in `--quick`) side by side. Either way
+ * both are settled before anything else happens, so a failed start is never an unhandled rejection.
+ */
+async function coldStartsAndStack(mode: Mode, state: RunState, progress: Progress, shutdown: AbortSignal): Promise<{ cold: ColdStarts; stack: BenchStack }> {
+  const { coldStartRuns, overlapColdStart } = settings[mode];
+  const dynamo = await reserveDynamoEndpoint();
+  // The storage client reads these once, when the ledger is first imported.
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.TABLE_NAME = benchTableName;
+  const coldStart = (): Promise<ColdStarts> => measureColdStarts(coldStartRuns, (fraction) => progress.update(fraction));
+  state.starting = true;
+  try {
+    if (!overlapColdStart) {
+      progress.begin('cold start');
+      const cold = await coldStart();
+      progress.begin('start DynamoDB Local and the API');
+      state.stack = await startStack(dynamo.port, shutdown);
+      return { cold, stack: state.stack };
+    }
+    progress.begin('cold start while DynamoDB Local and the API start');
+    const [cold, stack] = await Promise.allSettled([coldStart(), startStack(dynamo.port, shutdown)]);
+    if (stack.status === 'rejected') throw stack.reason;
+    state.stack = stack.value;
+    if (cold.status === 'rejected') throw cold.reason;
+    return { cold: cold.value, stack: stack.value };
+  } finally {
+    state.starting = false;
+  }
+}
+
+/** Seeds the accounts and runs every measured phase against the running stack. */
+async function measurePhases(stack: BenchStack, timing: Timing, progress: Progress) {
+  const phases = await import('./phases');
+  progress.begin('seed accounts');
+  const fixture = await phases.seed(stack.api.url);
+  const sampleCpu = cpuSampler({ dynamodb: stack.dynamo.process.pid, api: stack.api.process.pid });
+  const context = { progress, timing, sampleCpu };
+  const transfers = await phases.measureTransfers(fixture, stack.api.url, context);
+  const login = await phases.measureLogin(fixture, stack.api.url, context);
+  const hot = await phases.measureHotAccount(fixture, context);
+  return { transfers, login, hot };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
-  const mode = values.quick ? 'quick' : 'full';
-  const { timing, coldStartRuns, overlapColdStart } = settings[mode];
+  const mode: Mode = values.quick ? 'quick' : 'full';
+  const { timing, overlapColdStart } = settings[mode];
   const warnings = collectWarnings();
   const startedAt = new Date().toISOString();
   const startedMs = performance.now();
   const loadAtStart = loadAverage1m();
   const progress = new Progress(plan(mode));
-  let stack: BenchStack | undefined;
-  // Ctrl-C, a kill, or the launching npm going away all stop DynamoDB Local and the API, never leave them behind.
-  const shutdown = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => shutdown.abort(signal));
-  watchLauncher(() => shutdown.abort('the launching process is gone'));
-  let starting = false;
-  shutdown.signal.addEventListener('abort', () => {
-    progress.clear();
-    console.error('Interrupted: stopping DynamoDB Local and the API.');
-    // While they start, the start itself kills them and fails; otherwise stop what runs and leave.
-    if (!starting) void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
-  }, { once: true });
+  const state: RunState = { starting: false };
+  const shutdown = stopOnInterrupt(state, progress);
   try {
-    const dynamo = await reserveDynamoEndpoint();
-    // The storage client reads these once, when the ledger is first imported below.
-    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-    process.env.TABLE_NAME = benchTableName;
-    const coldStart = (): ReturnType<typeof measureColdStarts> => measureColdStarts(coldStartRuns, (fraction) => progress.update(fraction));
-    let cold: Awaited<ReturnType<typeof measureColdStarts>>;
-    let running: BenchStack;
-    starting = true;
-    if (overlapColdStart) {
-      progress.begin('cold start while DynamoDB Local and the API start');
-      const started = startStack(dynamo.port, shutdown.signal);
-      // Settled either way before anything else happens, so a failed start is never an unhandled rejection.
-      const [coldResult, stackResult] = await Promise.allSettled([coldStart(), started]);
-      if (stackResult.status === 'rejected') throw stackResult.reason;
-      stack = running = stackResult.value;
-      if (coldResult.status === 'rejected') throw coldResult.reason;
-      cold = coldResult.value;
-    } else {
-      progress.begin('cold start');
-      cold = await coldStart();
-      progress.begin('start DynamoDB Local and the API');
-      stack = running = await startStack(dynamo.port, shutdown.signal);
-    }
-    starting = false;
+    const { cold, stack } = await coldStartsAndStack(mode, state, progress, shutdown.signal);
     shutdown.signal.throwIfAborted();
-    const phases = await import('./phases');
-    progress.begin('seed accounts');
-    const fixture = await phases.seed(running.api.url);
-    const sampleCpu = cpuSampler({ dynamodb: running.dynamo.process.pid, api: running.api.process.pid });
-    const context = { progress, timing, sampleCpu };
-    const transfers = await phases.measureTransfers(fixture, running.api.url, context);
-    const login = await phases.measureLogin(fixture, running.api.url, context);
-    const hot = await phases.measureHotAccount(fixture, context);
+    const { transfers, login, hot } = await measurePhases(stack, timing, progress);
     progress.begin('write results');
-    const apiInProcess = running.api.process.spawnargs.includes('--useInProcess');
-    await running.stop();
-    stack = undefined;
+    await stack.stop();
+    state.stack = undefined;
     const results = assemble({
       machine: describeMachine(),
       run: {
         mode, startedAt, durationS: Math.round((performance.now() - startedMs) / 1000), timing, loadAverage1mAtStart: loadAtStart,
         stepSeconds: progress.spentSeconds(),
-        notes: notesFor(loadAtStart, apiInProcess, overlapColdStart, [transfers, hot, login]),
+        notes: notesFor(loadAtStart, overlapColdStart, [transfers, hot, login]),
       },
       transfers, hot, cold, login,
     });
@@ -129,7 +159,7 @@ async function main(): Promise<number> {
     console.error(`npm run bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     return 1;
   } finally {
-    await stack?.stop();
+    await state.stack?.stop();
   }
 }
 
@@ -145,10 +175,10 @@ function write(results: BenchResults): string {
 }
 
 /** What a reader must know to weigh the figures: the shared cores, and any failures the phases saw. */
-function notesFor(loadAtStart: number, apiInProcess: boolean, overlapColdStart: boolean, parts: unknown[]): string[] {
-  const handlers = apiInProcess ? 'every handler in its one process' : 'one worker thread per request in flight';
+function notesFor(loadAtStart: number, overlapColdStart: boolean, parts: unknown[]): string[] {
+  // scripts/local/offline.ts always starts the API with --useInProcess.
   const notes = [
-    `The bench client, the API (serverless offline, ${handlers}) and DynamoDB Local (Java) all share this machine's ` +
+    'The bench client, the API (serverless offline, every handler in its one process) and DynamoDB Local (Java) all share this machine\'s ' +
       'cores, so api figures include the API process competing with the database for CPU.',
   ];
   if (overlapColdStart) {

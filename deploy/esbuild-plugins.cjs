@@ -30,8 +30,8 @@ const hashingModuleWithoutSideEffects = {
 /**
  * The AWS SDK is bundled, and every client's default credential chain (`@aws-sdk/credential-provider-node`) would
  * bring along the providers a laptop or a server needs: SSO, shared config files, credential processes, web identity,
- * instance and container metadata, and the STS and SSO clients behind them. That is over 100 KiB of minified code that
- * each cold start parses and a Lambda never runs: Lambda hands a function its role's credentials in the environment
+ * instance and container metadata, and the STS and SSO clients behind them. That is a large share of each bundle, code
+ * that every cold start parses and a Lambda never runs (bench/results has the bundle sizes): Lambda hands a function its role's credentials in the environment
  * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), and LocalStack's Lambda does the same. So the bundles
  * get a default chain of that one link, `fromEnv`, which fails with "Unable to find environment variable credentials"
  * if they are missing. It touches only the deployed bundles: `serverless offline`, the tests and the scripts run the
@@ -59,8 +59,9 @@ const environmentCredentialsOnly = {
  * With `splitting`, esbuild writes the code a bundle imports on demand (the SSM client, which reads the JWT secret on
  * the first request that signs or checks a token) to chunk files that load only when that import runs. Without it,
  * esbuild inlines that code and wraps every module it reaches, the SDK's core included, in a lazy initializer, which
- * V8 parses once as the bundle loads and again when it runs: for `me`, import plus first request took about 185 ms
- * inlined and 130 ms split, on the machine where bench/cold-start.ts reports about 80 ms for the import alone.
+ * V8 parses once as the bundle loads and again when it runs, so the first request pays for that code twice. Split, it
+ * is parsed once, and only by the requests that need it; bench/cold-start.ts measures the imports, and bench/results
+ * holds what it found.
  *
  * serverless-esbuild builds one function at a time into the directory of its handler, which it shares with the
  * handlers beside it, and zips every file of that directory except the other handlers' bundles and the files named
@@ -84,8 +85,8 @@ const chunksBesideTheirBundle = {
 };
 
 /**
- * The OpenAPI document is a pure function of the route schemas, and converting those zod schemas to JSON Schema took
- * about 20 ms of the openapi function's cold start, after parsing all of zod to do it. So the bundles get the document
+ * The OpenAPI document is a pure function of the route schemas, and converting those zod schemas to JSON Schema was a
+ * visible part of the openapi function's cold start, after parsing all of zod to do it. So the bundles get the document
  * as it is at build time: lib/openapi/document.ts is bundled and run here, and replaced by a module that returns what
  * it produced. tests/deploy/template.test.ts checks that the deployed
  * function serves exactly what lib/openapi/document.ts builds from the sources.

@@ -6,9 +6,9 @@
  * with LocalStack's dummy credentials, so nothing can reach a real AWS account whatever the shell's profile is.
  * (serverless-localstack 1.4 cannot do this with osls 4: it patches the SDK v2 surface that osls 4 removed.)
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import execa from 'execa';
 
 const stage = 'localstack';
 const region = 'us-east-1';
@@ -57,23 +57,21 @@ async function preflight(): Promise<void> {
 }
 
 /** Runs osls with `args` against LocalStack, echoing its output; resolves with that output, rejects on failure. */
-function serverless(args: string[]): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(root, 'node_modules/serverless/bin/serverless.js'), ...args, '--stage', stage, '--region', region], {
-      cwd: root,
-      env: localstackEnv(),
-      stdio: ['inherit', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const echo = (target: NodeJS.WriteStream) => (chunk: Buffer) => {
-      output += chunk.toString();
-      target.write(chunk);
-    };
-    child.stdout.on('data', echo(process.stdout));
-    child.stderr.on('data', echo(process.stderr));
-    child.once('error', fail);
-    child.once('close', (code) => (code === 0 ? done(output) : fail(new Error(`serverless ${args[0]} exited with ${code}.`))));
+async function serverless(args: string[]): Promise<string> {
+  const child = execa(process.execPath, [resolve(root, 'node_modules/serverless/bin/serverless.js'), ...args, '--stage', stage, '--region', region], {
+    cwd: root,
+    env: localstackEnv(),
+    // The environment above is the whole of it: the shell's AWS profile and tokens were taken out on purpose.
+    extendEnv: false,
+    stdin: 'inherit',
+    all: true,
+    reject: false,
   });
+  child.stdout?.pipe(process.stdout);
+  child.stderr?.pipe(process.stderr);
+  const result = await child;
+  if (result.exitCode !== 0) throw new Error(`serverless ${args[0]} exited with ${result.exitCode ?? result.signal}.`);
+  return result.all ?? '';
 }
 
 async function main(): Promise<void> {

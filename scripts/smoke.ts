@@ -9,6 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { apiClient, type Answer, type ApiCall } from './local/api-client';
 
 /** A cold start on Lambda (SSM read, argon2) can take a few seconds; no single call may hang the run. */
 const requestTimeoutMs = 20_000;
@@ -25,46 +26,27 @@ export class SmokeCheckError extends Error {
   }
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // The smoke test checks arbitrary JSON answers field by field.
-  body: any;
-}
-
 interface Credentials {
   email: string;
   password: string;
 }
 
-/** Calls the API under test. */
-function apiClient(baseUrl: string) {
-  return async (method: string, path: string, options: { token?: string; json?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.json === undefined ? undefined : JSON.stringify(options.json),
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, body };
-  };
+/** What every step of one run shares: the client, the step runner and the run's unique id. */
+interface SmokeRun {
+  call: ApiCall;
+  step: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+  runId: string;
 }
+
+type Pair = { alice: string; bob: string };
 
 /** Fails the step unless `condition` holds. */
 function check(condition: boolean, step: string, message: string, answer?: Answer): asserts condition {
   if (!condition) throw new SmokeCheckError(step, message, answer);
+}
+
+function expectStatus(answer: Answer, status: number, name: string): void {
+  check(answer.status === status, name, `expected HTTP ${status}`, answer);
 }
 
 /**
@@ -72,10 +54,23 @@ function check(condition: boolean, step: string, message: string, answer?: Answe
  * `SmokeCheckError` at the first check that fails.
  */
 export async function runSmoke(baseUrl: string, admin: Credentials, log: (line: string) => void): Promise<void> {
-  const call = apiClient(baseUrl.replace(/\/+$/, ''));
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  const run: SmokeRun = { call: apiClient(baseUrl, requestTimeoutMs), step: stepRunner(log), runId: randomUUID().slice(0, 8) };
+  const alice = { email: `smoke-${run.runId}-a@example.com`, password: randomBytes(18).toString('base64url') };
+  const bob = { email: `smoke-${run.runId}-b@example.com`, password: randomBytes(18).toString('base64url') };
+  const tokens = await signIn(run, alice, bob, admin);
+  const accounts = await run.step('open an account for each user', async () => ({
+    alice: await openAccount(run.call, tokens.alice, 'smoke alice'),
+    bob: await openAccount(run.call, tokens.bob, 'smoke bob'),
+  }));
+  const txnId = await moveMoney(run, tokens, accounts);
+  await checkOutcome(run, tokens, accounts, txnId);
+}
+
+/** Runs one named step, logs it with its time, and reports a call that got no answer against that step. */
+function stepRunner(log: (line: string) => void): SmokeRun['step'] {
+  return async (name, fn) => {
     const startedMs = Date.now();
-    let result: T;
+    let result;
     try {
       result = await fn();
     } catch (error) {
@@ -86,63 +81,62 @@ export async function runSmoke(baseUrl: string, admin: Credentials, log: (line: 
     log(`ok  ${name} (${Date.now() - startedMs} ms)`);
     return result;
   };
-  const expectStatus = (answer: Answer, status: number, name: string): void =>
-    check(answer.status === status, name, `expected HTTP ${status}`, answer);
+}
 
-  const runId = randomUUID().slice(0, 8);
-  const alice = { email: `smoke-${runId}-a@example.com`, password: randomBytes(18).toString('base64url') };
-  const bob = { email: `smoke-${runId}-b@example.com`, password: randomBytes(18).toString('base64url') };
-
+/** Registers both users, logs them and the admin in, and reads the first user's profile with its token. */
+async function signIn(run: SmokeRun, alice: Credentials, bob: Credentials, admin: Credentials): Promise<Pair & { admin: string }> {
   const register = async (user: Credentials): Promise<string> => {
-    const answer = await call('POST', '/api/v1/users/register', { json: user });
+    const answer = await run.call('POST', '/api/v1/users/register', { json: user });
     expectStatus(answer, 201, `register ${user.email}`);
     check(answer.body?.email === user.email && answer.body?.role === 'user', 'register', 'the answer is not the new user', answer);
     return String(answer.body.id);
   };
   const login = async (user: Credentials, name: string): Promise<string> => {
-    const answer = await call('POST', '/api/v1/users/login', { json: user });
+    const answer = await run.call('POST', '/api/v1/users/login', { json: user });
     expectStatus(answer, 200, `log in ${name}`);
     check(typeof answer.body?.accessToken === 'string' && answer.body.tokenType === 'Bearer', `log in ${name}`, 'no bearer token', answer);
     return answer.body.accessToken as string;
   };
-
-  const ids = await step('register two users', async () => ({ alice: await register(alice), bob: await register(bob) }));
-  const tokens = await step('log in both users and the admin', async () => ({
+  const aliceId = await run.step('register two users', async () => {
+    const id = await register(alice);
+    await register(bob);
+    return id;
+  });
+  const tokens = await run.step('log in both users and the admin', async () => ({
     alice: await login(alice, 'the first user'),
     bob: await login(bob, 'the second user'),
     admin: await login(admin, `the admin ${admin.email} (ADMIN_EMAIL/ADMIN_PASSWORD)`),
   }));
-  await step('read the first user\'s profile with its token', async () => {
-    const answer = await call('GET', '/api/v1/users/me', { token: tokens.alice });
+  await run.step('read the first user\'s profile with its token', async () => {
+    const answer = await run.call('GET', '/api/v1/users/me', { token: tokens.alice });
     expectStatus(answer, 200, 'me');
-    check(answer.body?.id === ids.alice && answer.body?.email === alice.email, 'me', 'the profile is not the caller\'s', answer);
+    check(answer.body?.id === aliceId && answer.body?.email === alice.email, 'me', 'the profile is not the caller\'s', answer);
   });
+  return tokens;
+}
 
-  const openAccount = async (token: string, name: string): Promise<string> => {
-    const answer = await call('POST', '/v1/accounts', { token, json: { currency, name } });
-    expectStatus(answer, 201, `open ${name}`);
-    check(answer.body?.balance === 0 && answer.body?.currency === currency, `open ${name}`, 'a new account must hold 0', answer);
-    return String(answer.body.id);
-  };
-  const accounts = await step('open an account for each user', async () => ({
-    alice: await openAccount(tokens.alice, 'smoke alice'),
-    bob: await openAccount(tokens.bob, 'smoke bob'),
-  }));
+async function openAccount(call: ApiCall, token: string, name: string): Promise<string> {
+  const answer = await call('POST', '/v1/accounts', { token, json: { currency, name } });
+  expectStatus(answer, 201, `open ${name}`);
+  check(answer.body?.balance === 0 && answer.body?.currency === currency, `open ${name}`, 'a new account must hold 0', answer);
+  return String(answer.body.id);
+}
 
-  const funding = await step('find or open the admin\'s funding account', () => fundingAccount(call, tokens.admin));
-  await step(`fund the first account with ${fundAmountMinor} minor units`, async () => {
-    const answer = await call('POST', '/v1/transfers', {
+/** Funds the first account from the admin's funding account, moves part of it on, and replays that transfer. */
+async function moveMoney(run: SmokeRun, tokens: Pair & { admin: string }, accounts: Pair): Promise<string> {
+  const funding = await run.step('find or open the admin\'s funding account', () => fundingAccount(run.call, tokens.admin));
+  await run.step(`fund the first account with ${fundAmountMinor} minor units`, async () => {
+    const answer = await run.call('POST', '/v1/transfers', {
       token: tokens.admin,
-      headers: { 'idempotency-key': `smoke-fund-${runId}` },
+      headers: { 'idempotency-key': `smoke-fund-${run.runId}` },
       json: { fromAccountId: funding, toAccountId: accounts.alice, amount: fundAmountMinor, currency },
     });
     expectStatus(answer, 201, 'fund');
   });
-
-  const transferBody = { fromAccountId: accounts.alice, toAccountId: accounts.bob, amount: transferAmountMinor, currency, description: 'smoke test' };
-  const transferKey = `smoke-transfer-${runId}`;
-  const txn = await step(`transfer ${transferAmountMinor} from the first user to the second`, async () => {
-    const answer = await call('POST', '/v1/transfers', { token: tokens.alice, headers: { 'idempotency-key': transferKey }, json: transferBody });
+  const body = { fromAccountId: accounts.alice, toAccountId: accounts.bob, amount: transferAmountMinor, currency, description: 'smoke test' };
+  const send = () => run.call('POST', '/v1/transfers', { token: tokens.alice, headers: { 'idempotency-key': `smoke-transfer-${run.runId}` }, json: body });
+  const txnId = await run.step(`transfer ${transferAmountMinor} from the first user to the second`, async () => {
+    const answer = await send();
     expectStatus(answer, 201, 'transfer');
     const entries = answer.body?.entries ?? [];
     check(
@@ -150,15 +144,20 @@ export async function runSmoke(baseUrl: string, admin: Credentials, log: (line: 
         && entries.some((e: any) => e.accountId === accounts.bob && e.direction === 'credit' && e.amount === transferAmountMinor),
       'transfer', 'the entries are not one debit and one credit of the amount', answer,
     );
-    return answer.body as { id: string };
+    return String(answer.body.id);
   });
-  await step('replay the transfer with the same idempotency key', async () => {
-    const answer = await call('POST', '/v1/transfers', { token: tokens.alice, headers: { 'idempotency-key': transferKey }, json: transferBody });
+  await run.step('replay the transfer with the same idempotency key', async () => {
+    const answer = await send();
     expectStatus(answer, 201, 'replay');
-    check(answer.body?.id === txn.id && answer.headers.get('idempotent-replayed') === 'true', 'replay', 'not a replay of the first answer', answer);
+    check(answer.body?.id === txnId && answer.headers.get('idempotent-replayed') === 'true', 'replay', 'not a replay of the first answer', answer);
   });
+  return txnId;
+}
 
-  await step('check both balances', async () => {
+/** Checks both balances, the transaction and the statement as the receiver sees them, and the accounts' isolation. */
+async function checkOutcome(run: SmokeRun, tokens: Pair, accounts: Pair, txnId: string): Promise<void> {
+  const { call } = run;
+  await run.step('check both balances', async () => {
     for (const [who, token, account, expected] of [
       ['first', tokens.alice, accounts.alice, fundAmountMinor - transferAmountMinor],
       ['second', tokens.bob, accounts.bob, transferAmountMinor],
@@ -168,8 +167,8 @@ export async function runSmoke(baseUrl: string, admin: Credentials, log: (line: 
       check(answer.body?.balance === expected, `balance of the ${who} account`, `expected ${expected}`, answer);
     }
   });
-  await step('read the transaction as the receiver, and find it on the statement', async () => {
-    const answer = await call('GET', `/v1/transactions/${txn.id}`, { token: tokens.bob });
+  await run.step('read the transaction as the receiver, and find it on the statement', async () => {
+    const answer = await call('GET', `/v1/transactions/${txnId}`, { token: tokens.bob });
     expectStatus(answer, 200, 'transaction');
     check(
       answer.body?.amount === transferAmountMinor && answer.body?.fromAccountId === accounts.alice && answer.body?.toAccountId === accounts.bob,
@@ -177,9 +176,9 @@ export async function runSmoke(baseUrl: string, admin: Credentials, log: (line: 
     );
     const statement = await call('GET', `/v1/accounts/${accounts.bob}/transactions`, { token: tokens.bob });
     expectStatus(statement, 200, 'statement');
-    check(statement.body?.data?.[0]?.id === txn.id, 'statement', 'the transfer is not the newest line', statement);
+    check(statement.body?.data?.[0]?.id === txnId, 'statement', 'the transfer is not the newest line', statement);
   });
-  await step('refuse the second user the first user\'s account', async () => {
+  await run.step('refuse the second user the first user\'s account', async () => {
     const answer = await call('GET', `/v1/accounts/${accounts.alice}`, { token: tokens.bob });
     check(answer.status === 404 && answer.body?.code === 'account_not_found', 'isolation', 'expected 404 account_not_found', answer);
   });
@@ -194,7 +193,7 @@ function describeFailure(error: unknown): string {
 }
 
 /** The admin's reusable system account in `currency` to fund from, opened on the first run. */
-async function fundingAccount(call: ReturnType<typeof apiClient>, adminToken: string): Promise<string> {
+async function fundingAccount(call: ApiCall, adminToken: string): Promise<string> {
   const listed = await call('GET', '/v1/accounts?limit=100', { token: adminToken });
   check(listed.status === 200, 'funding account', 'expected HTTP 200 listing the admin\'s accounts', listed);
   const existing = (listed.body?.data ?? []).find(

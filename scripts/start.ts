@@ -59,9 +59,9 @@ function untilStopped(shutdown: AbortSignal, services: Record<string, LocalDynam
   return new Promise((done) => {
     shutdown.addEventListener('abort', () => done(0), { once: true });
     for (const [name, service] of Object.entries(services)) {
-      service.process.once('exit', (code, signal) => {
+      void service.exited.then(() => {
         if (shutdown.aborted) return;
-        console.error(`${name} exited (${code ?? signal}); stopping.`);
+        console.error(`${name} exited (${service.process.exitCode ?? service.process.signalCode}); stopping.`);
         done(1);
       });
     }

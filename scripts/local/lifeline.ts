@@ -1,4 +1,4 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 const procAvailable = existsSync('/proc/self/stat');
@@ -26,10 +26,11 @@ export function parentOf(pid: number): number | undefined {
 }
 
 /**
- * Calls `onGone` once when the processes that launched this one go away without telling it. `npm start` runs
- * `sh -c "tsx scripts/start.ts"`; a SIGTERM sent to npm is forwarded to that shell, which dies without passing it on,
- * so tsx and this process (and their Java and serverless children) would run on as orphans. Watching the parent and
- * the grandparent catches that: when either dies, the chain above us changes. Returns a function that stops watching.
+ * Calls `onGone` once when the processes that launched this one go away without telling it. npm forwards Ctrl-C and
+ * SIGTERM to the script it runs, but a launcher that is itself killed with SIGKILL (a CI runner timing a job out, a
+ * closed terminal whose hangup never reaches us) passes nothing on, and this process and its DynamoDB Local and API
+ * would run on as orphans. Watching the parent and the grandparent catches that: when either dies, the chain above
+ * us changes. Returns a function that stops watching.
  */
 export function watchLauncher(onGone: () => void): () => void {
   const parent = parentOf(process.pid);
@@ -47,9 +48,4 @@ export function watchLauncher(onGone: () => void): () => void {
   }, checkIntervalMs);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-/** Whether a child process has neither exited nor been killed by a signal. */
-export function isRunning(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
 }

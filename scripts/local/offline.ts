@@ -1,17 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isRunning } from './lifeline';
-import { freePort, waitFor } from './ports';
+import { freePort } from './ports';
+import { start, waitUntilReady, type Service } from './supervise';
 
 const readyTimeoutMs = 90_000;
-const probeTimeoutMs = 5000;
+const root = resolve(__dirname, '../..');
 
 /** A running `serverless offline`. */
-export interface LocalApi {
+export interface LocalApi extends Service {
   url: string;
-  process: ChildProcess;
-  stop: () => Promise<void>;
+}
+
+/** How `startApi` runs the API. */
+export interface ApiOptions {
+  port: number;
+  dynamoEndpoint: string;
+  tableName: string;
+  env?: Record<string, string>;
+  onOutput?: (chunk: string) => void;
+  logFile?: string;
+  shutdown?: AbortSignal;
 }
 
 const stagePattern = /^[a-z][a-z0-9-]{0,31}$/;
@@ -35,20 +43,38 @@ export function stageForTable(tableName: string): string {
  * itself (the benchmark's load generator) drains a pipe late, and once the pipe is full every line the API prints
  * blocks it. Aborting `shutdown` while it starts kills it and rejects; afterwards, `stop` is the way to end it.
  */
-export async function startApi(options: {
-  port: number;
-  dynamoEndpoint: string;
-  tableName: string;
-  env?: Record<string, string>;
-  onOutput?: (chunk: string) => void;
-  logFile?: string;
-  shutdown?: AbortSignal;
-}): Promise<LocalApi> {
+export async function startApi(options: ApiOptions): Promise<LocalApi> {
   const stage = stageForTable(options.tableName);
-  const lambdaPort = await freePort();
-  const root = resolve(__dirname, '../..');
-  let logFd: number | undefined;
-  const child = spawn(process.execPath, [
+  const args = offlineArgs(stage, options.port, await freePort());
+  const env = {
+    ...options.env,
+    DYNAMODB_ENDPOINT: options.dynamoEndpoint,
+    TABLE_NAME: options.tableName,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
+  const service = start('serverless offline', process.execPath, args, {
+    cwd: root,
+    env,
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
+    onOutput: options.onOutput,
+  });
+  // The child holds its own copy of the descriptor.
+  if (logFd !== undefined) closeSync(logFd);
+  const url = `http://127.0.0.1:${options.port}`;
+  const logFile = options.logFile;
+  await waitUntilReady(service, `http-get://127.0.0.1:${options.port}/health-probe`, {
+    timeoutMs: readyTimeoutMs,
+    shutdown: options.shutdown,
+    describeExit: logFile === undefined ? undefined : () => readFileSync(logFile, 'utf8').slice(-4000),
+  });
+  return { ...service, url };
+}
+
+/** The command line of `serverless offline` for one stage and pair of ports. */
+function offlineArgs(stage: string, httpPort: number, lambdaPort: number): string[] {
+  return [
     resolve(root, 'node_modules/serverless/bin/serverless.js'),
     'offline', 'start',
     '--stage', stage,
@@ -56,52 +82,7 @@ export async function startApi(options: {
     // One process for every handler: a worker thread per concurrent invocation would transpile the whole app again
     // for each one, and under a burst of requests those cold starts alone outlast the Lambda timeout.
     '--useInProcess',
-    '--httpPort', String(options.port),
+    '--httpPort', String(httpPort),
     '--lambdaPort', String(lambdaPort),
-  ], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...options.env,
-      DYNAMODB_ENDPOINT: options.dynamoEndpoint,
-      TABLE_NAME: options.tableName,
-      SLS_TELEMETRY_DISABLED: '1',
-      SLS_NOTIFICATIONS_MODE: 'off',
-    },
-    stdio: options.logFile ? ['ignore', logFd = openSync(options.logFile, 'a'), logFd] : ['ignore', 'pipe', 'pipe'],
-  });
-  // The child holds its own copy of the descriptor.
-  if (logFd !== undefined) closeSync(logFd);
-  let output = '';
-  const collect = (chunk: Buffer): void => {
-    const text = chunk.toString();
-    output = (output + text).slice(-4000);
-    options.onOutput?.(text);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const url = `http://127.0.0.1:${options.port}`;
-  const failed = (): Error | undefined => {
-    if (options.shutdown?.aborted) return new Error('a shutdown was asked for');
-    if (!isRunning(child)) {
-      const printed = options.logFile ? readFileSync(options.logFile, 'utf8').slice(-4000) : output;
-      return new Error(`it exited: ${printed.trim()}`);
-    }
-    return undefined;
-  };
-  try {
-    await waitFor('serverless offline', async () => {
-      await fetch(`${url}/health-probe`, { signal: AbortSignal.timeout(probeTimeoutMs) });
-    }, readyTimeoutMs, failed);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  const stop = async (): Promise<void> => {
-    if (isRunning(child)) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((done) => setTimeout(done, 5000).unref())]);
-    if (isRunning(child)) child.kill('SIGKILL');
-  };
-  return { url, process: child, stop };
+  ];
 }

@@ -1,34 +1,23 @@
-import { createServer } from 'node:net';
+import getPort from 'get-port';
 
-/** Asks the OS for a free TCP port on loopback. */
+/**
+ * A free TCP port on loopback, from get-port. get-port also holds each port it hands out for a while, so two calls
+ * in one process never answer the same port even before either is bound.
+ */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+  return getPort({ host: '127.0.0.1' });
 }
 
 /**
  * Fails, naming the setting to change, when something already listens on `port`. Without this check a readiness
  * probe could be answered by that other program (say, a DynamoDB Local from another checkout).
  */
-export function requirePortFree(port: number, setting: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'EADDRINUSE' ? 'is in use' : `cannot be opened (${error.code ?? error.message})`;
-      reject(new Error(`Port ${port} ${reason}; stop what holds it or choose another with ${setting}=<port>.`));
-    });
-    // The wildcard address, as DynamoDB Local binds it, conflicts with a listener on any interface.
-    server.listen(port, () => server.close(() => resolve()));
-  });
+export async function requirePortFree(port: number, setting: string): Promise<void> {
+  // With no host, get-port binds the wildcard address, as DynamoDB Local does, which conflicts with a listener on
+  // any interface. It answers another port when the one asked for is taken or cannot be opened.
+  if (await getPort({ port }) !== port) {
+    throw new Error(`Port ${port} is in use or cannot be opened; stop what holds it or choose another with ${setting}=<port>.`);
+  }
 }
 
 /** Reads a port from the environment, or the fallback. */
@@ -37,30 +26,4 @@ export function portFromEnv(name: string, fallback: number): number {
   const port = raw ? Number(raw) : fallback;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a TCP port, not "${raw}".`);
   return port;
-}
-
-/**
- * Polls `probe` until it succeeds or `timeoutMs` passes. `failed` is asked before every attempt: when it names an
- * error (the process being waited for has exited, or a shutdown was asked for) there is no point in waiting on.
- */
-export async function waitFor(
-  what: string,
-  probe: () => Promise<unknown>,
-  timeoutMs: number,
-  failed: () => Error | undefined = () => undefined,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const fatal = failed();
-    if (fatal) throw new Error(`${what} did not start: ${fatal.message}`);
-    try {
-      await probe();
-      return;
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  throw new Error(`${what} did not become ready within ${timeoutMs} ms: ${String(lastError)}`);
 }

@@ -4,16 +4,25 @@
  * started again on the same data, and every request that was not acknowledged is retried with its key. Then every
  * acknowledged transfer must be stored exactly once, no request twice, and `npm run reconcile` must pass.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import execa from 'execa';
 import { issueToken } from '../../lib/identity/tokens';
-import { freePort, waitFor } from '../local/ports';
+import { apiClient, type ApiCall } from '../local/api-client';
+import { parentOf } from '../local/lifeline';
+import { freePort } from '../local/ports';
+import { start, waitUntilReady, type Service } from '../local/supervise';
 
 const root = resolve(__dirname, '../..');
 const concurrency = 8;
 const tableName = 'payments-crash';
+const requestTimeoutMs = 15_000;
+const startTimeoutMs = 180_000;
+/** How long `npm start` may take to stop its DynamoDB Local and API before anything left is killed. */
+const stopGraceMs = 15_000;
+const retriesMax = 5;
 
+/** What one crash run found: how many transfers were answered, retried and stored, and every invariant broken. */
 export interface CrashReport {
   victim: 'dynamodb' | 'api';
   requests: number;
@@ -33,19 +42,27 @@ interface Pending {
   status?: number;
 }
 
+/** The platform under test as this run sees it: its ports, a client that signs in as any user, and its output. */
+interface Platform {
+  ports: { api: number; dynamo: number };
+  post: (caller: string, path: string, body: unknown, key?: string) => Promise<{ status: number; json: Record<string, unknown> }>;
+  get: (caller: string, path: string) => Promise<Record<string, unknown>>;
+  log: string[];
+}
+
 /** Every descendant of `pid`, from /proc (Linux). */
 function descendants(pid: number): Array<{ pid: number; cmd: string }> {
   const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
+    const ppid = parentOf(Number(name));
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      return [{ pid: Number(name), ppid, cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ') }];
+      return ppid === undefined ? [] : [{ pid: Number(name), ppid, cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ') }];
     } catch {
+      // The process ended between the two reads.
       return [];
     }
   });
   const found: Array<{ pid: number; cmd: string }> = [];
-  const walk = (parent: number) => {
+  const walk = (parent: number): void => {
     for (const proc of all.filter((p) => p.ppid === parent)) {
       found.push(proc);
       walk(proc.pid);
@@ -55,31 +72,26 @@ function descendants(pid: number): Array<{ pid: number; cmd: string }> {
   return found;
 }
 
-/** Starts `npm start` (scripts/start.ts) on fixed ports and waits until the API answers. */
-async function startPlatform(ports: { api: number; dynamo: number }, log: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'scripts/start.ts')], {
+/** Starts `npm start` (scripts/start.ts) on fixed ports and waits until the API serves its OpenAPI document. */
+async function startPlatform(platform: Platform): Promise<Service> {
+  const service = start('npm start', process.execPath, ['--import', 'tsx', resolve(root, 'scripts/start.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: String(ports.api), DYNAMODB_PORT: String(ports.dynamo), TABLE_NAME: tableName, DYNAMODB_ENDPOINT: '' },
+    env: { PORT: String(platform.ports.api), DYNAMODB_PORT: String(platform.ports.dynamo), TABLE_NAME: tableName, DYNAMODB_ENDPOINT: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    onOutput: (chunk) => platform.log.push(chunk),
   });
-  child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-  await waitFor('npm start', async () => {
-    if (child.exitCode !== null) throw new Error(`npm start exited: ${log.join('').slice(-1000)}`);
-    const response = await fetch(`http://127.0.0.1:${ports.api}/openapi.json`, { signal: AbortSignal.timeout(5000) });
-    if (response.status !== 200) throw new Error(`answered ${response.status}`);
-  }, 180_000);
-  return child;
+  await waitUntilReady(service, `http-get://127.0.0.1:${platform.ports.api}/openapi.json`, {
+    timeoutMs: startTimeoutMs,
+    statusOk: (status) => status === 200,
+  });
+  return service;
 }
 
 /** Stops the platform: SIGTERM, then SIGKILL for anything of ours still running after a grace period. */
-async function stopPlatform(child: ChildProcess): Promise<void> {
-  const tree = descendants(child.pid!);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && tree.some((p) => alive(p.pid))) await sleep(200);
+async function stopPlatform(service: Service): Promise<void> {
+  const tree = service.process.pid === undefined ? [] : descendants(service.process.pid);
+  await service.stop(stopGraceMs);
   for (const proc of tree) if (alive(proc.pid)) process.kill(proc.pid, 'SIGKILL');
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 function alive(pid: number): boolean {
@@ -93,36 +105,41 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** Runs one crash scenario: `requests` keyed transfers, `victim` killed once a third of them were answered. */
-export async function crashRun(victim: 'dynamodb' | 'api', requests: number): Promise<CrashReport> {
+/** A platform on two free ports, with a client that signs tokens for any caller as the API would. */
+async function platformOnFreePorts(): Promise<Platform> {
   const ports = { api: await freePort(), dynamo: await freePort() };
-  rmSync(resolve(root, '.data', `dynamodb-${ports.dynamo}`), { recursive: true, force: true });
-  const log: string[] = [];
-  const api = `http://127.0.0.1:${ports.api}`;
-  let platform = await startPlatform(ports, log);
+  const call: ApiCall = apiClient(`http://127.0.0.1:${ports.api}`, requestTimeoutMs);
   const tokens = new Map<string, string>();
-  const token = async (userId: string, role: 'user' | 'admin' = 'user') => {
-    if (!tokens.has(userId)) tokens.set(userId, (await issueToken(userId, role)).accessToken);
+  const token = async (userId: string): Promise<string> => {
+    if (!tokens.has(userId)) tokens.set(userId, (await issueToken(userId, userId === 'crash-admin' ? 'admin' : 'user')).accessToken);
     return tokens.get(userId)!;
   };
-  const post = async (caller: string, path: string, body: unknown, key?: string) => {
-    const response = await fetch(`${api}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await token(caller)}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  return {
+    ports,
+    log: [],
+    async post(caller, path, body, key) {
+      const headers: Record<string, string> = key ? { 'idempotency-key': key } : {};
+      const answer = await call('POST', path, { token: await token(caller), json: body, headers });
+      if (answer.body === undefined) throw new Error(`${path} answered ${answer.status} with no JSON`);
+      return { status: answer.status, json: answer.body as Record<string, unknown> };
+    },
+    async get(caller, path) {
+      const answer = await call('GET', path, { token: await token(caller) });
+      if (answer.body === undefined) throw new Error(`${path} answered ${answer.status} with no JSON`);
+      return answer.body as Record<string, unknown>;
+    },
   };
-  await token('crash-admin', 'admin');
-  const bank = (await post('crash-admin', '/v1/accounts', { currency: 'USD', type: 'system' })).json.id as string;
-  const owners = ['crash-u0', 'crash-u1', 'crash-u2'];
+}
+
+/** A funded world of three owners with two accounts each, and one keyed transfer per request between them. */
+async function seedWorld(platform: Platform, victim: CrashReport['victim'], requests: number) {
+  const bank = (await platform.post('crash-admin', '/v1/accounts', { currency: 'USD', type: 'system' })).json.id as string;
   const accounts: Array<{ id: string; owner: string }> = [];
-  for (const owner of owners) {
+  for (const owner of ['crash-u0', 'crash-u1', 'crash-u2']) {
     for (let i = 0; i < 2; i += 1) {
-      const id = (await post(owner, '/v1/accounts', { currency: 'USD' })).json.id as string;
+      const id = (await platform.post(owner, '/v1/accounts', { currency: 'USD' })).json.id as string;
       accounts.push({ id, owner });
-      await post('crash-admin', '/v1/transfers', { fromAccountId: bank, toAccountId: id, amount: 100_000, currency: 'USD' });
+      await platform.post('crash-admin', '/v1/transfers', { fromAccountId: bank, toAccountId: id, amount: 100_000, currency: 'USD' });
     }
   }
   const pending: Pending[] = Array.from({ length: requests }, (_, n) => {
@@ -132,41 +149,49 @@ export async function crashRun(victim: 'dynamodb' | 'api', requests: number): Pr
     const body = { fromAccountId: from.id, toAccountId: to.id, amount: 1 + Math.floor(Math.random() * 500), currency: 'USD' as const, description: `crash/${victim}/${n}` };
     return { caller: from.owner, key: `crash-${victim}-${n}`, body };
   });
+  return { accounts, pending };
+}
 
-  // Load, and the kill once a third of the requests were answered. After the kill, requests fail fast (refused).
+/** SIGKILLs the victim's process under `npm start`. */
+function killVictim(service: Service, victim: CrashReport['victim']): void {
+  const tree = service.process.pid === undefined ? [] : descendants(service.process.pid);
+  const target = tree.find((p) => (victim === 'dynamodb' ? p.cmd.includes('DynamoDBLocal.jar') : p.cmd.includes('serverless.js')));
+  if (!target) throw new Error(`no ${victim} process under npm start`);
+  process.kill(target.pid, 'SIGKILL');
+}
+
+/** Sends every request, `concurrency` at once, and calls `kill` once a third of them were answered. */
+async function loadAndKill(platform: Platform, pending: Pending[], kill: () => void): Promise<void> {
+  // After the kill, requests fail fast (refused).
   let answered = 0;
   let killed = false;
-  const kill = () => {
-    killed = true;
-    const tree = descendants(platform.pid!);
-    const target = tree.find((p) => (victim === 'dynamodb' ? p.cmd.includes('DynamoDBLocal.jar') : p.cmd.includes('serverless.js')));
-    if (!target) throw new Error(`no ${victim} process under npm start`);
-    process.kill(target.pid, 'SIGKILL');
-  };
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < pending.length) {
       const request = pending[next++]!;
       try {
-        const answer = await post(request.caller, '/v1/transfers', request.body, request.key);
+        const answer = await platform.post(request.caller, '/v1/transfers', request.body, request.key);
         request.status = answer.status;
         if (answer.status === 201) request.firstId = String(answer.json.id);
       } catch {
         request.status = 0;
       }
       answered += 1;
-      if (!killed && answered >= requests / 3) kill();
+      if (!killed && answered >= pending.length / 3) {
+        killed = true;
+        kill();
+      }
     }
   }));
-  await stopPlatform(platform);
+}
 
-  // Restart on the same data and retry every request that got no answer, or a 5xx, with its key.
-  platform = await startPlatform(ports, log);
+/** Retries, with its key, every request that got no answer or a 5xx; returns them and the 5xx answers seen. */
+async function retryUnanswered(platform: Platform, pending: Pending[]): Promise<{ unanswered: Pending[]; fiveHundreds: number }> {
   const unanswered = pending.filter((r) => r.status === 0 || (r.status ?? 0) >= 500);
   let fiveHundreds = 0;
   for (const request of unanswered) {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const answer = await post(request.caller, '/v1/transfers', request.body, request.key);
+    for (let attempt = 0; attempt < retriesMax; attempt += 1) {
+      const answer = await platform.post(request.caller, '/v1/transfers', request.body, request.key);
       request.status = answer.status;
       if (answer.status === 201) request.retryId = String(answer.json.id);
       if (answer.status < 500) break;
@@ -174,16 +199,19 @@ export async function crashRun(victim: 'dynamodb' | 'api', requests: number): Pr
       await sleep(200);
     }
   }
+  return { unanswered, fiveHundreds };
+}
 
-  // Every stored transfer, by its debit entry: each account's statement, page by page, read by its owner.
+/** Every stored transfer, by its debit entry: each account's statement, page by page, read by its owner. */
+async function storedByDescription(platform: Platform, accounts: Array<{ id: string; owner: string }>): Promise<Map<string, string[]>> {
   const stored = new Map<string, string[]>();
   for (const account of accounts) {
     let cursor: string | null = null;
     do {
       const query: string = `limit=100${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = await fetch(`${api}/v1/accounts/${account.id}/transactions?${query}`, {
-        headers: { authorization: `Bearer ${await token(account.owner)}` },
-      }).then((r) => r.json()) as { data: Array<{ id: string; description: string | null; fromAccountId: string }>; nextCursor: string | null };
+      const page = await platform.get(account.owner, `/v1/accounts/${account.id}/transactions?${query}`) as {
+        data: Array<{ id: string; description: string | null; fromAccountId: string }>; nextCursor: string | null;
+      };
       for (const txn of page.data) {
         if (txn.fromAccountId !== account.id || !txn.description) continue;
         stored.set(txn.description, [...(stored.get(txn.description) ?? []), txn.id]);
@@ -191,22 +219,52 @@ export async function crashRun(victim: 'dynamodb' | 'api', requests: number): Pr
       cursor = page.nextCursor;
     } while (cursor);
   }
+  return stored;
+}
+
+/** What broke the bank test: a request stored twice, or stored otherwise than it was answered. */
+function violationsOf(pending: Pending[], stored: Map<string, string[]>): string[] {
   const violations: string[] = [];
   for (const request of pending) {
-    const ids = stored.get(request.body.description) ?? [];
-    if (ids.length > 1) violations.push(`${request.body.description}: stored ${ids.length} times`);
-    if (request.firstId && ids[0] !== request.firstId) violations.push(`${request.body.description}: acknowledged ${request.firstId}, stored ${ids.join(',') || 'nothing'}`);
-    if (request.retryId && request.firstId && request.retryId !== request.firstId) violations.push(`${request.body.description}: retry answered another id`);
-    if (request.retryId && ids[0] !== request.retryId) violations.push(`${request.body.description}: retry answered ${request.retryId}, stored ${ids.join(',') || 'nothing'}`);
-    if (!request.firstId && !request.retryId && ids.length > 0) violations.push(`${request.body.description}: refused, yet stored`);
+    const name = request.body.description;
+    const ids = stored.get(name) ?? [];
+    if (ids.length > 1) violations.push(`${name}: stored ${ids.length} times`);
+    if (request.firstId && ids[0] !== request.firstId) violations.push(`${name}: acknowledged ${request.firstId}, stored ${ids.join(',') || 'nothing'}`);
+    if (request.retryId && request.firstId && request.retryId !== request.firstId) violations.push(`${name}: retry answered another id`);
+    if (request.retryId && ids[0] !== request.retryId) violations.push(`${name}: retry answered ${request.retryId}, stored ${ids.join(',') || 'nothing'}`);
+    if (!request.firstId && !request.retryId && ids.length > 0) violations.push(`${name}: refused, yet stored`);
   }
-  const reconcile = spawnSync(process.execPath, [
-    resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'scripts/reconcile.ts'),
-    '--endpoint', `http://127.0.0.1:${ports.dynamo}`, '--table', tableName,
-  ], { encoding: 'utf8', timeout: 120_000 });
-  if (reconcile.status !== 0) violations.push(`reconcile failed (${reconcile.status}): ${reconcile.stdout}${reconcile.stderr}`);
-  await stopPlatform(platform);
-  rmSync(resolve(root, '.data', `dynamodb-${ports.dynamo}`), { recursive: true, force: true });
+  return violations;
+}
+
+/** Runs `npm run reconcile` against the platform's table; answers its complaint, or nothing when it passed. */
+async function reconcileViolation(platform: Platform): Promise<string | undefined> {
+  const reconcile = await execa(process.execPath, [
+    '--import', 'tsx', resolve(root, 'scripts/reconcile.ts'),
+    '--endpoint', `http://127.0.0.1:${platform.ports.dynamo}`, '--table', tableName,
+  ], { cwd: root, reject: false, timeout: 120_000 });
+  return reconcile.exitCode === 0 ? undefined : `reconcile failed (${reconcile.exitCode}): ${reconcile.stdout}${reconcile.stderr}`;
+}
+
+/** Runs one crash scenario: `requests` keyed transfers, `victim` killed once a third of them were answered. */
+export async function crashRun(victim: CrashReport['victim'], requests: number): Promise<CrashReport> {
+  const platform = await platformOnFreePorts();
+  const dataDir = resolve(root, '.data', `dynamodb-${platform.ports.dynamo}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  let service = await startPlatform(platform);
+  const { accounts, pending } = await seedWorld(platform, victim, requests);
+  const running = service;
+  await loadAndKill(platform, pending, () => killVictim(running, victim));
+  await stopPlatform(service);
+  // Restart on the same data and retry every request that got no answer, or a 5xx, with its key.
+  service = await startPlatform(platform);
+  const { unanswered, fiveHundreds } = await retryUnanswered(platform, pending);
+  const stored = await storedByDescription(platform, accounts);
+  const violations = violationsOf(pending, stored);
+  const reconcileFailure = await reconcileViolation(platform);
+  if (reconcileFailure) violations.push(reconcileFailure);
+  await stopPlatform(service);
+  rmSync(dataDir, { recursive: true, force: true });
   return {
     victim,
     requests,

@@ -13,6 +13,10 @@ import { runScenario, scenarioArb } from '../../tests/support/scenario';
 const runsPerRound = 5;
 const workersCount = 6;
 
+/**
+ * Runs random workloads under the fault `rates` until at least `target` operations ran, then reconciles the table;
+ * returns what it counted. `seed` makes a run repeatable.
+ */
 export async function faultPhase(target: number, rates: FaultRates, seed: number) {
   const startedMs = Date.now();
   const faults = new FaultInjector(db).install();

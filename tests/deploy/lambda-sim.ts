@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import execa from 'execa';
 import { readZip } from './zip';
 
 const invokeTimeoutMs = 30_000;
@@ -56,28 +56,25 @@ export async function fakeSsm(secret: string) {
  * Runs `script` (an ES module) with Node in `simRoot` and a clean environment plus `env`; resolves with the JSON it
  * prints last. Each script gets its own process, so every handler module starts cold.
  */
-export function runInSim(simRoot: string, script: string, env: Record<string, string>): Promise<any> {
+export async function runInSim(simRoot: string, script: string, env: Record<string, string>): Promise<any> {
   const file = join(simRoot, 'invoke.mjs');
   writeFileSync(file, script);
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [file], {
-      cwd: simRoot,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: invokeTimeoutMs,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.once('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return fail(new Error(`the handlers failed (${code}):\n${stdout}\n${stderr}`));
-      try {
-        done(JSON.parse(last));
-      } catch {
-        fail(new Error(`the handlers printed no result:\n${stdout}\n${stderr}`));
-      }
-    });
+  const result = await execa(process.execPath, [file], {
+    cwd: simRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    // A clean environment, as Lambda's: only PATH and what the caller names.
+    extendEnv: false,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+    reject: false,
+    timeout: invokeTimeoutMs,
   });
+  const { stdout, stderr } = result;
+  if (result.exitCode !== 0) throw new Error(`the handlers failed (${result.exitCode ?? result.signal}):\n${stdout}\n${stderr}`);
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(last);
+  } catch {
+    throw new Error(`the handlers printed no result:\n${stdout}\n${stderr}`);
+  }
 }

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import execa from 'execa';
 
 const root = resolve(__dirname, '../..');
 /** What `serverless package` reads: the service definition, its deploy helpers and the sources it bundles. */
@@ -50,22 +50,23 @@ function offlineEnv(home: string): NodeJS.ProcessEnv {
 }
 
 /** Runs `serverless package` for `stage` in `serviceDir`; resolves with its exit code and output. */
-export function runPackage(serviceDir: string, stage: string, outDir: string): Promise<{ code: number; output: string }> {
+export async function runPackage(serviceDir: string, stage: string, outDir: string): Promise<{ code: number; output: string }> {
   const home = join(serviceDir, '.home');
   mkdirSync(home, { recursive: true });
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', outDir], {
-      cwd: serviceDir,
-      env: offlineEnv(home),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: packageTimeoutMs,
-    });
-    if (child.pid !== undefined) setPriority(child.pid, backgroundPriority);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.once('close', (code, signal) => done({ code: code ?? 1, output: signal ? `${output}\n(ended by ${signal})` : output }));
+  const child = execa(process.execPath, [join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', outDir], {
+    cwd: serviceDir,
+    env: offlineEnv(home),
+    // Only the variables above: nothing of this process's environment (its AWS settings least of all) leaks in.
+    extendEnv: false,
+    stdin: 'ignore',
+    all: true,
+    reject: false,
+    timeout: packageTimeoutMs,
   });
+  if (child.pid !== undefined) setPriority(child.pid, backgroundPriority);
+  const result = await child;
+  const output = result.all ?? '';
+  return { code: result.exitCode ?? 1, output: result.signal ? `${output}\n(ended by ${result.signal})` : output };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import { AppError } from '../../lib/errors';
 import type { Caller } from '../../lib/identity/model';
@@ -9,7 +9,10 @@ import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
 import { findAccount } from '../../lib/storage/accounts';
 import { keys } from '../../lib/storage/keys';
+import { apiClient } from '../../scripts/local/api-client';
 import type { StoredTransfer, TransferOutcome } from './model';
+
+const callTimeoutMs = 30_000;
 
 /** The two ways a scenario reaches the ledger: its own functions in this process, or the HTTP API. */
 export interface LedgerDriver {
@@ -41,6 +44,7 @@ export function inProcessDriver(): LedgerDriver & { unexpected: Error[] } {
 
 /** Calls the HTTP API at `baseUrl` with tokens signed by the same secret the API uses. */
 export function httpDriver(baseUrl: string): LedgerDriver {
+  const call = apiClient(baseUrl, callTimeoutMs);
   const tokens = new Map<string, Promise<string>>();
   const tokenFor = (caller: Caller) => {
     const id = `${caller.userId}/${caller.role}`;
@@ -48,13 +52,9 @@ export function httpDriver(baseUrl: string): LedgerDriver {
     return tokens.get(id)!;
   };
   const post = async (caller: Caller, path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await tokenFor(caller)}`, 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
+    const answer = await call('POST', path, { token: await tokenFor(caller), json: body, headers });
+    if (answer.body === undefined) throw new Error(`${path} answered ${answer.status} with no JSON: ${answer.text.slice(0, 200)}`);
+    return { status: answer.status, headers: answer.headers, json: answer.body as Record<string, unknown> };
   };
   return {
     async openAccount(caller, body) {
@@ -77,30 +77,31 @@ export function httpDriver(baseUrl: string): LedgerDriver {
 export async function storedTransfers(accountIds: Iterable<string>): Promise<StoredTransfer[]> {
   const found: StoredTransfer[] = [];
   for (const accountId of accountIds) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(new QueryCommand({
-        TableName: config.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
-        ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':entry': 'ENTRY#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
+    const pages = paginateQuery({ client: db }, {
+      TableName: config.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':entry': 'ENTRY#' },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        if (item.direction !== 'debit') continue;
-        const txn = item.transaction as Record<string, unknown>;
-        found.push({
-          id: String(item.transactionId),
-          description: typeof txn.description === 'string' ? txn.description : null,
-          from: String(txn.fromAccountId),
-          to: String(txn.toAccountId),
-          amount: Number(txn.amount),
-        });
+        if (item.direction === 'debit') found.push(storedTransferOf(item));
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   return found;
+}
+
+/** A transfer as its debit entry carries it. */
+function storedTransferOf(item: Record<string, unknown>): StoredTransfer {
+  const txn = item.transaction as Record<string, unknown>;
+  return {
+    id: String(item.transactionId),
+    description: typeof txn.description === 'string' ? txn.description : null,
+    from: String(txn.fromAccountId),
+    to: String(txn.toAccountId),
+    amount: Number(txn.amount),
+  };
 }
 
 /** The balances of these accounts, from strongly consistent reads. */

@@ -1,42 +1,16 @@
+import { apiClient, type Answer, type CallOptions } from '../../scripts/local/api-client';
 import { apiUrl } from './env';
 
-/** What one call to the API answered. `body` is the parsed JSON, or `undefined` when the body is not JSON. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // Tests read arbitrary JSON answers, so the body is left untyped on purpose.
-  body: any;
-}
+export type { Answer } from '../../scripts/local/api-client';
 
 const callTimeoutMs = 15_000;
 
 /**
- * Calls the API under test as a client would. `json` is serialized; `raw` is sent as it is (for malformed bodies);
- * `token` becomes an `Authorization: Bearer` header.
+ * Calls the API under test as a client would, through the one client the tooling shares. `json` is serialized;
+ * `raw` is sent as it is (for malformed bodies); `token` becomes an `Authorization: Bearer` header.
  */
-export async function call(
-  method: string,
-  path: string,
-  options: { json?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.json !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(`${apiUrl()}${path}`, {
-    method,
-    headers,
-    body: options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
-    signal: AbortSignal.timeout(callTimeoutMs),
-  });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body };
+export function call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+  return apiClient(apiUrl(), callTimeoutMs)(method, path, options);
 }
 
 /** Asserts an RFC 9457 problem answer with this status and stable code. */

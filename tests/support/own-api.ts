@@ -1,11 +1,14 @@
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { SignJWT } from 'jose';
+import { paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { config } from '../../lib/config';
 import { issueToken } from '../../lib/identity/tokens';
-import { db } from '../../lib/storage/client';
+import { apiClient } from '../../scripts/local/api-client';
+import { localClient } from '../../scripts/local/dynamo';
 import { startApi, type LocalApi } from '../../scripts/local/offline';
 import { freePort } from '../../scripts/local/ports';
 import type { FuzzWorld } from './fuzz';
+import { forgeToken, tamperedToken, unsignedToken } from './tokens';
+
+const callTimeoutMs = 15_000;
 
 /** An API of its own, serving this process's table, with everything it prints kept in `output()`. */
 export async function startOwnApi(): Promise<LocalApi & { output: () => string }> {
@@ -20,15 +23,18 @@ export async function startOwnApi(): Promise<LocalApi & { output: () => string }
   return { ...api, output: () => output };
 }
 
-/** Every item of this process's table, raw and in key order, as one string: equal strings mean an unchanged table. */
+/**
+ * Every item of this process's table, raw and in key order, as one string: equal strings mean an unchanged table.
+ * A low-level client of its own reads the items as DynamoDB stores them, attribute types and all.
+ */
 export async function tableImage(): Promise<string> {
   const items: Array<Record<string, AttributeValue>> = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: config.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const client = localClient(config.dynamoEndpoint!);
+  try {
+    for await (const page of paginateScan({ client }, { TableName: config.tableName, ConsistentRead: true })) items.push(...(page.Items ?? []));
+  } finally {
+    client.destroy();
+  }
   const keyOf = (item: Record<string, AttributeValue>) => `${item.pk?.S}\u0000${item.sk?.S}`;
   return items.map((item) => [keyOf(item), JSON.stringify(item, Object.keys(item).sort())] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -36,15 +42,11 @@ export async function tableImage(): Promise<string> {
     .join('\n');
 }
 
-async function call(url: string, path: string, token: string | undefined, body: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
+/** POSTs `body` to the API at `url`; any answer but a success is an error. */
+async function post(url: string, path: string, token: string | undefined, body: unknown): Promise<Record<string, unknown>> {
+  const answer = await apiClient(url, callTimeoutMs)('POST', path, { token, json: body });
+  if (answer.status >= 300 || answer.body === undefined) throw new Error(`${path} answered ${answer.status}: ${answer.text}`);
+  return answer.body as Record<string, unknown>;
 }
 
 /**
@@ -57,8 +59,8 @@ export async function buildFuzzWorld(url: string): Promise<{ world: FuzzWorld; s
   const user = async (name: string) => {
     const password = `pw-${name}-${suffix}-Correct-Horse`;
     const email = `${name}-${suffix}@example.com`;
-    const { id } = await call(url, '/api/v1/users/register', undefined, { email, password });
-    const { accessToken } = await call(url, '/api/v1/users/login', undefined, { email, password });
+    const { id } = await post(url, '/api/v1/users/register', undefined, { email, password });
+    const { accessToken } = await post(url, '/api/v1/users/login', undefined, { email, password });
     secrets.push(password, String(accessToken));
     return { userId: String(id), token: String(accessToken) };
   };
@@ -66,26 +68,22 @@ export async function buildFuzzWorld(url: string): Promise<{ world: FuzzWorld; s
   const victim = await user('victim');
   const admin = (await issueToken(`admin-${suffix}`, 'admin')).accessToken;
   secrets.push(admin);
-  const system = await call(url, '/v1/accounts', admin, { currency: 'USD', type: 'system' });
-  const attackerAccount = await call(url, '/v1/accounts', attacker.token, { currency: 'USD' });
-  const victimAccount = await call(url, '/v1/accounts', victim.token, { currency: 'USD' });
+  const system = await post(url, '/v1/accounts', admin, { currency: 'USD', type: 'system' });
+  const attackerAccount = await post(url, '/v1/accounts', attacker.token, { currency: 'USD' });
+  const victimAccount = await post(url, '/v1/accounts', victim.token, { currency: 'USD' });
   const fund = (account: Record<string, unknown>) =>
-    call(url, '/v1/transfers', admin, { fromAccountId: system.id, toAccountId: account.id, amount: 1000, currency: 'USD' });
+    post(url, '/v1/transfers', admin, { fromAccountId: system.id, toAccountId: account.id, amount: 1000, currency: 'USD' });
   await fund(attackerAccount);
   // The victim's own transaction: the attacker is on neither side of it.
   const paid = await fund(victimAccount);
   const nowSeconds = Math.floor(Date.now() / 1000);
-  const sign = (secret: string, claims: Record<string, unknown>, exp: number, alg = 'HS256') =>
-    new SignJWT(claims).setProtectedHeader({ alg }).setSubject(attacker.userId).setIssuer(config.tokenIssuer)
-      .setIssuedAt(exp - 600).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
-  const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const [header, , signature] = attacker.token.split('.');
+  const iss = config.tokenIssuer;
   const badTokens = [
-    `${header}.${segment({ sub: victim.userId, role: 'admin', iss: config.tokenIssuer, exp: nowSeconds + 600 })}.${signature}`,
-    await sign(process.env.JWT_SECRET!, { role: 'user' }, nowSeconds - 60),
-    await sign('another-secret-that-is-long-enough-to-sign', { role: 'admin' }, nowSeconds + 600),
-    await sign(process.env.JWT_SECRET!, { role: 'superuser' }, nowSeconds + 600),
-    `${segment({ alg: 'none', typ: 'JWT' })}.${segment({ sub: attacker.userId, role: 'admin', iss: config.tokenIssuer, exp: nowSeconds + 600 })}.`,
+    tamperedToken(attacker.token, { sub: victim.userId, role: 'admin', exp: nowSeconds + 600 }),
+    await forgeToken(process.env.JWT_SECRET!, { sub: attacker.userId, role: 'user', iss, iat: nowSeconds - 660, exp: nowSeconds - 60 }),
+    await forgeToken('another-secret-that-is-long-enough-to-sign', { sub: attacker.userId, role: 'admin', iss }),
+    await forgeToken(process.env.JWT_SECRET!, { sub: attacker.userId, role: 'superuser', iss }),
+    unsignedToken(attacker.userId, 'admin', iss),
   ];
   secrets.push(...badTokens.filter((t) => !t.endsWith('.')));
   return {

@@ -26,13 +26,16 @@ export async function forgeToken(
 }
 
 /** An `alg: none` token: claims that look valid and no signature at all. */
-export function unsignedToken(sub: string, role = 'admin'): string {
+export function unsignedToken(sub: string, role = 'admin', iss = issuer): string {
   const nowSeconds = Math.floor(Date.now() / 1000);
-  return `${segment({ alg: 'none', typ: 'JWT' })}.${segment({ sub, role, iss: issuer, iat: nowSeconds, exp: nowSeconds + 600 })}.`;
+  return `${segment({ alg: 'none', typ: 'JWT' })}.${segment({ sub, role, iss, iat: nowSeconds, exp: nowSeconds + 600 })}.`;
 }
 
-/** The token with its payload rewritten (here: made an admin) and the original signature kept. */
-export function tamperedToken(token: string): string {
+/**
+ * The token with its payload rewritten and the original signature kept: by default made an admin, or with
+ * `changes` merged over its claims.
+ */
+export function tamperedToken(token: string, changes: Record<string, unknown> = { role: 'admin' }): string {
   const [header, , signature] = token.split('.');
-  return `${header}.${segment({ ...decodeJwt(token), role: 'admin' })}.${signature}`;
+  return `${header}.${segment({ ...decodeJwt(token), ...changes })}.${signature}`;
 }
