@@ -1,4 +1,5 @@
 import { logWarn } from '../http/log';
+import { recordSecretRead } from '../storage/call-log';
 
 /** The development secret: it signs tokens on a laptop only, and is refused inside a real Lambda. */
 const devSecret = 'dev-only-secret-do-not-use-in-production-0123456789';
@@ -12,6 +13,7 @@ let cached: Promise<Uint8Array> | undefined;
  * neither, a laptop falls back to a development secret with a warning, and a real Lambda refuses to start.
  */
 export function signingKey(): Promise<Uint8Array> {
+  recordSecretRead();
   // A failed load (SSM throttled at cold start) is forgotten, so the next request tries again instead of every
   // request on this container failing until it is recycled.
   cached ??= loadSecret().catch((error: unknown) => {

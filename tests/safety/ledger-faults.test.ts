@@ -48,6 +48,7 @@ async function fixture(balance = 10_000) {
   return { owner, from, to, body: { fromAccountId: from.id, toAccountId: to.id, amount: 700, currency: 'USD' as const } };
 }
 
+/** What a transfer answered: its error, or nothing for a success. */
 async function errorOf(promise: Promise<unknown>): Promise<{ status?: number; code?: string }> {
   return promise.then(() => ({}), (error: { status?: number; code?: string }) => error);
 }

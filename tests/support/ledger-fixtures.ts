@@ -9,6 +9,7 @@ import type { CurrencyCode } from '../../lib/ledger/currencies';
 import { db } from '../../lib/storage/client';
 import { keys } from '../../lib/storage/keys';
 import { insertUser } from '../../lib/storage/users';
+import { caught } from './caught';
 
 /** A caller that exists only in tokens: enough for the ledger, which never reads the user for one's own accounts. */
 export function newCaller(role: Caller['role'] = 'user'): Caller {
@@ -51,12 +52,7 @@ export async function idempotencyRecordExists(callerId: string, key: string): Pr
   return result.Item !== undefined;
 }
 
-/** Runs `fn` and returns the error it throws (failing if it does not throw). */
+/** Runs `fn` and returns the error it throws (failing if it does not throw), as the ledger's errors look. */
 export async function errorOf(fn: () => Promise<unknown>): Promise<{ code?: string; status?: number }> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as { code?: string; status?: number };
-  }
-  throw new Error('expected the call to fail');
+  return (await caught(fn)) as { code?: string; status?: number };
 }

@@ -1,0 +1,125 @@
+/**
+ * IAM, proven from the calls the code really makes. While the whole suite ran, the API recorded every DynamoDB call
+ * each function made, and every time one needed the JWT signing secret (which a deployed function reads from SSM);
+ * see lib/storage/call-log.ts. This file runs after the suite (scripts/test.ts) and compares those calls with each
+ * function's role in the packaged prod template, both ways: a call the role does not allow would be AccessDenied in
+ * AWS; a grant no call used is more privilege than the code needs. There is no hand-kept copy of the role table here.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { packageStage, type PackagedStage } from '../deploy/package';
+
+jest.setTimeout(240_000);
+
+/** A permission: an IAM action on one of the resources the roles name. */
+type Grant = `${string} on ${'table' | 'index' | 'secret' | 'logs' | 'other'}`;
+
+interface RecordedCall {
+  functionName: string | null;
+  command: string;
+  index?: string;
+  items?: string[];
+}
+
+/** The IAM action each SDK command needs; a document-client command is its low-level command's action. */
+const actionOfCommand: Record<string, string> = {
+  GetItemCommand: 'dynamodb:GetItem', GetCommand: 'dynamodb:GetItem',
+  BatchGetItemCommand: 'dynamodb:BatchGetItem', BatchGetCommand: 'dynamodb:BatchGetItem',
+  PutItemCommand: 'dynamodb:PutItem', PutCommand: 'dynamodb:PutItem',
+  UpdateItemCommand: 'dynamodb:UpdateItem', UpdateCommand: 'dynamodb:UpdateItem',
+  DeleteItemCommand: 'dynamodb:DeleteItem', DeleteCommand: 'dynamodb:DeleteItem',
+  QueryCommand: 'dynamodb:Query', ScanCommand: 'dynamodb:Scan',
+  GetParameterCommand: 'ssm:GetParameter',
+};
+
+/** `TransactWriteItems` has no permission of its own: each of its items needs its own action. */
+const actionOfTransactItem: Record<string, string> = {
+  Put: 'dynamodb:PutItem', Update: 'dynamodb:UpdateItem', Delete: 'dynamodb:DeleteItem', ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
+
+/** What one recorded call needs. */
+function grantsOf(call: RecordedCall): Grant[] {
+  if (call.command === 'TransactWriteItemsCommand' || call.command === 'TransactWriteCommand') {
+    return (call.items ?? []).map((item) => `${actionOfTransactItem[item] ?? `unknown:${item}`} on table` as Grant);
+  }
+  const action = actionOfCommand[call.command] ?? `unknown:${call.command}`;
+  if (action === 'ssm:GetParameter') return [`${action} on secret`];
+  return [`${action} on ${call.index ? 'index' : 'table'}`];
+}
+
+/** Which of the roles' resources a statement's `Resource` is. */
+function resourceKind(resource: unknown): 'table' | 'index' | 'secret' | 'logs' | 'other' {
+  const text = JSON.stringify(resource);
+  if (text.includes('/index/gsi1')) return 'index';
+  if (text.includes('PaymentsTable')) return 'table';
+  if (text.includes(':parameter')) return 'secret';
+  if (text.includes('LogGroup')) return 'logs';
+  return 'other';
+}
+
+/** Every function of the template, by its name in serverless.yml, with what its role allows. */
+function grantsByFunction(stage: PackagedStage): Map<string, Set<Grant>> {
+  const resources = stage.template.Resources as Record<string, { Type: string; Properties: any }>;
+  const byFunction = new Map<string, Set<Grant>>();
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const name = String(resource.Properties.FunctionName).replace(/^serverless-payments-prod-/, '');
+    const roleId = resource.Properties.Role['Fn::GetAtt'][0] as string;
+    const grants = new Set<Grant>();
+    for (const policy of resources[roleId]!.Properties.Policies) {
+      for (const statement of policy.PolicyDocument.Statement) {
+        for (const action of [statement.Action].flat()) grants.add(`${action} on ${resourceKind(statement.Resource)}`);
+      }
+    }
+    byFunction.set(name, grants);
+  }
+  return byFunction;
+}
+
+/** Every call the API recorded, by function (offline names them `<service>-<stage>-<function>`). */
+function callsByFunction(): Map<string, Set<Grant>> {
+  const file = process.env.AWS_CALL_LOG;
+  if (!file) throw new Error('AWS_CALL_LOG is not set: run this with `npm test`, which records the calls first.');
+  const byFunction = new Map<string, Set<Grant>>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const call = JSON.parse(line) as RecordedCall;
+    if (!call.functionName) continue;
+    const name = call.functionName.replace(/^serverless-payments-[a-z0-9]+-/, '');
+    const grants = byFunction.get(name) ?? new Set<Grant>();
+    for (const grant of grantsOf(call)) grants.add(grant);
+    byFunction.set(name, grants);
+  }
+  return byFunction;
+}
+
+let stage: PackagedStage;
+let granted: Map<string, Set<Grant>>;
+let used: Map<string, Set<Grant>>;
+
+beforeAll(async () => {
+  stage = await packageStage('prod');
+  granted = grantsByFunction(stage);
+  used = callsByFunction();
+});
+
+afterAll(() => {
+  if (stage) rmSync(stage.serviceDir, { recursive: true, force: true });
+});
+
+test('the suite exercised the functions that call AWS', () => {
+  expect([...used.keys()].sort()).toEqual(
+    [...granted].filter(([, grants]) => [...grants].some((grant) => !grant.endsWith(' on logs'))).map(([name]) => name).sort(),
+  );
+});
+
+test('every call a function made is allowed by its role in the packaged template', () => {
+  const denied = [...used].flatMap(([name, grants]) =>
+    [...grants].filter((grant) => !granted.get(name)?.has(grant)).map((grant) => `${name}: ${grant}`));
+  expect(denied).toEqual([]);
+});
+
+test('every grant of a role was used by its function (least privilege), logs aside', () => {
+  const unused = [...granted].flatMap(([name, grants]) =>
+    [...grants].filter((grant) => !grant.endsWith(' on logs') && !used.get(name)?.has(grant)).map((grant) => `${name}: ${grant}`));
+  expect(unused).toEqual([]);
+});
