@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { loginBody, registerBody } from '../identity/schemas';
 import { createAccountBody, idParams, listAccountsQuery, statementQuery, transferBody } from '../ledger/schemas';
-import { accessTokenView, accountView, balanceView, pageOf, transactionView, userView } from './views';
+import { accessTokenView, userView } from '../identity/views';
+import { accountView, balanceView, pageOf, transactionView } from '../ledger/views';
 
 /** One route as the OpenAPI document describes it, built from the very schemas that validate its requests. */
 export interface RouteDoc {
