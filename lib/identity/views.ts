@@ -2,8 +2,9 @@ import * as z from 'zod/mini';
 import { roles } from './model';
 
 /*
- * The identity routes' response schemas. The OpenAPI document describes the responses with them, and ./schemas.ts
- * infers `UserView` from them; no handler parses its own answer.
+ * The identity routes' response schemas. The OpenAPI document describes the responses with them
+ * (lib/openapi/responses.ts), and `UserView` is inferred from them (./schemas.ts exports it too); no handler parses
+ * its own answer.
  */
 
 /** A user as the API shows it: never the hash. */

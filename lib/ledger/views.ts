@@ -2,8 +2,9 @@ import * as z from 'zod/mini';
 import { accountType, amountMinor, currency } from './fields';
 
 /*
- * The ledger's response schemas: what the API answers. The OpenAPI document describes the responses with them, and
- * ./schemas.ts infers the view types the domain returns from them; no handler parses its own answer.
+ * The ledger's response schemas: what the API answers. The OpenAPI document describes the responses with them
+ * (lib/openapi/responses.ts), and the view types the domain returns are inferred from them (./schemas.ts exports them
+ * too); no handler parses its own answer.
  */
 
 /** An account as the API shows it. */

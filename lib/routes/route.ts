@@ -33,7 +33,7 @@ export interface HeaderParameter {
 export interface Route {
   /** The function's name in the stack (its role is `<Name>Role`, its log group `<Name>LogGroup`). */
   name: string;
-  /** The handler's file and export, as serverless.yml names it: `functions/users/register.handler`. */
+  /** The handler's file and export, as the Serverless Framework names it: `functions/users/register.handler`. */
   handler: string;
   /** `*` only for the catch-all, which the OpenAPI document leaves out. */
   method: 'GET' | 'POST' | '*';
