@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { parse } from 'yaml';
+import { routes } from '../lib/routes';
 
 /** What the cold-start step needs from serverless.yml: the functions, how each is bundled, and its NODE_OPTIONS. */
 export interface DeployConfig {
@@ -19,25 +20,22 @@ export interface DeployConfig {
 interface ServerlessYml {
   provider?: { runtime?: string; environment?: Record<string, unknown> };
   custom?: { esbuild?: Record<string, unknown> };
-  functions?: Record<string, { handler?: string }>;
 }
 
 /** The esbuild options serverless-esbuild passes through unchanged. */
 const passThrough = ['bundle', 'minify', 'keepNames', 'sourcemap', 'sourcesContent', 'format', 'platform', 'mainFields', 'banner', 'footer', 'define', 'treeShaking', 'splitting', 'legalComments', 'conditions'] as const;
 
 /**
- * Reads serverless.yml the way the deploy does: the function list, and `custom.esbuild` mapped to esbuild's options
+ * Reads the deploy's configuration: the function list from the route declarations (lib/routes/), and `custom.esbuild` mapped to esbuild's options
  * (serverless-esbuild's `exclude` becomes `external`, the target comes from the runtime, and `plugins`, a file that
  * exports esbuild plugins, is loaded as serverless-esbuild loads it). serverless.yml uses no Serverless variables in
  * these sections, so a plain YAML parser reads them as the framework does.
  */
 export function readDeployConfig(serverlessYmlPath: string): DeployConfig {
   const doc = parse(readFileSync(serverlessYmlPath, 'utf8')) as ServerlessYml;
-  const functions = Object.entries(doc.functions ?? {}).map(([name, fn]) => {
-    const handler = fn.handler ?? '';
-    return { name, entry: `${handler.slice(0, handler.lastIndexOf('.'))}.ts` };
-  });
-  if (functions.length === 0) throw new Error('serverless.yml lists no functions.');
+  // serverless.yml makes its functions from the route declarations, so the bench takes them from there too.
+  const functions = routes.map(({ name, handler }) => ({ name, entry: `${handler.slice(0, handler.lastIndexOf('.'))}.ts` }));
+  if (functions.length === 0) throw new Error('lib/routes declares no routes.');
   const esbuild = doc.custom?.esbuild;
   if (!esbuild) throw new Error('serverless.yml has no custom.esbuild: the bench bundles the functions as the deploy does, so it needs one.');
   const runtime = /^nodejs(\d+)\.x$/.exec(doc.provider?.runtime ?? '');

@@ -1,51 +1,27 @@
 'use strict';
 
+const { declaredRoutes, normalizedName } = require('./routes.cjs');
+
 /**
- * One IAM role per function, each allowed only what that function's code does. `serverless.yml` places each role
- * with `${file(./deploy/roles.cjs):<function>}` and points the function at it with `role:`.
+ * One IAM role per function, each allowed only what that function's code does. `serverless.yml` places them all as
+ * resources with `${file(./deploy/roles.cjs)}`, each named `<Function>Role` (deploy/functions.cjs points the function
+ * at its role with `role:`).
  *
- * The table below is read off `lib/storage/*.ts`: a `GetCommand` needs `dynamodb:GetItem`, a `QueryCommand`
- * `dynamodb:Query` (on `/index/gsi1` when it names that index), and a `TransactWriteCommand` needs the action of
- * each item it holds (its `Put` items `dynamodb:PutItem`, its `Update` items `dynamodb:UpdateItem`): DynamoDB has no
- * separate transaction permission. Change a handler's storage calls and this table must change with it;
- * `tests/deploy/template.test.ts` checks the generated template against its own copy.
+ * What a function may do is its route declaration's `access` (lib/routes/), read off `lib/storage/*.ts`: a `GetCommand`
+ * needs `dynamodb:GetItem`, a `BatchGetCommand` `dynamodb:BatchGetItem`, a `QueryCommand` `dynamodb:Query` (on
+ * `/index/gsi1` when it names that index), and a `TransactWriteCommand` needs the action of each item it holds (its
+ * `Put` items `dynamodb:PutItem`, its `Update` items `dynamodb:UpdateItem`): DynamoDB has no separate transaction
+ * permission. Change a handler's storage calls and its declaration's `access` must change with it. Every route with
+ * `auth`, and every one whose `access` says it signs tokens, reads the JWT signing secret.
+ * `tests/deploy/template.test.ts` checks the generated template against the declarations.
  */
-
-/** @typedef {'GetItem' | 'PutItem' | 'UpdateItem' | 'Query'} TableAction */
-
-/**
- * What each function may do. `table`: actions on the table itself; `index`: actions on the `gsi1` index; `secret`:
- * whether it reads the JWT signing secret (every route that verifies a token, and login, which signs one).
- * @type {Record<string, { table?: TableAction[], index?: TableAction[], secret?: boolean }>}
- */
-const access = {
-  // insertUser: one TransactWriteItems of two conditional Puts (the user and the email claim).
-  register: { table: ['PutItem'] },
-  // findUserByEmail: two GetItems (the email claim, then the user); then it signs a token.
-  login: { table: ['GetItem'], secret: true },
-  me: { table: ['GetItem'], secret: true },
-  // findUserById (an admin opening an account for another owner), then insertAccount's conditional Put.
-  createAccount: { table: ['GetItem', 'PutItem'], secret: true },
-  // queryAccountsOfOwner reads the owner index only.
-  listAccounts: { index: ['Query'], secret: true },
-  getAccount: { table: ['GetItem'], secret: true },
-  getBalance: { table: ['GetItem'], secret: true },
-  // visibleAccount's GetItem, then queryStatement on the account's own partition.
-  listAccountTransactions: { table: ['GetItem', 'Query'], secret: true },
-  // Idempotency and account reads, then one TransactWriteItems: two Updates (balances) and three or four Puts.
-  createTransfer: { table: ['GetItem', 'PutItem', 'UpdateItem'], secret: true },
-  getTransaction: { table: ['GetItem'], secret: true },
-  openapi: {},
-  notFound: {},
-};
 
 const tableArn = { 'Fn::GetAtt': ['PaymentsTable', 'Arn'] };
 const indexArn = { 'Fn::Sub': '${PaymentsTable.Arn}/index/gsi1' };
 
 /** The logical id osls gives a function's log group: `createAccount` → `CreateAccountLogGroup`. */
 function logGroupLogicalId(functionName) {
-  const normalized = functionName[0].toUpperCase() + functionName.slice(1);
-  return `${normalized.replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LogGroup`;
+  return `${normalizedName(functionName)}LogGroup`;
 }
 
 /** The statements of one function's policy. */
@@ -102,7 +78,12 @@ function role(functionName, rules, secret) {
   };
 }
 
-/** The roles of every function, keyed by function name. */
+/** What a route's function may do: its declared table and index actions, and whether it reads the JWT secret. */
+function rulesOf(route) {
+  return { table: route.access?.table, index: route.access?.index, secret: route.auth !== false || route.access?.signsTokens === true };
+}
+
+/** The role of every declared route's function, keyed by its logical id (`CreateAccountRole`). */
 module.exports = async ({ resolveVariable }) => {
   const parameterName = (await resolveVariable('param:jwtSecretParameter, ""')) || '';
   const kmsKeyArn = (await resolveVariable('param:jwtSecretKmsKeyArn, ""')) || '';
@@ -113,11 +94,9 @@ module.exports = async ({ resolveVariable }) => {
       : undefined,
     kmsKeyArn: kmsKeyArn || undefined,
   };
-  return Object.fromEntries(
-    Object.entries(access).map(([name, rules]) => [
-      name,
-      // Offline stages name no parameter and deploy nothing; their roles simply leave the secret out.
-      role(name, parameterName ? rules : { ...rules, secret: false }, secret),
-    ]),
-  );
+  return Object.fromEntries(declaredRoutes().map((route) => {
+    const rules = rulesOf(route);
+    // Offline stages name no parameter and deploy nothing; their roles simply leave the secret out.
+    return [`${normalizedName(route.name)}Role`, role(route.name, parameterName ? rules : { ...rules, secret: false }, secret)];
+  }));
 };

@@ -1,10 +1,6 @@
 import { endpoint } from '../../lib/http/endpoint';
-import { authenticate } from '../../lib/identity/tokens';
 import { createAccount } from '../../lib/ledger/accounts';
-import { createAccountBody } from '../../lib/ledger/schemas';
+import { route } from '../../lib/routes/accounts/create';
 
-/** `POST /v1/accounts`: opens an account in one currency with balance 0. */
-export const handler = endpoint({ auth: authenticate, body: createAccountBody }, async ({ caller, body }) => ({
-  status: 201,
-  body: await createAccount(caller, body),
-}));
+/** The handler of the route lib/routes/accounts/create.ts declares. */
+export const handler = endpoint(route, async ({ caller, body }) => ({ body: await createAccount(caller, body) }));

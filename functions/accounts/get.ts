@@ -1,10 +1,6 @@
 import { endpoint } from '../../lib/http/endpoint';
-import { authenticate } from '../../lib/identity/tokens';
 import { getAccount } from '../../lib/ledger/accounts';
-import { idParams } from '../../lib/ledger/schemas';
+import { route } from '../../lib/routes/accounts/get';
 
-/** `GET /v1/accounts/{id}`: one of the caller's accounts. */
-export const handler = endpoint({ auth: authenticate, params: idParams }, async ({ caller, params }) => ({
-  status: 200,
-  body: await getAccount(caller, params.id),
-}));
+/** The handler of the route lib/routes/accounts/get.ts declares. */
+export const handler = endpoint(route, async ({ caller, params }) => ({ body: await getAccount(caller, params.id) }));

@@ -1,13 +1,8 @@
 import { endpoint } from '../../lib/http/endpoint';
-import { authenticate } from '../../lib/identity/tokens';
-import { idParams, statementQuery } from '../../lib/ledger/schemas';
 import { listAccountTransactions } from '../../lib/ledger/transactions';
+import { route } from '../../lib/routes/accounts/transactions';
 
-/** `GET /v1/accounts/{id}/transactions`: the account's statement, newest first, a page at a time. */
-export const handler = endpoint(
-  { auth: authenticate, params: idParams, query: statementQuery },
-  async ({ caller, params, query }) => ({
-    status: 200,
-    body: await listAccountTransactions(caller, params.id, query),
-  }),
-);
+/** The handler of the route lib/routes/accounts/transactions.ts declares. */
+export const handler = endpoint(route, async ({ caller, params, query }) => ({
+  body: await listAccountTransactions(caller, params.id, query),
+}));

@@ -1,7 +1,8 @@
 import { endpoint } from '../../lib/http/endpoint';
 import { openApiDocument } from '../../lib/openapi/document';
+import { route } from '../../lib/routes/meta/openapi';
 
 const document = openApiDocument();
 
-/** `GET /openapi.json`: the OpenAPI 3.1 document of every route. */
-export const handler = endpoint({ auth: false }, async () => ({ status: 200, body: document }));
+/** The handler of the route lib/routes/meta/openapi.ts declares. */
+export const handler = endpoint(route, async () => ({ body: document }));

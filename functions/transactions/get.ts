@@ -1,10 +1,8 @@
 import { endpoint } from '../../lib/http/endpoint';
-import { authenticate } from '../../lib/identity/tokens';
-import { idParams } from '../../lib/ledger/schemas';
 import { getTransaction } from '../../lib/ledger/transactions';
+import { route } from '../../lib/routes/transactions/get';
 
-/** `GET /v1/transactions/{id}`: a transaction with its entries, if the caller owns either side. */
-export const handler = endpoint({ auth: authenticate, params: idParams }, async ({ caller, params }) => ({
-  status: 200,
+/** The handler of the route lib/routes/transactions/get.ts declares. */
+export const handler = endpoint(route, async ({ caller, params }) => ({
   body: await getTransaction(caller, params.id),
 }));

@@ -1,9 +1,6 @@
 import { endpoint } from '../../lib/http/endpoint';
-import { loginBody } from '../../lib/identity/schemas';
 import { login } from '../../lib/identity/users';
+import { route } from '../../lib/routes/users/login';
 
-/** `POST /api/v1/users/login`: exchanges email and password for a bearer token. */
-export const handler = endpoint({ auth: false, body: loginBody }, async ({ body }) => ({
-  status: 200,
-  body: await login(body),
-}));
+/** The handler of the route lib/routes/users/login.ts declares. */
+export const handler = endpoint(route, async ({ body }) => ({ body: await login(body) }));

@@ -1,9 +1,6 @@
 import { endpoint } from '../../lib/http/endpoint';
 import { getProfile } from '../../lib/identity/profile';
-import { authenticate } from '../../lib/identity/tokens';
+import { route } from '../../lib/routes/users/me';
 
-/** `GET /api/v1/users/me`: the caller's profile. */
-export const handler = endpoint({ auth: authenticate }, async ({ caller }) => ({
-  status: 200,
-  body: await getProfile(caller.userId),
-}));
+/** The handler of the route lib/routes/users/me.ts declares. */
+export const handler = endpoint(route, async ({ caller }) => ({ body: await getProfile(caller.userId) }));

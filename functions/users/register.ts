@@ -1,9 +1,6 @@
 import { endpoint } from '../../lib/http/endpoint';
-import { registerBody } from '../../lib/identity/schemas';
 import { register } from '../../lib/identity/users';
+import { route } from '../../lib/routes/users/register';
 
-/** `POST /api/v1/users/register`: creates a user with the `user` role. */
-export const handler = endpoint({ auth: false, body: registerBody }, async ({ body }) => ({
-  status: 201,
-  body: await register(body),
-}));
+/** The handler of the route lib/routes/users/register.ts declares. */
+export const handler = endpoint(route, async ({ body }) => ({ body: await register(body) }));

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import '../http/zod-locale';
-import type * as views from '../openapi/views';
 
 /** Emails are trimmed and lower-cased before anything else sees them, so one mailbox is one user. */
 const emailSchema = z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)), z.email());
@@ -22,5 +21,5 @@ export const loginBody = z.strictObject({
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
-/** A user as the API shows it (lib/openapi/views.ts): never the hash. */
-export type UserView = z.infer<typeof views.userView>;
+/** A user as the API shows it (./views.ts): never the hash. */
+export type { UserView } from './views';

@@ -1,21 +1,11 @@
 import * as z from 'zod/mini';
 import '../http/zod-locale';
-import type * as views from '../openapi/views';
-import { currencyCodes } from './currencies';
+import { accountType, amountMinor, currency, id } from './fields';
 
-/** The largest amount or balance magnitude: beyond it a JSON number is no longer an exact integer. */
-export const amountMinorMax = Number.MAX_SAFE_INTEGER;
-
-/** An amount in minor units: a JSON integer from 1 to 2^53 − 1. Strings, floats, zero and negatives are refused. */
-export const amountMinor = z.int().check(z.minimum(1), z.maximum(amountMinorMax));
-
-/** An ISO 4217 code, upper case, from the known list. */
-export const currency = z.enum(currencyCodes);
-
-/** Ids the platform issued: refusing anything else early keeps odd strings out of keys and logs. */
-export const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Must be an id issued by this API.'));
-
-export const accountType = z.enum(['user', 'system']);
+/** The field schemas of ./fields.ts, which the request schemas below are built from. */
+export { amountMinorMax, amountMinor, currency, id, accountType } from './fields';
+/** What the API answers, described by the response schemas in ./views.ts. */
+export type { AccountView, BalanceView, TransactionView } from './views';
 
 export const createAccountBody = z.strictObject({
   currency,
@@ -50,8 +40,3 @@ export type TransferBody = z.infer<typeof transferBody>;
 
 /** `Idempotency-Key`: 1–255 printable ASCII characters, as Stripe accepts. */
 export const idempotencyKey = z.string().check(z.regex(/^[\x20-\x7E]{1,255}$/, 'Must be 1–255 printable ASCII characters.'));
-
-/** What the API answers, described by the response schemas in lib/openapi/views.ts. */
-export type AccountView = z.infer<typeof views.accountView>;
-export type BalanceView = z.infer<typeof views.balanceView>;
-export type TransactionView = z.infer<typeof views.transactionView>;

@@ -1,6 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import * as z from 'zod/mini';
-import { routes, type RouteDoc } from './routes';
+import { internalErrorCode, statusOfCode } from '../errors';
+import { routes } from '../routes';
+import type { Route } from '../routes/route';
+import { responses } from './responses';
 
 const problemSchema = {
   type: 'object',
@@ -18,20 +21,16 @@ const problemSchema = {
   },
 };
 
-/** Which HTTP status each problem code answers with. */
-const statusOfCode: Record<string, number> = {
-  validation_failed: 400, malformed_json: 400, unauthorized: 401, invalid_credentials: 401, forbidden: 403,
-  user_not_found: 404, account_not_found: 404, transaction_not_found: 404, email_taken: 409, payload_too_large: 413,
-  same_account: 422, currency_mismatch: 422, insufficient_funds: 422, balance_limit_exceeded: 422,
-  idempotency_key_reused: 422, ledger_busy: 503, ledger_unavailable: 503, storage_unavailable: 503,
-  registration_busy: 503, route_not_found: 404, internal_error: 500,
-};
-
-/** The OpenAPI 3.1 document of the whole API, generated from the request and response schemas. */
+/**
+ * The OpenAPI 3.1 document of the whole API, generated from the route declarations (lib/routes): their request and
+ * response schemas, and their error classes with the status each answers with (lib/errors.ts).
+ */
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
+    // The catch-all (`*`) answers every path no other route claims: there is no operation to describe.
+    if (route.method === '*') continue;
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
   }
   return {
     openapi: '3.1.0',
@@ -44,28 +43,29 @@ export function openApiDocument() {
   };
 }
 
-function operation(route: RouteDoc) {
+function operation(route: Route) {
+  const codes = [...route.errors.map((kind) => kind.code), internalErrorCode];
   const parameters = [
     ...fieldsOf(route.params, 'path'),
     ...fieldsOf(route.query, 'query'),
     ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } })),
   ];
   const responses: Record<string, unknown> = {
-    [route.status]: { description: STATUS_CODES[route.status], content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
+    [route.status]: { description: STATUS_CODES[route.status], content: { 'application/json': { schema: responseSchema(route) } } },
   };
-  for (const [status, codes] of Object.entries(groupByStatus([...route.errors, 'internal_error']))) {
+  for (const [status, ofStatus] of Object.entries(groupByStatus(codes))) {
     responses[status] = {
-      description: `${STATUS_CODES[Number(status)]}: ${codes.join(', ')}`,
+      description: `${STATUS_CODES[Number(status)]}: ${ofStatus.join(', ')}`,
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     };
   }
   return {
     summary: route.summary,
-    ...(route.auth ? { security: [{ bearer: [] }] } : {}),
+    ...(route.auth !== false ? { security: [{ bearer: [] }] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
     responses,
-    'x-error-codes': [...route.errors, 'internal_error'],
+    'x-error-codes': codes,
   };
 }
 
@@ -77,6 +77,11 @@ function fieldsOf(schema: z.core.$ZodType | undefined, where: 'path' | 'query') 
   }));
 }
 
+function responseSchema(route: Route) {
+  if (!route.response) throw new Error(`Route ${route.name} declares no response schema.`);
+  return jsonSchema(responses[route.response], 'output');
+}
+
 function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output') {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
@@ -85,7 +90,7 @@ function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output') {
 function groupByStatus(codes: string[]): Record<string, string[]> {
   const groups: Record<string, string[]> = {};
   for (const code of codes) {
-    const status = String(statusOfCode[code] ?? 500);
+    const status = String(statusOfCode(code) ?? 500);
     groups[status] = [...(groups[status] ?? []), code];
   }
   return groups;

@@ -13,6 +13,7 @@ import { join, posix } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { jwtVerify } from 'jose';
 import { openApiDocument } from '../../lib/openapi/document';
+import { routes } from '../../lib/routes';
 import { dynamoEndpoint, tableName } from '../support/env';
 import { fakeSsm, runInSim, unpackTask } from './lambda-sim';
 import { copyService, packageStage, runPackage, type PackagedStage } from './package';
@@ -22,28 +23,22 @@ jest.setTimeout(200_000);
 
 type Spec = { route: string; handler: string; table?: string[]; index?: string[]; secret: boolean };
 
-/** Every function: its route, its handler, and the only table actions and secret it may use. */
-const functions: Record<string, Spec> = {
-  register: { route: 'POST /api/v1/users/register', handler: 'functions/users/register.handler', table: ['dynamodb:PutItem'], secret: false },
-  login: { route: 'POST /api/v1/users/login', handler: 'functions/users/login.handler', table: ['dynamodb:GetItem'], secret: true },
-  me: { route: 'GET /api/v1/users/me', handler: 'functions/users/me.handler', table: ['dynamodb:GetItem'], secret: true },
-  createAccount: { route: 'POST /v1/accounts', handler: 'functions/accounts/create.handler', table: ['dynamodb:GetItem', 'dynamodb:PutItem'], secret: true },
-  listAccounts: { route: 'GET /v1/accounts', handler: 'functions/accounts/list.handler', index: ['dynamodb:Query'], secret: true },
-  getAccount: { route: 'GET /v1/accounts/{id}', handler: 'functions/accounts/get.handler', table: ['dynamodb:GetItem'], secret: true },
-  getBalance: { route: 'GET /v1/accounts/{id}/balance', handler: 'functions/accounts/balance.handler', table: ['dynamodb:GetItem'], secret: true },
-  listAccountTransactions: {
-    route: 'GET /v1/accounts/{id}/transactions', handler: 'functions/accounts/transactions.handler', table: ['dynamodb:GetItem', 'dynamodb:Query'], secret: true,
-  },
-  createTransfer: {
-    route: 'POST /v1/transfers', handler: 'functions/transfers/create.handler', table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], secret: true,
-  },
-  getTransaction: { route: 'GET /v1/transactions/{id}', handler: 'functions/transactions/get.handler', table: ['dynamodb:GetItem'], secret: true },
-  openapi: { route: 'GET /openapi.json', handler: 'functions/meta/openapi.handler', secret: false },
-  notFound: { route: 'ANY /{proxy+}', handler: 'functions/meta/not-found.handler', secret: false },
-};
-const hashing = ['register', 'login'];
+const actions = (list: readonly string[] | undefined) => (list?.length ? list.map((a) => `dynamodb:${a}`).sort() : undefined);
+
+/**
+ * Every function, from its route declaration (lib/routes/): its route, its handler, and the only table actions and
+ * secret it may use. Reading the secret and holding token code (jose) go together: both mean it checks or signs tokens.
+ */
+const functions: Record<string, Spec> = Object.fromEntries(routes.map((route) => [route.name, {
+  route: `${route.method === '*' ? 'ANY' : route.method} ${route.path}`,
+  handler: route.handler,
+  table: actions(route.access?.table),
+  index: actions(route.access?.index),
+  secret: route.auth !== false || route.access?.signsTokens === true,
+}]));
+const hashing = routes.filter((route) => route.hashesPasswords).map((route) => route.name);
 /** The functions with no DynamoDB client, and those that read the JWT secret from SSM (and so hold the SSM client). */
-const withoutTable = ['openapi', 'notFound'];
+const withoutTable = routes.filter((route) => !route.access?.table && !route.access?.index).map((route) => route.name);
 const readingSecret = Object.keys(functions).filter((name) => functions[name]!.secret);
 const arm64Addon = 'node_modules/argon2/prebuilds/linux-arm64/argon2.armv8.glibc.node';
 const x64Addon = 'node_modules/argon2/prebuilds/linux-x64/argon2.glibc.node';
@@ -73,10 +68,16 @@ afterAll(async () => {
   for (const dir of [refusalDir, ...Object.values(stages).map((stage) => stage.serviceDir)]) rmSync(dir, { recursive: true, force: true });
 });
 
+it('takes its functions from the route declarations: only register and login hash, only register, openapi and notFound hold no token code', () => {
+  expect(hashing).toEqual(['register', 'login']);
+  expect(Object.keys(functions).filter((name) => !functions[name]!.secret)).toEqual(['register', 'openapi', 'notFound']);
+  expect(withoutTable).toEqual(['openapi', 'notFound']);
+});
+
 describe.each(['prod', 'localstack'])('the %s template', (stage) => {
   const template = () => stages[stage]!.template;
 
-  it('has one HTTP API with exactly the routes of serverless.yml, each on its handler', () => {
+  it('has one HTTP API with exactly the declared routes, each on its handler', () => {
     expect(ofType(template(), 'AWS::ApiGatewayV2::Api')).toHaveLength(1);
     expect(ofType(template(), 'AWS::ApiGateway::RestApi')).toHaveLength(0);
     const routes = Object.fromEntries(ofType(template(), 'AWS::ApiGatewayV2::Route').map(([, route]) => {
@@ -92,12 +93,17 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
     const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = stageProps.DefaultRouteSettings;
     expect(rate).toBeGreaterThan(0);
     expect(burst).toBeGreaterThanOrEqual(rate);
-    for (const route of [functions.register!.route, functions.login!.route]) {
+    const passwordRoutes = hashing.map((name) => functions[name]!.route);
+    expect(Object.keys(stageProps.RouteSettings).sort()).toEqual([...passwordRoutes].sort());
+    for (const route of passwordRoutes) {
       expect(stageProps.RouteSettings[route].ThrottlingRateLimit).toBeLessThan(rate);
       expect(stageProps.RouteSettings[route].ThrottlingBurstLimit).toBeLessThan(burst);
     }
     // The stage names those routes, so it must come after them.
-    expect(template().Resources.HttpApiStage.DependsOn).toEqual(expect.arrayContaining(['HttpApiRoutePostApiV1UsersRegister', 'HttpApiRoutePostApiV1UsersLogin']));
+    const routeIds = ofType(template(), 'AWS::ApiGatewayV2::Route')
+      .filter(([, route]) => passwordRoutes.includes(route.Properties.RouteKey)).map(([id]) => id);
+    expect(routeIds).toHaveLength(passwordRoutes.length);
+    expect(template().Resources.HttpApiStage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
   it('runs every function on nodejs22.x arm64 with its own role, JSON logs and no secret in its environment', () => {
@@ -273,6 +279,10 @@ describe('the packages', () => {
       expect(loaded.length).toBeGreaterThan(1);
     }
     if (readingSecret.includes(name)) expect(everything).toContain('AmazonSSM');
+    // Token code only where a token is checked or signed: jose (its error codes) and lib/identity/tokens.ts (the
+    // name keepNames gives `authenticate`). A public route's declaration names no authenticator, so bundles none.
+    expect(everything.includes('ERR_JWT')).toBe(readingSecret.includes(name));
+    expect(everything.includes('"authenticate"')).toBe(routes.find((route) => route.name === name)!.auth !== false);
     for (const file of loaded) expect(code(file)).not.toContain('AmazonSSM');
     // The SDK's default credential chain is cut down to its environment link (deploy/esbuild-plugins.cjs).
     for (const otherSource of ['AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'ssoStartUrl', 'credential_process']) {

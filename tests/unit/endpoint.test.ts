@@ -40,15 +40,15 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe('endpoint', () => {
-  it('answers the function\'s status, JSON body and extra headers', async () => {
-    const handler = endpoint({ auth: false }, async () => ({ status: 201, body: { ok: true }, headers: { location: '/x/1' } }));
+  it('answers the route\'s status with the function\'s JSON body and extra headers', async () => {
+    const handler = endpoint({ auth: false, status: 201 }, async () => ({ body: { ok: true }, headers: { location: '/x/1' } }));
     const answer = await invoke(handler, event());
     expect(answer).toMatchObject({ status: 201, body: { ok: true } });
     expect(answer.headers).toMatchObject({ 'content-type': 'application/json', location: '/x/1' });
   });
 
   it('maps a bug to a bare 500 internal_error that leaks neither message nor stack', async () => {
-    const handler = endpoint({ auth: false }, async () => {
+    const handler = endpoint({ auth: false, status: 200 }, async () => {
       throw new Error('password=hunter2 for postgres://admin@10.0.0.7');
     });
     const answer = await invoke(handler, event());
@@ -63,7 +63,7 @@ describe('endpoint', () => {
   });
 
   it('maps an expected error to its own status and code, without logging it as an error', async () => {
-    const handler = endpoint({ auth: false }, async () => {
+    const handler = endpoint({ auth: false, status: 200 }, async () => {
       throw new EmailTakenError();
     });
     const answer = await invoke(handler, event());
@@ -73,7 +73,7 @@ describe('endpoint', () => {
   });
 
   it('writes one request log line with status, code and latency, and never the body', async () => {
-    const handler = endpoint({ auth: false, body: z.strictObject({ password: z.string().check(z.maxLength(5)) }) }, async () => ({ status: 200, body: {} }));
+    const handler = endpoint({ auth: false, status: 200, body: z.strictObject({ password: z.string().check(z.maxLength(5)) }) }, async () => ({ body: {} }));
     await invoke(handler, event({ body: JSON.stringify({ password: 'hunter2-is-too-long' }) }));
     expect(logged).toHaveLength(1);
     const line = JSON.parse(logged[0]!);
@@ -83,9 +83,10 @@ describe('endpoint', () => {
   });
 
   it('parses body, query and path with the route\'s schemas before the function runs', async () => {
-    const fn = jest.fn(async (input: { body: unknown; query: unknown; params: unknown }) => ({ status: 200, body: input }));
+    const fn = jest.fn(async (input: { body: unknown; query: unknown; params: unknown }) => ({ body: input }));
     const handler = endpoint({
       auth: false,
+      status: 200,
       body: z.strictObject({ email: z.string().check(z.trim(), z.toLowerCase()) }),
       query: z.strictObject({ limit: z.coerce.number().check(z.int(), z.maximum(100)) }),
       params: z.strictObject({ id: z.string().check(z.minLength(1)) }),
@@ -99,9 +100,26 @@ describe('endpoint', () => {
     expect(fn).toHaveBeenCalledTimes(1);
   });
 
+  it('parses each declared header with its schema when present, after the body, and leaves it undefined when absent', async () => {
+    const handler = endpoint({
+      auth: false,
+      status: 200,
+      body: z.strictObject({ a: z.string() }),
+      headers: [{ name: 'Idempotency-Key', description: 'a key', schema: z.string().check(z.maxLength(3)) }],
+    }, async ({ headers }) => ({ body: { key: headers['idempotency-key'] ?? null } }));
+    const ok = (headers: Record<string, string>) => invoke(handler, event({ body: '{"a":"x"}', headers }));
+    expect((await ok({ 'Idempotency-Key': 'k-1' })).body).toEqual({ key: 'k-1' });
+    expect((await ok({})).body).toEqual({ key: null });
+    const refused = await ok({ 'idempotency-key': 'too-long' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'header' })]);
+    const badBody = await invoke(handler, event({ body: '{}', headers: { 'idempotency-key': 'too-long' } }));
+    expect(badBody.body.errors).toEqual([expect.objectContaining({ path: 'body.a' })]);
+  });
+
   it('refuses a route with `auth` without a valid bearer token, and never calls the function', async () => {
-    const fn = jest.fn(async () => ({ status: 200, body: {} }));
-    const handler = endpoint({ auth: authenticate }, fn);
+    const fn = jest.fn(async () => ({ body: {} }));
+    const handler = endpoint({ auth: authenticate, status: 200 }, fn);
     const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic dXNlcjpwYXNz' }];
     for (const headers of attempts) {
       const answer = await invoke(handler, event({ headers }));
@@ -113,14 +131,14 @@ describe('endpoint', () => {
   });
 
   it('checks the token before the body, so an anonymous caller learns nothing from validation', async () => {
-    const handler = endpoint({ auth: authenticate, body: z.strictObject({ a: z.string() }) }, async () => ({ status: 200, body: {} }));
+    const handler = endpoint({ auth: authenticate, status: 200, body: z.strictObject({ a: z.string() }) }, async () => ({ body: {} }));
     const answer = await invoke(handler, event({ body: '{"b":1}' }));
     expect(answer.status).toBe(401);
   });
 
   it('hands the function the caller a valid token proves', async () => {
     const { accessToken } = await issueToken('user-42', 'admin');
-    const handler = endpoint({ auth: authenticate }, async ({ caller }) => ({ status: 200, body: caller }));
+    const handler = endpoint({ auth: authenticate, status: 200 }, async ({ caller }) => ({ body: caller }));
     const answer = await invoke(handler, event({ headers: { Authorization: `Bearer ${accessToken}` } }));
     expect(answer).toMatchObject({ status: 200, body: { userId: 'user-42', role: 'admin' } });
   });

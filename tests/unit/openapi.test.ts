@@ -1,38 +1,55 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { errorCatalogue, internalErrorCode } from '../../lib/errors';
 import { openApiDocument } from '../../lib/openapi/document';
+import { routes } from '../../lib/routes';
 
-/** The routes `serverless.yml` deploys, read from its `httpApi` events. */
-function deployedRoutes(): string[] {
-  const yaml = readFileSync(resolve(__dirname, '../../serverless.yml'), 'utf8');
-  // Inline (`{ method: GET, path: /x }`) or block form, with the path quoted or not.
-  const event = /httpApi:\s*\{?\s*method:\s*['"]?([A-Za-z*]+)['"]?,?\s*path:\s*(?:'([^']+)'|"([^"]+)"|([^\s},]+))/g;
-  const routes = [...yaml.matchAll(event)]
-    .map(([, method, single, double, bare]) => `${method!.toLowerCase()} ${single ?? double ?? bare}`);
-  return routes.filter((route) => !route.startsWith('*'));
-}
+type Operation = { summary: string; security?: unknown; 'x-error-codes': string[]; responses: Record<string, { description: string }> };
 
 describe('the OpenAPI document', () => {
   const document = openApiDocument();
+  const operations = Object.entries(document.paths)
+    .flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, operation]) => [`${method} ${path}`, operation as Operation] as const));
+  const declared = routes.filter((route) => route.method !== '*');
 
   it('is OpenAPI 3.1', () => {
     expect(document.openapi).toBe('3.1.0');
   });
 
-  it('describes every route serverless.yml deploys, and no other', () => {
-    const documented = Object.entries(document.paths)
-      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
-    const deployed = deployedRoutes();
-    expect(deployed.length).toBeGreaterThanOrEqual(11);
-    expect(documented.sort()).toEqual(deployed.sort());
+  it('describes every declared route but the catch-all, and no other', () => {
+    expect(declared.length).toBeGreaterThanOrEqual(11);
+    expect(operations.map(([key]) => key).sort()).toEqual(declared.map((r) => `${r.method.toLowerCase()} ${r.path}`).sort());
+    for (const route of declared) {
+      const operation = document.paths[route.path]![route.method.toLowerCase()] as Operation;
+      expect(operation.summary).toBe(route.summary);
+      expect(operation.security !== undefined).toBe(route.auth !== false);
+    }
   });
 
-  it('lists the error codes of each route, with internal_error on all', () => {
-    const transfer = document.paths['/v1/transfers']!.post as { 'x-error-codes': string[]; responses: Record<string, unknown> };
+  it('lists the error codes of each route, with internal_error on all, as the declaration names them', () => {
+    const transfer = document.paths['/v1/transfers']!.post as Operation;
     expect(transfer['x-error-codes']).toEqual(expect.arrayContaining([
       'insufficient_funds', 'currency_mismatch', 'same_account', 'idempotency_key_reused', 'account_not_found', 'internal_error',
     ]));
     expect(Object.keys(transfer.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '404', '422', '500']));
+    for (const route of declared) {
+      const operation = document.paths[route.path]![route.method.toLowerCase()] as Operation;
+      expect(operation['x-error-codes']).toEqual([...route.errors.map((kind) => kind.code), internalErrorCode]);
+    }
+  });
+
+  it('answers each code with the status the catalogue gives it, and no other problem status', () => {
+    const statusOf = new Map<string, number>([...errorCatalogue.map((kind) => [kind.code, kind.status] as const), [internalErrorCode, 500]]);
+    for (const [key, operation] of operations) {
+      const expected: Record<string, string[]> = {};
+      for (const code of operation['x-error-codes']) {
+        expect([key, statusOf.has(code)]).toEqual([key, true]);
+        (expected[String(statusOf.get(code))] ??= []).push(code);
+      }
+      for (const [status, codes] of Object.entries(expected)) {
+        expect(operation.responses[status]!.description).toMatch(new RegExp(`: ${codes.join(', ')}$`));
+      }
+      const problemStatuses = Object.keys(operation.responses).filter((status) => Number(status) >= 400);
+      expect(problemStatuses.sort()).toEqual(Object.keys(expected).sort());
+    }
   });
 
   it('derives request schemas from the validating zod schemas', () => {

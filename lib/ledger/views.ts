@@ -1,28 +1,13 @@
 import * as z from 'zod/mini';
-import { roles } from '../identity/model';
-import { accountType, amountMinor, currency } from '../ledger/schemas';
+import { accountType, amountMinor, currency } from './fields';
 
 /*
- * The response schemas. Only the OpenAPI document uses them at run time, and the handlers' bundles leave this module
- * out (about 3 KiB each); lib/ledger/schemas.ts and lib/identity/schemas.ts infer the domain's view types from them.
+ * The ledger's response schemas: what the API answers. The OpenAPI document describes the responses with them
+ * (lib/openapi/responses.ts), and the view types the domain returns are inferred from them (./schemas.ts exports them
+ * too); no handler parses its own answer.
  */
 
-/** A user as the API shows it: never the hash. */
-export const userView = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.nullable(z.string()),
-  role: z.enum(roles),
-  createdAt: z.string(),
-});
-
-/** What login answers. */
-export const accessTokenView = z.object({
-  accessToken: z.string(),
-  tokenType: z.literal('Bearer'),
-  expiresIn: z.number().check(z.int()),
-});
-
+/** An account as the API shows it. */
 export const accountView = z.object({
   id: z.string(),
   ownerId: z.string(),
@@ -33,9 +18,13 @@ export const accountView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export type AccountView = z.infer<typeof accountView>;
 
+/** A balance, as of the strongly consistent read that returned it. */
 export const balanceView = z.object({ accountId: z.string(), currency, balance: z.int(), asOf: z.string() });
+export type BalanceView = z.infer<typeof balanceView>;
 
+/** One leg of a transaction. */
 export const entryView = z.object({
   accountId: z.string(),
   direction: z.enum(['debit', 'credit']),
@@ -43,6 +32,7 @@ export const entryView = z.object({
   balanceAfter: z.int(),
 });
 
+/** A posted transaction with its entries. */
 export const transactionView = z.object({
   id: z.string(),
   status: z.literal('posted'),
@@ -54,6 +44,7 @@ export const transactionView = z.object({
   createdAt: z.string(),
   entries: z.array(entryView),
 });
+export type TransactionView = z.infer<typeof transactionView>;
 
 /** A page of results; `nextCursor` is null on the last page. */
 export function pageOf<T extends z.ZodMiniType>(item: T) {

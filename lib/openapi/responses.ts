@@ -1,0 +1,23 @@
+import * as z from 'zod/mini';
+import { accessTokenView, userView } from '../identity/views';
+import { accountView, balanceView, pageOf, transactionView } from '../ledger/views';
+
+/**
+ * The schemas of successful answers, by the name a route declares (`response: 'account'`). A route names its answer
+ * rather than importing the schema so that its handler's bundle holds none of them: only this document reads them,
+ * and the deployed bundles get the document built at package time. (The `me` bundle, which parses no object, would
+ * otherwise carry zod's object schemas for its answer alone.)
+ */
+export const responses = {
+  user: userView,
+  accessToken: accessTokenView,
+  account: accountView,
+  accountPage: pageOf(accountView),
+  balance: balanceView,
+  transaction: transactionView,
+  transactionPage: pageOf(transactionView),
+  openApiDocument: z.looseObject({ openapi: z.string() }),
+};
+
+/** The name of a response schema a route can declare. */
+export type ResponseName = keyof typeof responses;

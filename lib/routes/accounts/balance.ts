@@ -1,0 +1,20 @@
+import { AccountNotFoundError, ValidationError } from '../../errors';
+import { authenticate } from '../../identity/tokens';
+import { idParams } from '../../ledger/schemas';
+import { authErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+
+/** `GET /v1/accounts/{id}/balance`: the balance from a strongly consistent read. */
+export const route = {
+  name: 'getBalance',
+  handler: 'functions/accounts/balance.handler',
+  method: 'GET',
+  path: '/v1/accounts/{id}/balance',
+  summary: "Read an account's balance",
+  auth: authenticate,
+  params: idParams,
+  status: 200,
+  response: 'balance',
+  errors: [...authErrors, ValidationError, AccountNotFoundError, ...storageErrors],
+  access: { table: ['GetItem'] },
+} satisfies Route;

@@ -1,0 +1,21 @@
+import { ForbiddenError, UserNotFoundError } from '../../errors';
+import { authenticate } from '../../identity/tokens';
+import { createAccountBody } from '../../ledger/schemas';
+import { authErrors, inputErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+
+/** `POST /v1/accounts`: opens an account in one currency with balance 0. */
+export const route = {
+  name: 'createAccount',
+  handler: 'functions/accounts/create.handler',
+  method: 'POST',
+  path: '/v1/accounts',
+  summary: 'Open an account',
+  auth: authenticate,
+  body: createAccountBody,
+  status: 201,
+  response: 'account',
+  errors: [...authErrors, ...inputErrors, ForbiddenError, UserNotFoundError, ...storageErrors],
+  // findUserById (an admin opening an account for another owner), then insertAccount's conditional Put.
+  access: { table: ['GetItem', 'PutItem'] },
+} satisfies Route;

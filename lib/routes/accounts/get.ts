@@ -1,0 +1,20 @@
+import { AccountNotFoundError, ValidationError } from '../../errors';
+import { authenticate } from '../../identity/tokens';
+import { idParams } from '../../ledger/schemas';
+import { authErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+
+/** `GET /v1/accounts/{id}`: one of the caller's accounts. */
+export const route = {
+  name: 'getAccount',
+  handler: 'functions/accounts/get.handler',
+  method: 'GET',
+  path: '/v1/accounts/{id}',
+  summary: 'Read an account',
+  auth: authenticate,
+  params: idParams,
+  status: 200,
+  response: 'account',
+  errors: [...authErrors, ValidationError, AccountNotFoundError, ...storageErrors],
+  access: { table: ['GetItem'] },
+} satisfies Route;

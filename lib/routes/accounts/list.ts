@@ -1,0 +1,21 @@
+import { ForbiddenError, ValidationError } from '../../errors';
+import { authenticate } from '../../identity/tokens';
+import { listAccountsQuery } from '../../ledger/schemas';
+import { authErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+
+/** `GET /v1/accounts`: the caller's accounts (admins: `?ownerId=`), a page at a time. */
+export const route = {
+  name: 'listAccounts',
+  handler: 'functions/accounts/list.handler',
+  method: 'GET',
+  path: '/v1/accounts',
+  summary: "List the caller's accounts",
+  auth: authenticate,
+  query: listAccountsQuery,
+  status: 200,
+  response: 'accountPage',
+  errors: [...authErrors, ValidationError, ForbiddenError, ...storageErrors],
+  // queryAccountsOfOwner reads the owner index only.
+  access: { index: ['Query'] },
+} satisfies Route;

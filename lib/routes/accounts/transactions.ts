@@ -1,0 +1,22 @@
+import { AccountNotFoundError, ValidationError } from '../../errors';
+import { authenticate } from '../../identity/tokens';
+import { idParams, statementQuery } from '../../ledger/schemas';
+import { authErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+
+/** `GET /v1/accounts/{id}/transactions`: the account's statement, newest first, a page at a time. */
+export const route = {
+  name: 'listAccountTransactions',
+  handler: 'functions/accounts/transactions.handler',
+  method: 'GET',
+  path: '/v1/accounts/{id}/transactions',
+  summary: "An account's transactions, newest first",
+  auth: authenticate,
+  params: idParams,
+  query: statementQuery,
+  status: 200,
+  response: 'transactionPage',
+  errors: [...authErrors, ValidationError, AccountNotFoundError, ...storageErrors],
+  // visibleAccount's GetItem, then queryStatement on the account's own partition.
+  access: { table: ['GetItem', 'Query'] },
+} satisfies Route;

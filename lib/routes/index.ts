@@ -1,0 +1,23 @@
+import { route as getBalance } from './accounts/balance';
+import { route as createAccount } from './accounts/create';
+import { route as getAccount } from './accounts/get';
+import { route as listAccounts } from './accounts/list';
+import { route as listAccountTransactions } from './accounts/transactions';
+import { route as notFound } from './meta/not-found';
+import { route as openapi } from './meta/openapi';
+import type { Route } from './route';
+import { route as getTransaction } from './transactions/get';
+import { route as createTransfer } from './transfers/create';
+import { route as login } from './users/login';
+import { route as me } from './users/me';
+import { route as register } from './users/register';
+
+/**
+ * Every route of the HTTP API, in the order the OpenAPI document lists them, the catch-all last. Only the document,
+ * the deploy and the tests import this list: a handler imports its own route's module, so that its bundle holds no
+ * other route's schemas or token code.
+ */
+export const routes: readonly Route[] = [
+  register, login, me, createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer,
+  getTransaction, openapi, notFound,
+];

@@ -1,0 +1,62 @@
+import type * as z from 'zod/mini';
+import type { ErrorKind } from '../errors';
+import type { Caller } from '../identity/model';
+import type { ResponseName } from '../openapi/responses';
+
+/** A zod schema a route parses one part of its request with. */
+export type Schema = z.ZodMiniType;
+
+/** Proves who calls from the `Authorization` header, or throws an `UnauthorizedError`. */
+export type Authenticator = (authorization: string | undefined) => Promise<Caller>;
+
+/** A DynamoDB action a function's role may be granted, as `dynamodb:<action>`. */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+
+/** A request header a route reads: parsed with `schema` when it is present, and documented as optional. */
+export interface HeaderParameter {
+  name: string;
+  description: string;
+  schema: z.ZodMiniType<string>;
+}
+
+/**
+ * One route, declared once in its own module under lib/routes/ (lib/routes/index.ts lists them all). Its handler
+ * builds on it (`endpoint(route, fn)`), the OpenAPI document describes it, the deploy (deploy/functions.cjs,
+ * deploy/roles.cjs) makes its function, route and role from it, and the tests check the template and the README
+ * against it.
+ *
+ * A route names its authenticator (`authenticate` from lib/identity/tokens.ts) instead of a flag so that the bundle of
+ * a public route holds no token code: the 404 route's bundle is then 7 KiB instead of 90 (jose, zod), and imports in
+ * about 20 ms instead of 35-45 (bench/cold-start.ts). That is also why each route has a module of its own: a handler
+ * bundles its own declaration and nothing of its neighbours'.
+ */
+export interface Route {
+  /** The function's name in the stack (its role is `<Name>Role`, its log group `<Name>LogGroup`). */
+  name: string;
+  /** The handler's file and export, as the Serverless Framework names it: `functions/users/register.handler`. */
+  handler: string;
+  /** `*` only for the catch-all, which the OpenAPI document leaves out. */
+  method: 'GET' | 'POST' | '*';
+  path: string;
+  summary: string;
+  /** How the caller is authenticated, or `false` for a public route. */
+  auth: Authenticator | false;
+  body?: Schema;
+  query?: Schema;
+  params?: Schema;
+  headers?: readonly HeaderParameter[];
+  /** The status of a successful answer. */
+  status: number;
+  /** The schema of a successful answer, by its name in lib/openapi/responses.ts; none for the catch-all. */
+  response?: ResponseName;
+  /** The errors this route can answer with, besides `internal_error`, as classes of the catalogue (lib/errors.ts). */
+  errors: readonly ErrorKind[];
+  /**
+   * What the function's role may do besides writing its own logs: `table`, the actions on the table; `index`, on its
+   * `gsi1` index; `signsTokens`, read the JWT secret without verifying tokens (login). Every route with `auth` reads
+   * the secret too. None for a route that calls no AWS service.
+   */
+  access?: { table?: readonly TableAction[]; index?: readonly TableAction[]; signsTokens?: true };
+  /** Hashes passwords: the package carries argon2, and the API throttles the route harder. */
+  hashesPasswords?: true;
+}

@@ -1,0 +1,20 @@
+import { TransactionNotFoundError, ValidationError } from '../../errors';
+import { authenticate } from '../../identity/tokens';
+import { idParams } from '../../ledger/schemas';
+import { authErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+
+/** `GET /v1/transactions/{id}`: a transaction with its entries, if the caller owns either side. */
+export const route = {
+  name: 'getTransaction',
+  handler: 'functions/transactions/get.handler',
+  method: 'GET',
+  path: '/v1/transactions/{id}',
+  summary: 'Read a transaction with its entries',
+  auth: authenticate,
+  params: idParams,
+  status: 200,
+  response: 'transaction',
+  errors: [...authErrors, ValidationError, TransactionNotFoundError, ...storageErrors],
+  access: { table: ['GetItem'] },
+} satisfies Route;

@@ -1,0 +1,18 @@
+import { UserNotFoundError } from '../../errors';
+import { authenticate } from '../../identity/tokens';
+import { authErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+
+/** `GET /api/v1/users/me`: the caller's profile. */
+export const route = {
+  name: 'me',
+  handler: 'functions/users/me.handler',
+  method: 'GET',
+  path: '/api/v1/users/me',
+  summary: "The caller's profile",
+  auth: authenticate,
+  status: 200,
+  response: 'user',
+  errors: [...authErrors, UserNotFoundError, ...storageErrors],
+  access: { table: ['GetItem'] },
+} satisfies Route;
