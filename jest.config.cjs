@@ -7,6 +7,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  // tests/after checks what the whole suite did; scripts/test.ts runs it once the suite has passed.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/after/'],
   transform: {
     '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },

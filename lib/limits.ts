@@ -19,6 +19,8 @@ export const limits = {
   retryBudgetMs: 7000,
   /** Sends of one ledger write whose answer never came, under one client request token. */
   ambiguousSendsMax: 3,
+  /** What a request's deadline leaves of its function's time, to answer in: the deadline is this much earlier. */
+  answerMarginMs: 500,
 } as const;
 
 for (const [name, value] of Object.entries(limits)) {
@@ -26,6 +28,7 @@ for (const [name, value] of Object.entries(limits)) {
 }
 assert(limits.sdkConnectionTimeoutMs < limits.sdkRequestTimeoutMs, 'a connection is given less time than an answer');
 assert(limits.retryCapMs < limits.retryBudgetMs, 'one backoff fits many times in the retry budget');
+assert(limits.answerMarginMs < limits.functionTimeoutMs - limits.retryBudgetMs, 'the answer margin leaves the retry budget whole');
 // A retry starts only inside the budget, and then waits for at least one answer: that wait must fit in what the
 // function has left. This bounds one attempt only; a call the SDK retries, or a write sent again after a lost answer,
 // can still outlast the function (the deployed-shape issue, #11, bounds the whole request).

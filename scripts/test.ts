@@ -108,17 +108,21 @@ async function typecheckAndTest(run: Run): Promise<number> {
   const typecheckPassed = checked.code === 0;
   if (!typecheckPassed) console.error(`${checked.output.trim()}\n\nnpm test: the typecheck failed (tsc --noEmit).`);
   console.log(`npm test: DynamoDB Local and the API are up (${Date.now() - startedMs} ms); running jest.`);
-  const jest = await runNode(jestArgs(process.argv.slice(2)), {
-    inherit: true,
-    shutdown: signal,
-    env: { ...process.env, DYNAMODB_ENDPOINT: services.dynamoEndpoint, API_URL: services.apiUrl, API_LOG_FILE: run.apiLogFile },
-  });
+  const env = { ...process.env, DYNAMODB_ENDPOINT: services.dynamoEndpoint, API_URL: services.apiUrl, API_LOG_FILE: run.apiLogFile };
+  const extra = process.argv.slice(2);
+  let code = (await runNode(jestArgs(extra), { inherit: true, shutdown: signal, env })).code;
   if (signal.aborted) return exitCodeFor(signal.reason);
-  if (jest.code === 0 && !typecheckPassed) {
+  // The checks of what the whole suite did (the AWS calls each function made) run after it, on a full run only.
+  if (code === 0 && extra.length === 0) {
+    console.log('npm test: the suite passed; checking what it did (tests/after).');
+    code = (await runNode(jestArgs(['--testPathIgnorePatterns', '/node_modules/', '--', 'tests/after']), { inherit: true, shutdown: signal, env })).code;
+    if (signal.aborted) return exitCodeFor(signal.reason);
+  }
+  if (code === 0 && !typecheckPassed) {
     console.error('npm test: the tests passed, but the typecheck failed (see the errors above).');
     return 1;
   }
-  return jest.code;
+  return code;
 }
 
 /** Stops what the run started; deletes the API log after a green run and names it after a red one. */
@@ -140,6 +144,8 @@ async function main(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'payments-test-'));
   const apiLogFile = join(workDir, 'api.log');
   const run: Run = { shutdown, workDir, apiLogFile, apiLog: createWriteStream(apiLogFile) };
+  // The API records every AWS call each function makes here, for the IAM check in tests/after.
+  process.env.AWS_CALL_LOG ??= join(workDir, 'aws-calls.jsonl');
   let code = 1;
   try {
     code = await typecheckAndTest(run);

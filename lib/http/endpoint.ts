@@ -2,6 +2,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Caller } from '../identity/model';
+import { limits } from '../limits';
+import { withDeadline } from '../request-context';
 import type { Route, Schema } from '../routes/route';
 import { header, parseWith, readJsonBody } from './input';
 import { errorResponses, requestLog } from './middleware';
@@ -34,7 +36,13 @@ export interface RouteResult {
  * the token verified and every input parsed with the route's strict schemas before the function runs.
  */
 export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInput<R>) => Promise<RouteResult>) {
-  const core = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  // Every DynamoDB call made for the request is cut off at its deadline, so it answers before Lambda stops it.
+  const core = (event: APIGatewayProxyEventV2, context: Context) => withDeadline(
+    (context.getRemainingTimeInMillis?.() ?? limits.functionTimeoutMs) - limits.answerMarginMs,
+    () => answer(event),
+    context.functionName,
+  );
+  const answer = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const caller = route.auth ? await route.auth(header(event, 'authorization')) : anonymous;
     const input = {
       body: route.body ? parseWith(route.body, readJsonBody(event), 'body') : undefined,

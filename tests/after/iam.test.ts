@@ -84,7 +84,8 @@ function callsByFunction(): Map<string, Set<Grant>> {
     if (!line) continue;
     const call = JSON.parse(line) as RecordedCall;
     if (!call.functionName) continue;
-    const name = call.functionName.replace(/^serverless-payments-[a-z0-9]+-/, '');
+    // Offline names a function `<service>-<stage>-<function>`, and function names hold no hyphen.
+    const name = call.functionName.split('-').at(-1)!;
     const grants = byFunction.get(name) ?? new Set<Grant>();
     for (const grant of grantsOf(call)) grants.add(grant);
     byFunction.set(name, grants);

@@ -118,6 +118,18 @@ describe('ledger over HTTP', () => {
     expect(adminView.body.data.map((a: { id: string }) => a.id)).toEqual([victim.account.id]);
   });
 
+  it('lets an admin open an account for an existing user, and refuses an ownerId no user has', async () => {
+    const admin = await adminSession();
+    const user = await signUp();
+    const opened = await call('POST', '/v1/accounts', { token: admin.token, json: { currency: 'EUR', ownerId: user.id } });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ ownerId: user.id, type: 'user', currency: 'EUR', balance: 0 });
+    const listed = await call('GET', '/v1/accounts', { token: user.token });
+    expect(listed.body.data.map((a: { id: string }) => a.id)).toEqual([opened.body.id]);
+    const nobody = await call('POST', '/v1/accounts', { token: admin.token, json: { currency: 'EUR', ownerId: 'no-such-user' } });
+    expect([nobody.status, nobody.body.code]).toEqual([404, 'user_not_found']);
+  });
+
   it('posts exactly 7 of 20 concurrent transfers of 1000 against 7500', async () => {
     const alice = await fundedUser(7_500);
     const bob = await signUp();

@@ -29,7 +29,7 @@ export const route = {
     InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
     ...storageErrors,
   ],
-  // The idempotency record's GetItem, the accounts' BatchGetItem (lib/storage/posting-reads.ts), then one
-  // TransactWriteItems: two Updates (balances) and three or four Puts.
-  access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+  // Every read is a BatchGetItem (the accounts and keys, a winner's key, whether a write committed:
+  // lib/storage/ledger-write.ts), then one TransactWriteItems: an Update per account and three or four Puts a transfer.
+  access: { table: ['BatchGetItem', 'PutItem', 'UpdateItem'] },
 } satisfies Route;
