@@ -1,9 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { parse } from 'yaml';
-import { routes } from '../lib/routes';
 
 /** What the cold-start step needs from serverless.yml: the functions, how each is bundled, and its NODE_OPTIONS. */
 export interface DeployConfig {
@@ -33,8 +33,7 @@ const passThrough = ['bundle', 'minify', 'keepNames', 'sourcemap', 'sourcesConte
  */
 export function readDeployConfig(serverlessYmlPath: string): DeployConfig {
   const doc = parse(readFileSync(serverlessYmlPath, 'utf8')) as ServerlessYml;
-  // serverless.yml makes its functions from the route declarations, so the bench takes them from there too.
-  const functions = routes.map(({ name, handler }) => ({ name, entry: `${handler.slice(0, handler.lastIndexOf('.'))}.ts` }));
+  const functions = declaredFunctions(dirname(serverlessYmlPath)).map(({ name, handler }) => ({ name, entry: `${handler.slice(0, handler.lastIndexOf('.'))}.ts` }));
   if (functions.length === 0) throw new Error('lib/routes declares no routes.');
   const esbuild = doc.custom?.esbuild;
   if (!esbuild) throw new Error('serverless.yml has no custom.esbuild: the bench bundles the functions as the deploy does, so it needs one.');
@@ -57,6 +56,16 @@ export function readDeployConfig(serverlessYmlPath: string): DeployConfig {
     nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : '',
     source: 'serverless.yml custom.esbuild',
   };
+}
+
+/**
+ * serverless.yml makes its functions from the route declarations (lib/routes/), so the bench takes them from there
+ * too, read in a child process: loading lib/ here would read its configuration (lib/config.ts) before the bench has
+ * set the environment it runs the ledger in.
+ */
+function declaredFunctions(root: string): Array<{ name: string; handler: string }> {
+  const script = "console.log(JSON.stringify(require('./lib/routes').routes.map(({ name, handler }) => ({ name, handler }))))";
+  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' })) as Array<{ name: string; handler: string }>;
 }
 
 function asList(value: unknown): string[] {
