@@ -92,117 +92,130 @@ export async function runScenario(
   options: { quietly?: <T>(read: () => Promise<T>) => Promise<T> } = {},
 ): Promise<RunResult> {
   // The checker's own reads run without injected faults: they judge the ledger, they are not under test.
-  const quietly = options.quietly ?? (<T>(read: () => Promise<T>) => read());
-  const tag = randomUUID().slice(0, 8);
-  const model = new LedgerModel();
-  const problems: string[] = [];
-  const admin: Caller = { userId: `admin-${tag}`, role: 'admin' };
-  const users: Caller[] = Array.from({ length: usersCount }, (_, i) => ({ userId: `user${i}-${tag}`, role: 'user' }));
-  const system = new Map<CurrencyCode, string>();
-  const accountIds: string[] = [];
-  const keysBound = new Map<string, { body: string; transactionId: string }>();
-  const keyed: Request[] = [];
-  const settledPosted = new Set<string>();
-  const applied = new Set<string>();
-  let operations = 0;
+  const run = new ScenarioRun(driver, options.quietly ?? (<T>(read: () => Promise<T>) => read()));
+  for (const currency of scenarioCurrencies) run.system.set(currency, await run.open(run.admin, currency, 'system'));
+  for (const spec of scenario.accounts) await run.open(run.users[spec.owner]!, scenarioCurrencies[spec.currency]!, 'user');
+  for (const command of scenario.commands) await run.run(command, true);
+  run.problems.push(...run.model.settle(await run.quietly(() => storedTransfers(run.accountIds)), run.settledPosted));
+  return { operations: run.operations, accountIds: run.accountIds, problems: run.problems, model: run.model };
+}
 
-  const open = async (caller: Caller, currency: CurrencyCode, type: 'user' | 'system') => {
-    const account = await driver.openAccount(caller, { currency, type, name: `${type} ${currency}` });
-    model.addAccount({ id: account.id, ownerId: caller.userId, type, currency });
-    accountIds.push(account.id);
+/** One run's state: its callers and accounts, the model, the keys bound so far, and what it found wrong. */
+class ScenarioRun {
+  readonly tag = randomUUID().slice(0, 8);
+  readonly model = new LedgerModel();
+  readonly problems: string[] = [];
+  readonly admin: Caller = { userId: `admin-${this.tag}`, role: 'admin' };
+  readonly users: Caller[] = Array.from({ length: usersCount }, (_, i) => ({ userId: `user${i}-${this.tag}`, role: 'user' }));
+  readonly system = new Map<CurrencyCode, string>();
+  readonly accountIds: string[] = [];
+  readonly settledPosted = new Set<string>();
+  private readonly keysBound = new Map<string, { body: string; transactionId: string }>();
+  private readonly keyed: Request[] = [];
+  private readonly applied = new Set<string>();
+  operations = 0;
+
+  constructor(private readonly driver: LedgerDriver, readonly quietly: <T>(read: () => Promise<T>) => Promise<T>) {}
+
+  async open(caller: Caller, currency: CurrencyCode, type: 'user' | 'system'): Promise<string> {
+    const account = await this.driver.openAccount(caller, { currency, type, name: `${type} ${currency}` });
+    this.model.addAccount({ id: account.id, ownerId: caller.userId, type, currency });
+    this.accountIds.push(account.id);
     return account.id;
-  };
-  for (const currency of scenarioCurrencies) system.set(currency, await open(admin, currency, 'system'));
-  for (const spec of scenario.accounts) await open(users[spec.owner]!, scenarioCurrencies[spec.currency]!, 'user');
-  const userAccounts = () => accountIds.filter((id) => model.accounts.get(id)!.type === 'user');
-  const callerOf = (ownerId: string) => users.find((u) => u.userId === ownerId) ?? admin;
+  }
 
-  const send = async (request: Request, predict: boolean): Promise<void> => {
-    operations += 1;
+  /** Runs one command; outside a batch (`predict`), its answer is checked against the model's prediction. */
+  async run(command: Command, predict: boolean): Promise<void> {
+    if (command.kind === 'open') {
+      this.operations += 1;
+      await this.open(this.users[command.owner]!, scenarioCurrencies[command.currency]!, 'user');
+      return;
+    }
+    if (command.kind === 'batch') {
+      const requests = command.commands.map((c) => (c.kind === 'open' || c.kind === 'batch' ? undefined : this.requestFor(c)));
+      await Promise.all(requests.map((r) => (r ? this.send(r, false) : Promise.resolve())));
+      return;
+    }
+    const request = this.requestFor(command);
+    if (request) await this.send(request, predict);
+  }
+
+  private async send(request: Request, predict: boolean): Promise<void> {
+    this.operations += 1;
     const { caller, body, key } = request;
-    const bound = key === undefined ? undefined : keysBound.get(`${caller.userId}#${key}`);
+    const bound = key === undefined ? undefined : this.keysBound.get(`${caller.userId}#${key}`);
     const expected = body.fromAccountId === body.toAccountId ? 'same_account'
       : bound ? (bound.body === JSON.stringify(body) ? 'replayed' : 'idempotency_key_reused')
-      : model.predict(caller, body);
-    const outcome = await driver.transfer(caller, body, key);
-    model.record(body.description, { from: body.fromAccountId, to: body.toAccountId, amount: body.amount }, outcome);
+      : this.model.predict(caller, body);
+    const outcome = await this.driver.transfer(caller, body, key);
+    this.model.record(body.description, { from: body.fromAccountId, to: body.toAccountId, amount: body.amount }, outcome);
     let posted = outcome.status === 201 && !outcome.replayed;
-    if (outcome.status >= 500) posted = await settle(body);
-    if (posted && !applied.has(body.description)) {
-      applied.add(body.description);
-      model.apply(body.fromAccountId, body.toAccountId, body.amount);
+    if (outcome.status >= 500) posted = await this.settle(body);
+    if (posted && !this.applied.has(body.description)) {
+      this.applied.add(body.description);
+      this.model.apply(body.fromAccountId, body.toAccountId, body.amount);
       if (key !== undefined) {
-        keysBound.set(`${caller.userId}#${key}`, { body: JSON.stringify(body), transactionId: outcome.transactionId ?? '' });
+        this.keysBound.set(`${caller.userId}#${key}`, { body: JSON.stringify(body), transactionId: outcome.transactionId ?? '' });
       }
     }
     const actual = outcome.status === 201 ? (outcome.replayed ? 'replayed' : 'posted') : outcome.code;
     if (predict && outcome.status < 500 && actual !== expected) {
-      problems.push(`${body.description}: expected ${expected}, got ${actual} (${outcome.status})`);
+      this.problems.push(`${body.description}: expected ${expected}, got ${actual} (${outcome.status})`);
     }
-  };
+  }
 
   /** A 5xx left the outcome unknown: read whether the transfer is stored (and remember, for the final check). */
-  const settle = async (body: Request['body']): Promise<boolean> => {
-    const stored = await quietly(() => storedTransfers([body.fromAccountId]));
+  private async settle(body: Request['body']): Promise<boolean> {
+    const stored = await this.quietly(() => storedTransfers([body.fromAccountId]));
     const found = stored.some((txn) => txn.description === body.description);
-    if (found) settledPosted.add(body.description);
+    if (found) this.settledPosted.add(body.description);
     return found;
-  };
+  }
 
-  const requestFor = (command: Command): Request | undefined => {
-    const description = `${tag}/${operations + keyed.length}/${randomUUID().slice(0, 6)}`;
-    const pick = (list: string[], index: number) => list[index % list.length]!;
-    if (command.kind === 'fund') {
-      const to = model.accounts.get(pick(userAccounts(), command.to))!;
-      const body = { fromAccountId: system.get(to.currency)!, toAccountId: to.id, amount: command.amount, currency: to.currency, description };
-      return { caller: admin, body };
-    }
-    if (command.kind === 'transfer') {
-      const from = model.accounts.get(pick(accountIds, command.from))!;
-      // Mostly between accounts of one currency; a "wrong currency" transfer picks any account and names another.
-      // Now and then the source itself, to exercise same_account.
-      const sameCurrency = accountIds.filter((id) => model.accounts.get(id)!.currency === from.currency
-        && (id !== from.id || command.to % 10 === 0));
-      const to = pick(command.wrongCurrency || sameCurrency.length === 0 ? accountIds : sameCurrency, command.to);
-      const owner = callerOf(from.ownerId);
-      const caller = command.by === 'admin' ? admin
-        : command.by === 'stranger' ? users[(users.indexOf(owner) + 1) % users.length]! : owner;
-      const currency = command.wrongCurrency && command.amount % 2 === 0
-        ? scenarioCurrencies.find((c) => c !== from.currency)!
-        : from.currency;
-      const request: Request = {
-        caller,
-        body: { fromAccountId: from.id, toAccountId: to, amount: command.amount, currency, description },
-        key: command.key ? `key-${description}` : undefined,
-      };
-      if (request.key) keyed.push(request);
-      return request;
-    }
-    if (command.kind === 'repeat' && keyed.length > 0) {
-      const original = keyed[command.of % keyed.length]!;
+  private requestFor(command: Command): Request | undefined {
+    const description = `${this.tag}/${this.operations + this.keyed.length}/${randomUUID().slice(0, 6)}`;
+    if (command.kind === 'fund') return this.fundRequest(command, description);
+    if (command.kind === 'transfer') return this.transferRequest(command, description);
+    if (command.kind === 'repeat' && this.keyed.length > 0) {
+      const original = this.keyed[command.of % this.keyed.length]!;
       if (command.sameBody) return original;
       const amount = original.body.amount < Number.MAX_SAFE_INTEGER ? original.body.amount + 1 : original.body.amount - 1;
       return { ...original, body: { ...original.body, amount, description } };
     }
     return undefined;
-  };
+  }
 
-  const run = async (command: Command, predict: boolean): Promise<void> => {
-    if (command.kind === 'open') {
-      operations += 1;
-      await open(users[command.owner]!, scenarioCurrencies[command.currency]!, 'user');
-      return;
-    }
-    if (command.kind === 'batch') {
-      const requests = command.commands.map((c) => (c.kind === 'open' || c.kind === 'batch' ? undefined : requestFor(c)));
-      await Promise.all(requests.map((r) => (r ? send(r, false) : Promise.resolve())));
-      return;
-    }
-    const request = requestFor(command);
-    if (request) await send(request, predict);
-  };
+  private fundRequest(command: Extract<Command, { kind: 'fund' }>, description: string): Request {
+    const userAccounts = this.accountIds.filter((id) => this.model.accounts.get(id)!.type === 'user');
+    const to = this.model.accounts.get(pick(userAccounts, command.to))!;
+    const body = { fromAccountId: this.system.get(to.currency)!, toAccountId: to.id, amount: command.amount, currency: to.currency, description };
+    return { caller: this.admin, body };
+  }
 
-  for (const command of scenario.commands) await run(command, true);
-  problems.push(...model.settle(await quietly(() => storedTransfers(accountIds)), settledPosted));
-  return { operations, accountIds, problems, model };
+  private transferRequest(command: Extract<Command, { kind: 'transfer' }>, description: string): Request {
+    const from = this.model.accounts.get(pick(this.accountIds, command.from))!;
+    // Mostly between accounts of one currency; a "wrong currency" transfer picks any account and names another.
+    // Now and then the source itself, to exercise same_account.
+    const sameCurrency = this.accountIds.filter((id) => this.model.accounts.get(id)!.currency === from.currency
+      && (id !== from.id || command.to % 10 === 0));
+    const to = pick(command.wrongCurrency || sameCurrency.length === 0 ? this.accountIds : sameCurrency, command.to);
+    const owner = this.users.find((u) => u.userId === from.ownerId) ?? this.admin;
+    const caller = command.by === 'admin' ? this.admin
+      : command.by === 'stranger' ? this.users[(this.users.indexOf(owner) + 1) % this.users.length]! : owner;
+    const currency = command.wrongCurrency && command.amount % 2 === 0
+      ? scenarioCurrencies.find((c) => c !== from.currency)!
+      : from.currency;
+    const request: Request = {
+      caller,
+      body: { fromAccountId: from.id, toAccountId: to, amount: command.amount, currency, description },
+      key: command.key ? `key-${description}` : undefined,
+    };
+    if (request.key) this.keyed.push(request);
+    return request;
+  }
+}
+
+/** The element `index` points at, wrapping around. */
+function pick(list: readonly string[], index: number): string {
+  return list[index % list.length]!;
 }
