@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { createLocalTable, startDynamo, type LocalDynamo } from './local/dynamo';
 import { watchLauncher } from './local/lifeline';
 import { portFromEnv, requirePortFree } from './local/ports';
-import { stageForTable, startApi, type LocalApi } from './local/offline';
+import { stageForTable, startApi, startLambdaApi, type LocalApi } from './local/offline';
 
 async function main(): Promise<number> {
   const shutdown = new AbortController();
@@ -31,8 +31,10 @@ async function main(): Promise<number> {
     if (await createLocalTable(dynamo.endpoint, tableName)) console.log(`Created table ${tableName}.`);
     await ensureAdminFromEnv();
     shutdown.signal.throwIfAborted();
-    console.log(`Starting the API on port ${port} …`);
-    api = await startApi({
+    // `npm start -- --lambda`: each concurrent request on its own warm instance, as Lambda serves them.
+    const lambda = process.argv.includes('--lambda');
+    console.log(`Starting the API on port ${port}${lambda ? ' in the Lambda model' : ''} …`);
+    api = await (lambda ? startLambdaApi : startApi)({
       port,
       dynamoEndpoint: dynamo.endpoint,
       tableName,

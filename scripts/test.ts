@@ -10,10 +10,12 @@ import { join, resolve } from 'node:path';
 import execa from 'execa';
 import { createLocalTable, requireJava, startDynamo, type LocalDynamo } from './local/dynamo';
 import { watchLauncher } from './local/lifeline';
-import { startApi, type LocalApi } from './local/offline';
+import { startApi, startLambdaApi, type LocalApi } from './local/offline';
 import { freePort } from './local/ports';
 
 const root = resolve(__dirname, '..');
+/** `npm test -- --lambda …`: the API in the Lambda model (scripts/local/lambda-model.ts) instead of in one process. */
+const lambdaModel = process.argv.includes('--lambda');
 const tableName = 'payments-test';
 const jestWorkersMax = 2;
 /** How much of a quiet child's output (the typecheck's) is kept to show when it fails. */
@@ -82,7 +84,9 @@ async function startServices(run: Run): Promise<{ dynamoEndpoint: string; apiUrl
   const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const [dynamo, api] = await Promise.allSettled([
     startDynamo(dynamoPort, undefined, run.shutdown.signal),
-    startApi({ port: apiPort, dynamoEndpoint, tableName, onOutput: (chunk) => run.apiLog.write(chunk), shutdown: run.shutdown.signal }),
+    (lambdaModel ? startLambdaApi : startApi)({
+      port: apiPort, dynamoEndpoint, tableName, onOutput: (chunk) => run.apiLog.write(chunk), shutdown: run.shutdown.signal,
+    }),
   ]);
   if (dynamo.status === 'fulfilled') run.dynamo = dynamo.value;
   if (api.status === 'fulfilled') run.api = api.value;
@@ -108,8 +112,11 @@ async function typecheckAndTest(run: Run): Promise<number> {
   const typecheckPassed = checked.code === 0;
   if (!typecheckPassed) console.error(`${checked.output.trim()}\n\nnpm test: the typecheck failed (tsc --noEmit).`);
   console.log(`npm test: DynamoDB Local and the API are up (${Date.now() - startedMs} ms); running jest.`);
-  const env = { ...process.env, DYNAMODB_ENDPOINT: services.dynamoEndpoint, API_URL: services.apiUrl, API_LOG_FILE: run.apiLogFile };
-  const extra = process.argv.slice(2);
+  const env = {
+    ...process.env, DYNAMODB_ENDPOINT: services.dynamoEndpoint, API_URL: services.apiUrl, API_LOG_FILE: run.apiLogFile,
+    API_MODEL: lambdaModel ? 'lambda' : 'in-process',
+  };
+  const extra = process.argv.slice(2).filter((arg) => arg !== '--lambda');
   let code = (await runNode(jestArgs(extra), { inherit: true, shutdown: signal, env })).code;
   if (signal.aborted) return exitCodeFor(signal.reason);
   // The checks of what the whole suite did (the AWS calls each function made) run after it, on a full run only.

@@ -72,6 +72,36 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
   return { ...service, url };
 }
 
+/**
+ * Serves the HTTP API in the Lambda model (scripts/local/lambda-model.ts) instead: every function bundled once, each
+ * concurrent request served by its own warm instance. The options are `startApi`'s.
+ */
+export async function startLambdaApi(options: ApiOptions): Promise<LocalApi> {
+  stageForTable(options.tableName);
+  const env = {
+    ...options.env,
+    PORT: String(options.port),
+    DYNAMODB_ENDPOINT: options.dynamoEndpoint,
+    TABLE_NAME: options.tableName,
+    JWT_SECRET_PARAMETER: '',
+  };
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
+  const service = start('the Lambda model', process.execPath, ['--import', 'tsx', resolve(__dirname, 'lambda-model.ts')], {
+    cwd: root,
+    env,
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
+    onOutput: options.onOutput,
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  const logFile = options.logFile;
+  await waitUntilReady(service, `http-get://127.0.0.1:${options.port}/health-probe`, {
+    timeoutMs: readyTimeoutMs,
+    shutdown: options.shutdown,
+    describeExit: logFile === undefined ? undefined : () => readFileSync(logFile, 'utf8').slice(-4000),
+  });
+  return { ...service, url: `http://127.0.0.1:${options.port}` };
+}
+
 /** The command line of `serverless offline` for one stage and pair of ports. */
 function offlineArgs(stage: string, httpPort: number, lambdaPort: number): string[] {
   return [

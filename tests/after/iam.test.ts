@@ -8,7 +8,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { packageStage, type PackagedStage } from '../deploy/package';
 
-jest.setTimeout(240_000);
+jest.setTimeout(330_000);
 
 /** A permission: an IAM action on one of the resources the roles name. */
 type Grant = `${string} on ${'table' | 'index' | 'secret' | 'logs' | 'other'}`;

@@ -6,7 +6,7 @@ import execa from 'execa';
 const root = resolve(__dirname, '../..');
 /** What `serverless package` reads: the service definition, its deploy helpers and the sources it bundles. */
 const serviceFiles = ['serverless.yml', 'package.json', 'tsconfig.json', 'deploy', 'lib', 'functions'];
-const packageTimeoutMs = 180_000;
+const packageTimeoutMs = 300_000;
 /** The lowest CPU priority: packaging yields to the tests that run beside it, whose timing it must not upset. */
 const backgroundPriority = 19;
 

@@ -19,7 +19,7 @@ import { fakeSsm, runInSim, unpackTask } from './lambda-sim';
 import { copyService, packageStage, runPackage, type PackagedStage } from './package';
 import { listZip, readZip } from './zip';
 
-jest.setTimeout(200_000);
+jest.setTimeout(330_000);
 
 type Spec = { route: string; handler: string; table?: string[]; index?: string[]; secret: boolean };
 

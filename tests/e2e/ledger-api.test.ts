@@ -142,7 +142,14 @@ describe('ledger over HTTP', () => {
     })));
 
     expect(responses.filter((r) => r.status === 201)).toHaveLength(7);
-    expect(responses.filter((r) => r.status === 422 && r.body.code === 'insufficient_funds')).toHaveLength(13);
+    // In one process the queue lines them up, so every loser is refused for funds. Across Lambda instances they race
+    // on the account, and a loser may run out of retries before it sees the funds gone: 503 ledger_busy, with
+    // nothing written (a hot account across instances is its own issue).
+    const losers = process.env.API_MODEL === 'lambda' ? ['insufficient_funds', 'ledger_busy'] : ['insufficient_funds'];
+    const refused = responses.filter((r) => r.status !== 201);
+    expect(refused).toHaveLength(13);
+    expect(refused.filter((r) => losers.includes(r.body.code) && [422, 503].includes(r.status))).toHaveLength(13);
+    expect(refused.filter((r) => r.body.code === 'insufficient_funds').length).toBeGreaterThan(0);
     const balance = await call('GET', `/v1/accounts/${alice.account.id}/balance`, { token: alice.user.token });
     expect(balance.body.balance).toBe(500);
   });
