@@ -171,6 +171,8 @@ async function serve(instances: Instances, request: IncomingMessage, response: S
   const url = new URL(request.url ?? '/', 'http://localhost');
   const matched = match(request.method ?? 'GET', url.pathname);
   if (!matched) return answer(response, 404, { message: 'Not Found' });
+  // API Gateway's access log, one line a request before the function's own: method, path (no query string), function.
+  console.log(JSON.stringify({ level: 'info', message: 'gateway', method: request.method, path: url.pathname, function: matched.route.name }));
   const result = await instances.invoke(matched.route.name, eventOf(request, Buffer.concat(chunks).toString('utf8'), matched.route, matched.params));
   // What API Gateway answers when the function failed or timed out.
   if (!result) return answer(response, 502, { message: 'Internal Server Error' });
