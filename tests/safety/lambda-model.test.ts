@@ -15,7 +15,7 @@ import { createLocalTable } from '../../scripts/local/dynamo';
 import { installAwsModel, type AwsModelCounts } from '../support/aws-model';
 import { balancesOf } from '../support/drivers';
 import { instancesDriver } from '../support/instances';
-import { runScenario, scenarioArb } from '../support/scenario';
+import { problemsAfter, runScenario, scenarioArb } from '../support/scenario';
 
 const runsCount = Number(process.env.SAFETY_RUNS ?? 12);
 const instancesCount = 4;
@@ -38,13 +38,7 @@ test('across instances, under DynamoDB\'s concurrency rules, money is conserved 
       driver.unexpected.length = 0;
       const run = await runScenario(driver, scenario);
       operations += run.operations;
-      const report = await reconcileTable();
-      const problems = [
-        ...run.problems,
-        ...run.model.compareBalances(await balancesOf(run.accountIds)),
-        ...report.violations.map((v) => `[${v.check}] ${v.subject}: ${v.detail}`),
-        ...driver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
-      ];
+      const problems = await problemsAfter(run, driver.unexpected);
       if (problems.length > 0) throw new Error(problems.join('\n'));
     }),
     { numRuns: runsCount, interruptAfterTimeLimit: 60_000 },

@@ -9,7 +9,6 @@ import { config } from '../../lib/config';
 import type { Caller } from '../../lib/identity/model';
 import { createAccount } from '../../lib/ledger/accounts';
 import { retryPolicy } from '../../lib/ledger/backoff';
-import { reconcileTable } from '../../lib/ledger/reconcile';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
 import type { TransactionRecord } from '../../lib/ledger/model';
@@ -17,9 +16,9 @@ import { ledgerWrite } from '../../lib/ledger/rules';
 import { findAccount } from '../../lib/storage/accounts';
 import { writeTransfers } from '../../lib/storage/ledger-write';
 import { createLocalTable } from '../../scripts/local/dynamo';
-import { balancesOf, inProcessDriver, storedTransfers } from '../support/drivers';
+import { inProcessDriver, storedTransfers } from '../support/drivers';
 import { FaultInjector } from '../support/faults';
-import { runScenario, scenarioArb } from '../support/scenario';
+import { problemsAfter, runScenario, scenarioArb } from '../support/scenario';
 
 const faults = new FaultInjector(db).install();
 const runsCount = Number(process.env.SAFETY_FAULT_RUNS ?? 8);
@@ -167,13 +166,7 @@ test('random workloads under random faults: every transfer posts once or not at 
       const run = await runScenario(driver, scenario, { quietly: (read) => faults.quietly(read) })
         .finally(() => faults.disable());
       injected += faults.injected() - before;
-      const report = await reconcileTable();
-      const problems = [
-        ...run.problems,
-        ...run.model.compareBalances(await balancesOf(run.accountIds)),
-        ...report.violations.map((v) => `[${v.check}] ${v.subject}: ${v.detail}`),
-        ...driver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
-      ];
+      const problems = await problemsAfter(run, driver.unexpected);
       if (problems.length > 0) throw new Error(problems.join('\n'));
     }),
     { numRuns: runsCount, interruptAfterTimeLimit: 60_000 },

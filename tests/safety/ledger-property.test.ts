@@ -7,10 +7,9 @@
 import { ownTableName } from '../support/own-table';
 import fc from 'fast-check';
 import { config } from '../../lib/config';
-import { reconcileTable } from '../../lib/ledger/reconcile';
 import { createLocalTable } from '../../scripts/local/dynamo';
-import { balancesOf, inProcessDriver } from '../support/drivers';
-import { runScenario, scenarioArb } from '../support/scenario';
+import { inProcessDriver } from '../support/drivers';
+import { problemsAfter, runScenario, scenarioArb } from '../support/scenario';
 
 const runsCount = Number(process.env.SAFETY_RUNS ?? 12);
 
@@ -26,14 +25,7 @@ test('money is conserved and every balance matches the model, whatever the opera
       const driver = inProcessDriver();
       const run = await runScenario(driver, scenario);
       operations += run.operations;
-      const balances = run.model.compareBalances(await balancesOf(run.accountIds));
-      const report = await reconcileTable();
-      const problems = [
-        ...run.problems,
-        ...balances,
-        ...report.violations.map((v) => `[${v.check}] ${v.subject}: ${v.detail}`),
-        ...driver.unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
-      ];
+      const problems = await problemsAfter(run, driver.unexpected);
       if (problems.length > 0) throw new Error(problems.join('\n'));
     }),
     { numRuns: runsCount, interruptAfterTimeLimit: 60_000 },

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import type { Caller } from '../../lib/identity/model';
 import type { CurrencyCode } from '../../lib/ledger/currencies';
 import type { TransferBody } from '../../lib/ledger/schemas';
-import { storedTransfers, type LedgerDriver } from './drivers';
+import { reconcileTable } from '../../lib/ledger/reconcile';
+import { balancesOf, storedTransfers, type LedgerDriver } from './drivers';
 import { LedgerModel } from './model';
 
 /**
@@ -98,6 +99,21 @@ export async function runScenario(
   for (const command of scenario.commands) await run.run(command, true);
   run.problems.push(...run.model.settle(await run.quietly(() => storedTransfers(run.accountIds)), run.settledPosted));
   return { operations: run.operations, accountIds: run.accountIds, problems: run.problems, model: run.model };
+}
+
+/**
+ * Everything wrong after a run on a table of its own: what the run found as it went, balances the model does not
+ * predict, every broken invariant of the whole table, and every error that would have been a 500.
+ */
+export async function problemsAfter(run: RunResult, unexpected: readonly Error[]): Promise<string[]> {
+  const balances = run.model.compareBalances(await balancesOf(run.accountIds));
+  const report = await reconcileTable();
+  return [
+    ...run.problems,
+    ...balances,
+    ...report.violations.map((v) => `[${v.check}] ${v.subject}: ${v.detail}`),
+    ...unexpected.map((e) => `unexpected ${e.name}: ${e.message}`),
+  ];
 }
 
 /** One run's state: its callers and accounts, the model, the keys bound so far, and what it found wrong. */
