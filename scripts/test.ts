@@ -153,6 +153,8 @@ async function main(): Promise<number> {
   const run: Run = { shutdown, workDir, apiLogFile, apiLog: createWriteStream(apiLogFile) };
   // The API records every AWS call each function makes here, for the IAM check in tests/after.
   process.env.AWS_CALL_LOG ??= join(workDir, 'aws-calls.jsonl');
+  // The templates the suite packages, kept for the checks after it (tests/deploy/package.ts).
+  process.env.PACKAGED_TEMPLATES_DIR = join(workDir, 'templates');
   let code = 1;
   try {
     code = await typecheckAndTest(run);

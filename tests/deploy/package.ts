@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import execa from 'execa';
@@ -67,6 +67,24 @@ export async function runPackage(serviceDir: string, stage: string, outDir: stri
   const result = await child;
   const output = result.all ?? '';
   return { code: result.exitCode ?? 1, output: result.signal ? `${output}\n(ended by ${result.signal})` : output };
+}
+
+/**
+ * Where a run keeps the templates it packaged (PACKAGED_TEMPLATES_DIR, set by `npm test`), so that the checks run
+ * after the suite read the very template the suite checked instead of packaging again.
+ */
+export function keepTemplate(stage: PackagedStage): void {
+  const dir = process.env.PACKAGED_TEMPLATES_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${stage.stage}.json`), JSON.stringify(stage.template));
+}
+
+/** The template `keepTemplate` kept for `stage` in this run, or `undefined`. */
+export function keptTemplate(stage: string): any {
+  const dir = process.env.PACKAGED_TEMPLATES_DIR;
+  const file = dir && join(dir, `${stage}.json`);
+  return file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 }
 
 /**

@@ -16,7 +16,7 @@ import { openApiDocument } from '../../lib/openapi/document';
 import { routes } from '../../lib/routes';
 import { dynamoEndpoint, tableName } from '../support/env';
 import { fakeSsm, runInSim, unpackTask } from './lambda-sim';
-import { copyService, packageStage, runPackage, type PackagedStage } from './package';
+import { copyService, keepTemplate, packageStage, runPackage, type PackagedStage } from './package';
 import { listZip, readZip } from './zip';
 
 jest.setTimeout(330_000);
@@ -60,6 +60,7 @@ beforeAll(async () => {
   const packaged = await Promise.allSettled(['prod', 'localstack'].map(packageStage));
   // Record every stage that packaged before reporting one that did not, so afterAll removes them all.
   for (const result of packaged) if (result.status === 'fulfilled') stages[result.value.stage] = result.value;
+  for (const stage of Object.values(stages)) keepTemplate(stage);
   for (const result of packaged) if (result.status === 'rejected') throw result.reason;
 }, 400_000);
 
