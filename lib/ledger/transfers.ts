@@ -24,7 +24,7 @@ interface TransferRequest {
   input: TransferBody;
   requestHash: string;
   keyRef?: KeyRef;
-  /** The request's deadline (`lib/deadline.ts`), which its batch's calls to DynamoDB honour. */
+  /** The request's deadline (`lib/request-context.ts`), which its batch's calls to DynamoDB honour. */
   deadline?: AbortSignal;
 }
 
@@ -96,7 +96,7 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
     if (planned.length === 0) return;
     const outcome = await writeTransfers(ledgerWrite(planned.map(({ plan }) => plan)));
     if (outcome.status === 'posted') {
-      for (const { queued, plan } of planned) queued.resolve({ transaction: toTransactionView(plan.transaction), replayed: false });
+      for (const { queued, view } of planned) queued.resolve({ transaction: view, replayed: false });
       return;
     }
     if (outcome.status === 'key_taken') {
@@ -117,13 +117,20 @@ function withinBounds(queued: QueuedTransfer, attempt: number): boolean {
   return false;
 }
 
+/** A transfer planned for the write, with the answer it gives once posted. */
+interface Planned {
+  queued: QueuedTransfer;
+  plan: TransferPlan;
+  view: TransactionView;
+}
+
 /**
  * Plans each transfer in order against the accounts as read, advancing them as each plan leaves them. A transfer
  * whose key already has an answer is replayed, one that breaks a rule is refused; both are settled here and left out.
  */
-function planAll(batch: readonly QueuedTransfer[], reads: LedgerReads): Array<{ queued: QueuedTransfer; plan: TransferPlan }> {
+function planAll(batch: readonly QueuedTransfer[], reads: LedgerReads): Planned[] {
   const accounts = new Map(reads.accounts);
-  const planned: Array<{ queued: QueuedTransfer; plan: TransferPlan }> = [];
+  const planned: Planned[] = [];
   for (const queued of batch) {
     const { caller, input, keyRef, requestHash } = queued.request;
     try {
@@ -134,8 +141,10 @@ function planAll(batch: readonly QueuedTransfer[], reads: LedgerReads): Array<{ 
       }
       const minted = { id: randomUUID(), createdAt: new Date().toISOString() };
       const plan = planTransfer(caller, input, accounts.get(input.fromAccountId), accounts.get(input.toAccountId), minted);
-      const record = keyRef && idempotencyRecord(toTransactionView(plan.transaction), requestHash, config.idempotencyTtlSeconds);
-      planned.push({ queued, plan: { ...plan, idempotency: keyRef && record ? { ref: keyRef, record } : undefined } });
+      // The answer a posted transfer gives, and the one its key replays.
+      const view = toTransactionView(plan.transaction);
+      const record = keyRef && idempotencyRecord(view, requestHash, config.idempotencyTtlSeconds);
+      planned.push({ queued, view, plan: { ...plan, idempotency: keyRef && record ? { ref: keyRef, record } : undefined } });
       for (const account of accountsAfter(plan)) accounts.set(account.id, account);
     } catch (error) {
       queued.reject(error);

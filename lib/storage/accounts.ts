@@ -1,18 +1,16 @@
-import { GetCommand, PutCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert } from '../errors';
 import { currencyCodes, type CurrencyCode } from '../ledger/currencies';
 import type { AccountChange, AccountRecord } from '../ledger/model';
 import { db } from './client';
-import { isConditionFailed } from './dynamo-errors';
+import { isConditionFailed, type TransactItem } from './dynamo-errors';
 import { keys } from './keys';
 
 /*
  * The account item: `ACCOUNT#<id>` / `ACCOUNT`, listed under its owner in `gsi1`. Its `balance` and `seq` change only
  * through the ledger write (`ledger-write.ts`), by `balanceUpdate` below.
  */
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Stores a new account with balance 0 and no entries. */
 export async function insertAccount(account: AccountRecord): Promise<void> {

@@ -9,14 +9,10 @@ import { currentFunctionName } from '../request-context';
  */
 export function recordCalls(client: DynamoDBClient, file: string): void {
   client.middlewareStack.add((next, context) => async (args) => {
-    const input = args.input as {
-      TableName?: string; IndexName?: string; RequestItems?: Record<string, unknown>;
-      TransactItems?: Array<Record<string, { TableName?: string }>>;
-    };
+    const input = args.input as { IndexName?: string; TransactItems?: Array<Record<string, unknown>> };
     const line = {
       functionName: currentFunctionName() ?? null,
       command: context.commandName,
-      table: input.TableName ?? Object.keys(input.RequestItems ?? {})[0] ?? input.TransactItems?.map((item) => Object.values(item)[0]?.TableName)[0],
       index: input.IndexName,
       items: input.TransactItems?.map((item) => Object.keys(item)[0]),
     };

@@ -6,7 +6,7 @@ import { deadlineSignal } from '../request-context';
 import { StorageUnavailableError } from '../errors';
 import { limits } from '../limits';
 import { recordCalls } from './call-log';
-import { isAmbiguous, isBusyOrTimedOut } from './dynamo-errors';
+import { isUnavailable } from './dynamo-errors';
 
 /**
  * Calls whose failure after the SDK's retries is safe to report as "busy, retry": reads change nothing, and every
@@ -63,8 +63,7 @@ function createClient(endpoint: string | undefined): DynamoDBClient {
     try {
       return await next(args);
     } catch (error) {
-      const unavailable = isBusyOrTimedOut(error) || isAmbiguous(error);
-      if (unavailable && retrySafeCommands.has(String(context.commandName))) throw new StorageUnavailableError();
+      if (isUnavailable(error) && retrySafeCommands.has(String(context.commandName))) throw new StorageUnavailableError();
       throw error;
     }
   }, { step: 'initialize', name: 'busyReadsAsUnavailable', priority: 'high' });

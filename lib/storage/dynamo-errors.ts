@@ -1,4 +1,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+
+/** One item of a `TransactWriteItems`, as the item modules build them for the ledger write. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /*
  * What DynamoDB's errors mean, in one place: which say "back off and retry", which leave a write's outcome unknown,
@@ -9,13 +13,15 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 const throttlingErrors = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
 /** Per-item cancellation reasons of a transaction that a retry may pass. */
 const retryableReasons = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
-/** The SDK's names for a call that got no answer in time, or that the request's deadline cut off (`lib/deadline.ts`). */
+/** The SDK's names for a call that got no answer in time, or that the request's deadline cut off (`lib/request-context.ts`). */
 const timeoutErrors = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
 
-/** DynamoDB refused the call for load, or it timed out: for a read, a busy platform rather than a bug. */
-export function isBusyOrTimedOut(error: unknown): boolean {
-  const name = nameOf(error);
-  return throttlingErrors.has(name) || timeoutErrors.has(name);
+/**
+ * DynamoDB refused the call for load, or its outcome is unknown (no answer in time, a dropped connection, a 5xx):
+ * a busy platform (503, retry), not a bug, for any call that is safe to retry.
+ */
+export function isUnavailable(error: unknown): boolean {
+  return isThrottled(error) || isAmbiguous(error);
 }
 
 /** DynamoDB refused the call for load; nothing was written. */

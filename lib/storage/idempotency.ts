@@ -1,15 +1,14 @@
-import { BatchGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { IdempotencyRecord, KeyRef } from '../ledger/model';
 import { db } from './client';
+import type { TransactItem } from './dynamo-errors';
 import { keys } from './keys';
 
 /*
  * The idempotency item: `IDEMPOTENCY#<caller>#<key>` / `IDEMPOTENCY`, written by the ledger write in the same
  * transaction as the transfer it binds, and removed by DynamoDB's TTL once `expiresAt` passes.
  */
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * Reads the record of a caller's key, or `undefined` if there is none, it has expired, or DynamoDB left the key

@@ -1,4 +1,4 @@
-import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { LedgerBusyError, LedgerUnavailableError } from '../errors';
 import { limits } from '../limits';
@@ -7,7 +7,7 @@ import { keyName, type AccountRecord, type IdempotencyRecord, type KeyRef, type 
 import { accountFromItem, balanceUpdate, isAccountItem } from './accounts';
 import { db } from './client';
 import {
-  cancellationReasons, conditionFailed, isAmbiguous, isThrottled, retriedBySdk, retryableCancellation,
+  cancellationReasons, conditionFailed, isAmbiguous, isThrottled, retriedBySdk, retryableCancellation, type TransactItem,
 } from './dynamo-errors';
 import { idempotencyFromItem, idempotencyKey, idempotencyPut } from './idempotency';
 import { keys } from './keys';
@@ -18,8 +18,6 @@ import { entryPut, transactionExists, transactionPut } from './transactions';
  * transfers (one in Lambda, a batch when transfers in one process share an account) in one `TransactWriteItems`:
  * all of it commits, or none.
  */
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** What a write is planned from: its accounts, and the unexpired records of the keys asked for (by `keyName`). */
 export interface LedgerReads {

@@ -1,8 +1,9 @@
-import { BatchGetCommand, GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, LedgerUnavailableError } from '../errors';
 import type { EntryRecord, TransactionRecord } from '../ledger/model';
 import { db } from './client';
+import type { TransactItem } from './dynamo-errors';
 import { entryPrefix, keys } from './keys';
 
 /*
@@ -10,8 +11,6 @@ import { entryPrefix, keys } from './keys';
  * (`ACCOUNT#<id>` / `ENTRY#<seq>`) so that a statement is one query. Both are written only by the ledger write
  * (`ledger-write.ts`), with the items built here.
  */
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Reads a transaction, or `undefined`. */
 export async function findTransaction(transactionId: string): Promise<TransactionRecord | undefined> {

@@ -3,7 +3,7 @@ import { config } from '../config';
 import { assert, EmailTakenError, RegistrationBusyError, StorageUnavailableError, UserNotFoundError } from '../errors';
 import type { Role, UserRecord } from '../identity/model';
 import { db } from './client';
-import { cancellationReasons, conditionFailed, isAmbiguous, isBusyOrTimedOut, isConditionFailed } from './dynamo-errors';
+import { cancellationReasons, conditionFailed, isConditionFailed, isUnavailable } from './dynamo-errors';
 import { keys } from './keys';
 
 /*
@@ -33,7 +33,7 @@ export async function insertUser(user: UserRecord): Promise<void> {
       }
       // A registration whose answer never came may have committed: the caller's retry then finds the email taken
       // or registers it, so "busy, retry" is the honest answer, not a 500.
-      if (!reasons && (isBusyOrTimedOut(error) || isAmbiguous(error))) throw new StorageUnavailableError();
+      if (!reasons && isUnavailable(error)) throw new StorageUnavailableError();
       // DynamoDB cancels a transaction that meets another one in flight on the same item (two registrations of one
       // email) with `TransactionConflict`, not with the condition. Nothing was written; once the other one settles,
       // a retry commits or finds the email taken.
