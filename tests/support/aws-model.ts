@@ -76,9 +76,13 @@ async function transaction(
     counts.conflicts += 1;
     throw cancelled(reasons, 'TransactionConflict');
   }
-  if (options.writesPerItemPerSecond !== undefined && items.some((key) => overRate(key, options.writesPerItemPerSecond!))) {
+  // Judged once per item: judged again a moment later, an item could fall out of its one-second window, and the
+  // cancellation would name no item at all.
+  const rate = options.writesPerItemPerSecond;
+  const throttled = items.map((key) => rate !== undefined && overRate(key, rate));
+  if (throttled.includes(true)) {
     counts.throttled += 1;
-    throw cancelled(items.map((key) => (overRate(key, options.writesPerItemPerSecond!) ? 'ThrottlingError' : 'None')), 'ThrottlingError');
+    throw cancelled(throttled.map((over) => (over ? 'ThrottlingError' : 'None')), 'ThrottlingError');
   }
   if (token) inFlightTokens.add(token);
   for (const key of items) inFlightItems.set(key, (inFlightItems.get(key) ?? 0) + 1);
