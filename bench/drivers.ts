@@ -3,16 +3,15 @@
  * no HTTP) and api (`POST /v1/transfers`). Imports the ledger, so it must be loaded after DYNAMODB_ENDPOINT and
  * TABLE_NAME are set.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../lib/config';
 import type { Caller } from '../lib/identity/model';
-import { toTransactionView } from '../lib/ledger/transactions';
 import { transfer } from '../lib/ledger/transfers';
 import { createDocumentClient } from '../lib/storage/client';
 import { keys } from '../lib/storage/keys';
-import type { AccountRecord, TransactionRecord } from '../lib/ledger/model';
-import { ledgerWrite } from '../lib/ledger/rules';
+import type { AccountRecord, IdempotencyRecord, TransactionRecord } from '../lib/ledger/model';
+import { hashRequest, ledgerWrite, postedRecord } from '../lib/ledger/rules';
 import { accountFromItem } from '../lib/storage/accounts';
 import { transactItems } from '../lib/storage/ledger-write';
 import { postJson } from './http';
@@ -129,16 +128,12 @@ function transactionFor(from: AccountRecord, to: AccountRecord): TransactionReco
     ],
     fromOwnerId: from.ownerId,
     toOwnerId: to.ownerId,
+    initiatedBy: { userId: from.ownerId, role: 'admin', requestId: null, sourceIp: null },
   };
 }
 
-/** An idempotency record of the same shape and size as the ledger's, so raw writes the same bytes. */
-function idempotencyRecordFor(txn: TransactionRecord) {
-  const canonical = JSON.stringify([txn.fromAccountId, txn.toAccountId, txn.amount, txn.currency, txn.description]);
-  return {
-    requestHash: createHash('sha256').update(canonical).digest('hex'),
-    transactionId: txn.id,
-    response: JSON.stringify(toTransactionView(txn)),
-    expiresAt: Math.floor(Date.parse(txn.createdAt) / 1000) + config.idempotencyTtlSeconds,
-  };
+/** The ledger's own idempotency record for `txn`, so raw writes the same bytes. */
+function idempotencyRecordFor(txn: TransactionRecord): IdempotencyRecord {
+  const input = { fromAccountId: txn.fromAccountId, toAccountId: txn.toAccountId, amount: txn.amount, currency: txn.currency };
+  return postedRecord(txn, hashRequest(input), config.idempotencyTtlSeconds);
 }

@@ -9,14 +9,31 @@ export abstract class AppError extends Error {
   readonly status: number;
   /** Field-level problems, shown to the caller for validation failures. */
   readonly fieldErrors: ReadonlyArray<{ path: string; message: string }>;
+  /** Headers the problem answer carries besides its content type. */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(message: string, fieldErrors: AppError['fieldErrors'] = []) {
+  constructor(
+    message: string,
+    fieldErrors: AppError['fieldErrors'] = [],
+    kind: { code: string; status: number } = new.target as unknown as { code: string; status: number },
+    headers: Record<string, string> = {},
+  ) {
     super(message);
-    const kind = new.target as unknown as { code: string; status: number };
     this.name = new.target.name;
     this.code = kind.code;
     this.status = kind.status;
     this.fieldErrors = fieldErrors;
+    this.headers = headers;
+  }
+}
+
+/**
+ * A refusal that an idempotency key bound, answered again exactly as it was the first time (its status, code and
+ * detail), with `Idempotent-Replayed: true`. Its code is the first refusal's, which is in the catalogue.
+ */
+export class ReplayedRefusalError extends AppError {
+  constructor(refusal: { status: number; code: string; detail: string }) {
+    super(refusal.detail, [], refusal, { 'idempotent-replayed': 'true' });
   }
 }
 
@@ -24,6 +41,15 @@ export abstract class AppError extends Error {
 export class ValidationError extends AppError {
   static readonly code = 'validation_failed';
   static readonly status = 400;
+}
+
+/** A money-moving POST without an `Idempotency-Key`: a lost answer could not be retried safely. */
+export class IdempotencyKeyRequiredError extends AppError {
+  static readonly code = 'idempotency_key_required';
+  static readonly status = 400;
+  constructor() {
+    super('An Idempotency-Key header is required, so that a retry cannot move money twice.');
+  }
 }
 
 /** The body is not JSON. */
@@ -202,7 +228,7 @@ export const internalErrorCode = 'internal_error';
 
 /** Every `AppError` the API can answer with, in the order the README's table lists them. */
 export const errorCatalogue = [
-  ValidationError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError, ForbiddenError,
+  ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError, ForbiddenError,
   AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, EmailTakenError,
   PayloadTooLargeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError, BalanceLimitExceededError,
   IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,

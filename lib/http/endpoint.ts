@@ -6,7 +6,7 @@ import { limits } from '../limits';
 import { withDeadline } from '../request-context';
 import type { Route, Schema } from '../routes/route';
 import { header, parseWith, readJsonBody } from './input';
-import { errorResponses, requestLog } from './middleware';
+import { errorResponses, loggedCaller, requestLog } from './middleware';
 
 /** What `endpoint` reads of a route's declaration (lib/routes/route.ts): its authenticator, schemas and status. */
 export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status'>;
@@ -44,12 +44,14 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
   );
   const answer = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const caller = route.auth ? await route.auth(header(event, 'authorization')) : anonymous;
+    if (route.auth) loggedCaller.set(event, caller.userId);
     const input = {
       body: route.body ? parseWith(route.body, readJsonBody(event), 'body') : undefined,
       query: route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query') : undefined,
       params: route.params ? parseWith(route.params, event.pathParameters ?? {}, 'path') : undefined,
-      headers: Object.fromEntries((route.headers ?? []).map(({ name, schema }) => {
+      headers: Object.fromEntries((route.headers ?? []).map(({ name, schema, missing }) => {
         const raw = header(event, name);
+        if (raw === undefined && missing) throw new missing();
         return [name.toLowerCase(), raw === undefined ? undefined : parseWith(schema, raw, 'header')];
       })),
       caller,

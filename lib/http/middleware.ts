@@ -21,7 +21,13 @@ export function errorResponses(): Middleware {
   };
 }
 
-/** Writes one structured log line per request: request id, route, status, latency. Never headers or bodies. */
+/** The user a request was authenticated as, for its log line (set by `endpoint` once the token is verified). */
+export const loggedCaller = new WeakMap<object, string>();
+
+/**
+ * Writes one structured log line per request: the Lambda and API Gateway request ids, the route, the caller's user id
+ * (once its token is verified) and source address, the status and latency. Never headers or bodies.
+ */
 export function requestLog(): Middleware {
   const started = new WeakMap<object, number>();
   const write = async (request: Parameters<NonNullable<Middleware['after']>>[0]): Promise<void> => {
@@ -29,7 +35,10 @@ export function requestLog(): Middleware {
     const code = request.error ? (request.error instanceof AppError ? request.error.code : 'internal_error') : undefined;
     logInfo('request', {
       requestId: request.context.awsRequestId,
+      apiRequestId: request.event.requestContext?.requestId,
       route: request.event.routeKey,
+      userId: loggedCaller.get(request.event),
+      sourceIp: request.event.requestContext?.http?.sourceIp,
       method: request.event.requestContext?.http?.method,
       status: request.response?.statusCode,
       latencyMs: Date.now() - startedMs,

@@ -1,3 +1,4 @@
+import type { Role } from '../identity/model';
 import type { CurrencyCode } from './currencies';
 
 /**
@@ -21,6 +22,17 @@ export interface AccountRecord {
   updatedAt: string;
 }
 
+/**
+ * Who moved the money, kept on every transaction for the audit trail: the caller as its token proved it, and the
+ * request as API Gateway saw it (`null` for a transfer made by a script, outside any request).
+ */
+export interface Initiator {
+  userId: string;
+  role: Role;
+  requestId: string | null;
+  sourceIp: string | null;
+}
+
 /** One leg of a transaction: the account it moves, which way, by how much, and the balance it leaves. */
 export interface EntryRecord {
   accountId: string;
@@ -42,6 +54,8 @@ export interface TransactionRecord {
   entries: EntryRecord[];
   fromOwnerId: string;
   toOwnerId: string;
+  /** `null` on transactions posted before the audit trail was kept. */
+  initiatedBy: Initiator | null;
 }
 
 /** A caller's idempotency key: keys are scoped to the caller who sent them. */
@@ -50,15 +64,22 @@ export interface KeyRef {
   key: string;
 }
 
-/** What a key is bound to: the hash of the request that used it first, its transaction, and the answer to replay. */
-export interface IdempotencyRecord {
+/** A refusal by the ledger's rules, as its problem answer shows it: what a key binds when its transfer was refused. */
+export interface Refusal {
+  status: number;
+  code: string;
+  detail: string;
+}
+
+/**
+ * What a key is bound to: the hash of the request that used it first and the first outcome that reached the ledger's
+ * rules, to replay. A posted transfer keeps its whole transaction, so a replay shows each caller what it may see.
+ */
+export type IdempotencyRecord = {
   requestHash: string;
-  transactionId: string;
-  /** The answer's body, as the API showed it. */
-  response: string;
   /** When the key is free again, in seconds since the epoch. */
   expiresAt: number;
-}
+} & ({ outcome: 'posted'; transaction: TransactionRecord } | { outcome: 'refused'; refusal: Refusal });
 
 /**
  * Everything one transfer writes. `from` and `to` are the accounts just before it: as read for the first transfer of

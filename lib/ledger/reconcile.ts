@@ -1,5 +1,5 @@
 import { readAccounts, scanLedger } from '../storage/ledger-scan';
-import type { ScannedAccount, ScannedEntry, ScannedItem, ScannedTransaction } from './scanned';
+import type { ScannedAccount, ScannedEntry, ScannedIdempotency, ScannedItem, ScannedTransaction } from './scanned';
 
 /** One broken invariant: which check, on which item, and what was found. */
 export interface Violation {
@@ -48,13 +48,13 @@ export async function reconcileAccounts(accountIds: Iterable<string>): Promise<R
  * - each entry's `balanceAfter` is the running balance, and agrees with the transaction it belongs to;
  * - every transaction balances (debits = credits = amount), names existing accounts of its currency, and each of its
  *   entries is stored exactly once; no entry lacks its transaction;
- * - per currency, all balances sum to 0; no `user` account is below 0; every idempotency key names a transaction.
+ * - per currency, all balances sum to 0; no `user` account is below 0; every posted idempotency key names a transaction, and a refused one none.
  */
 export class Reconciler {
   private readonly accounts = new Map<string, ScannedAccount>();
   private readonly entriesOf = new Map<string, ScannedEntry[]>();
   private readonly transactions = new Map<string, ScannedTransaction>();
-  private readonly keysBound: Array<{ key: string; transactionId: string | undefined }> = [];
+  private readonly keysBound: ScannedIdempotency[] = [];
   private readonly found: Violation[] = [];
   private foundCount = 0;
   private entryCount = 0;
@@ -72,7 +72,7 @@ export class Reconciler {
         this.transactions.set(item.id, item);
         break;
       case 'idempotency':
-        this.keysBound.push({ key: item.key, transactionId: item.transactionId });
+        this.keysBound.push(item);
         break;
       case 'other':
         if (item.kind !== 'user' && item.kind !== 'email') {
@@ -93,7 +93,11 @@ export class Reconciler {
     for (const txn of this.transactions.values()) this.checkTransaction(txn, postings.get(txn.id) ?? []);
     const currencies = this.checkConservation();
     for (const bound of this.keysBound) {
-      if (!bound.transactionId || !this.transactions.has(bound.transactionId)) {
+      if (bound.outcome === 'refused') {
+        if (bound.transactionId !== undefined) {
+          this.violation('idempotency_refusal_moves_nothing', bound.key, `a refusal bound to transaction ${bound.transactionId}`);
+        }
+      } else if (!bound.transactionId || !this.transactions.has(bound.transactionId)) {
         this.violation('idempotency_transaction_exists', bound.key, `bound to missing transaction ${bound.transactionId}`);
       }
     }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  AccountNotFoundError, assert, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError,
-  IdempotencyKeyReusedError, InsufficientFundsError,
+  AccountNotFoundError, AppError, assert, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError,
+  IdempotencyKeyReusedError, InsufficientFundsError, ReplayedRefusalError,
 } from '../errors';
 import type { Caller } from '../identity/model';
-import type { AccountChange, AccountRecord, IdempotencyRecord, LedgerWrite, TransactionRecord, TransferPlan } from './model';
+import type {
+  AccountChange, AccountRecord, IdempotencyRecord, Initiator, LedgerWrite, Refusal, TransactionRecord, TransferPlan,
+} from './model';
 import { amountMinorMax, type TransactionView, type TransferBody } from './schemas';
 
 /*
@@ -18,10 +20,11 @@ export function canSee(caller: Caller, account: { ownerId: string }): boolean {
   return caller.role === 'admin' || account.ownerId === caller.userId;
 }
 
-/** What a new transaction is given from outside the rules: its id and its time. */
+/** What a new transaction is given from outside the rules: its id, its time, and who initiated it. */
 export interface Minted {
   id: string;
   createdAt: string;
+  initiatedBy: Initiator;
 }
 
 /** Checks every rule of a transfer against the accounts as read, and builds its transaction. */
@@ -57,6 +60,7 @@ export function planTransfer(
     ],
     fromOwnerId: from.ownerId,
     toOwnerId: to.ownerId,
+    initiatedBy: minted.initiatedBy,
   };
   assertBalanced(transaction);
   return { transaction, from, to };
@@ -108,18 +112,49 @@ export function hashRequest(input: TransferBody): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** What a key binds once its transfer posts: the request's hash and the answer, kept for `ttlSeconds`. */
-export function idempotencyRecord(view: TransactionView, requestHash: string, ttlSeconds: number): IdempotencyRecord {
-  return {
-    requestHash,
-    transactionId: view.id,
-    response: JSON.stringify(view),
-    expiresAt: Math.floor(Date.parse(view.createdAt) / 1000) + ttlSeconds,
-  };
+/** What a key binds once its transfer posts: the request's hash and the transaction, kept for `ttlSeconds`. */
+export function postedRecord(transaction: TransactionRecord, requestHash: string, ttlSeconds: number): IdempotencyRecord {
+  return { requestHash, outcome: 'posted', transaction, expiresAt: epochSeconds(transaction.createdAt) + ttlSeconds };
 }
 
-/** Replays the answer bound to a key, or refuses a different request under the same key. */
-export function replay(record: IdempotencyRecord, requestHash: string): TransactionView {
+/**
+ * Whether a refusal binds the key it came under: every 422 of the ledger's rules does, so a retry replays it instead
+ * of trying again once the balance has moved. A 4xx that says the request never reached the rules (403, 404) binds
+ * nothing, and neither does `idempotency_key_reused`, which is the key's own answer.
+ */
+export function bindsKey(error: unknown): error is AppError {
+  return error instanceof AppError && error.status === 422 && !(error instanceof IdempotencyKeyReusedError);
+}
+
+/** What a key binds once its transfer is refused: the refusal as the caller was shown it. */
+export function refusedRecord(error: AppError, requestHash: string, now: string, ttlSeconds: number): IdempotencyRecord {
+  const refusal: Refusal = { status: error.status, code: error.code, detail: error.message };
+  return { requestHash, outcome: 'refused', refusal, expiresAt: epochSeconds(now) + ttlSeconds };
+}
+
+function epochSeconds(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+/**
+ * Replays the outcome bound to a key: the posted transaction as the caller may see it, or the refusal, thrown again
+ * as it was first answered. A different request under the same key is refused.
+ */
+export function replay(caller: Caller, record: IdempotencyRecord, requestHash: string): TransactionView {
   if (record.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-  return JSON.parse(record.response) as TransactionView;
+  if (record.outcome === 'refused') throw new ReplayedRefusalError(record.refusal);
+  return transactionView(caller, record.transaction);
+}
+
+/**
+ * A transaction as the caller may see it: the balance an entry leaves is shown only on accounts the caller may see
+ * (paying the settlement account must not reveal the platform's float), and who initiated it only to admins.
+ */
+export function transactionView(caller: Caller, txn: TransactionRecord): TransactionView {
+  const { fromOwnerId, toOwnerId, initiatedBy, ...rest } = txn;
+  const ownerOf = (accountId: string) => (accountId === txn.fromAccountId ? fromOwnerId : toOwnerId);
+  const entries = txn.entries.map((entry) => (canSee(caller, { ownerId: ownerOf(entry.accountId) })
+    ? entry
+    : { ...entry, balanceAfter: null }));
+  return { ...rest, entries, ...(caller.role === 'admin' ? { initiatedBy } : {}) };
 }

@@ -38,10 +38,11 @@ export interface ScannedTransaction {
   entries: Array<{ accountId: string | undefined; direction: string | undefined; amount: bigint | undefined }>;
 }
 
-/** An idempotency record: the transaction its key is bound to. */
+/** An idempotency record: its outcome, and the transaction its key is bound to when that posted. */
 export interface ScannedIdempotency {
   entity: 'idempotency';
   key: string;
+  outcome: string | undefined;
   transactionId: string | undefined;
 }
 

@@ -3,7 +3,7 @@ import type { Caller } from '../identity/model';
 import { findTransaction, queryStatement } from '../storage/transactions';
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { TransactionRecord } from './model';
+import { transactionView } from './rules';
 import type { StatementQuery, TransactionView } from './schemas';
 
 /** A transaction the caller may see: it owns either side, or is an admin. */
@@ -11,7 +11,7 @@ export async function getTransaction(caller: Caller, transactionId: string): Pro
   const txn = await findTransaction(transactionId);
   const visible = txn && (caller.role === 'admin' || txn.fromOwnerId === caller.userId || txn.toOwnerId === caller.userId);
   if (!visible) throw new TransactionNotFoundError();
-  return toTransactionView(txn);
+  return transactionView(caller, txn);
 }
 
 /**
@@ -25,13 +25,7 @@ export async function listAccountTransactions(caller: Caller, accountId: string,
     : undefined;
   const page = await queryStatement(accountId, query.limit, beforeSeq);
   return {
-    data: page.transactions.map(toTransactionView),
+    data: page.transactions.map((txn) => transactionView(caller, txn)),
     nextCursor: page.nextBeforeSeq === null ? null : encodeCursor(String(page.nextBeforeSeq)),
   };
-}
-
-/** The transaction as the API shows it: without the owners it is authorized by. */
-export function toTransactionView(txn: TransactionRecord): TransactionView {
-  const { fromOwnerId: _from, toOwnerId: _to, ...view } = txn;
-  return view;
 }

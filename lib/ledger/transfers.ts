@@ -1,26 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { deadlinePassed, deadlineSignal, withSignal } from '../request-context';
-import { LedgerBusyError, SameAccountError } from '../errors';
+import { type AppError, LedgerBusyError, SameAccountError } from '../errors';
 import type { Caller } from '../identity/model';
-import { findIdempotencyRecord } from '../storage/idempotency';
+import { bindRefusal, findIdempotencyRecord } from '../storage/idempotency';
 import { readForWrite, writeTransfers, type LedgerReads } from '../storage/ledger-write';
 import { backoff, retryPolicy } from './backoff';
 import { GroupCommit, type Queued } from './group-commit';
-import { keyName, type KeyRef, type TransferPlan } from './model';
-import { accountsAfter, hashRequest, idempotencyRecord, ledgerWrite, planTransfer, replay } from './rules';
+import { keyName, type IdempotencyRecord, type Initiator, type KeyRef, type TransferPlan } from './model';
+import {
+  accountsAfter, bindsKey, hashRequest, ledgerWrite, planTransfer, postedRecord, refusedRecord, replay,
+  transactionView,
+} from './rules';
 import type { TransactionView, TransferBody } from './schemas';
-import { toTransactionView } from './transactions';
 
-/** What a transfer answers: the transaction, and whether it is a replay of an earlier request with the same key. */
+/**
+ * What a transfer answers: the transaction as the caller may see it, and whether it replays an earlier request with
+ * the same key. A refusal is thrown, a replayed one too (`ReplayedRefusalError`).
+ */
 export interface TransferResult {
   transaction: TransactionView;
   replayed: boolean;
 }
 
+/** Where a request came from, as API Gateway saw it: kept on the transaction it posts. */
+export interface Origin {
+  requestId: string | null;
+  sourceIp: string | null;
+}
+
+/** A transfer made outside any request (a script, a test). */
+const noOrigin: Origin = { requestId: null, sourceIp: null };
+
 /** A transfer as queued: who asks, what, the caller's idempotency key if any, and the hash that key binds. */
 interface TransferRequest {
   caller: Caller;
+  initiatedBy: Initiator;
   input: TransferBody;
   requestHash: string;
   keyRef?: KeyRef;
@@ -30,17 +45,44 @@ interface TransferRequest {
 
 /**
  * Moves `amount` from one account to another as one balanced double entry. With an idempotency key (scoped to the
- * caller) a repeated request replays the first answer instead of posting again; a rejected transfer binds no key.
+ * caller) a repeated request replays the first outcome instead of trying again: the posted transfer, or the refusal by
+ * the ledger's rules (every 422). The HTTP route requires a key; scripts and tests may go without.
  *
  * The path of one transfer: `postTransfers` reads both accounts (and the key), `planTransfer` checks every rule
  * against them, `writeTransfers` writes the balances, the transaction, its entries and the key in one
  * `TransactWriteItems` that commits only if no account changed since the read; a write that loses that race is
  * re-read, re-planned and retried within bounds.
  */
-export async function transfer(caller: Caller, input: TransferBody, idempotencyKey?: string): Promise<TransferResult> {
-  if (input.fromAccountId === input.toAccountId) throw new SameAccountError();
+export async function transfer(
+  caller: Caller,
+  input: TransferBody,
+  idempotencyKey?: string,
+  origin: Origin = noOrigin,
+): Promise<TransferResult> {
   const keyRef = idempotencyKey === undefined ? undefined : { callerId: caller.userId, key: idempotencyKey };
-  return queue.submit({ caller, input, requestHash: hashRequest(input), keyRef, deadline: deadlineSignal() });
+  const requestHash = hashRequest(input);
+  if (input.fromAccountId === input.toAccountId) {
+    // Refused before any account is read; under a key, the refusal binds it like any other.
+    const refusal = new SameAccountError();
+    if (!keyRef) throw refusal;
+    const earlier = await findIdempotencyRecord(keyRef);
+    if (earlier) return { transaction: replay(caller, earlier, requestHash), replayed: true };
+    return settleRefusal(caller, keyRef, requestHash, refusal);
+  }
+  const initiatedBy: Initiator = { userId: caller.userId, role: caller.role, ...origin };
+  return queue.submit({ caller, initiatedBy, input, requestHash, keyRef, deadline: deadlineSignal() });
+}
+
+/**
+ * Binds a refusal to its key and throws it; if another request under the key got there first, replays that one's
+ * outcome instead. A key whose record cannot be read back is busy: nothing was written for this request.
+ */
+async function settleRefusal(caller: Caller, keyRef: KeyRef, requestHash: string, refusal: AppError): Promise<TransferResult> {
+  const now = new Date().toISOString();
+  if (await bindRefusal(keyRef, refusedRecord(refusal, requestHash, now, config.idempotencyTtlSeconds), now)) throw refusal;
+  const winner = await findIdempotencyRecord(keyRef);
+  if (!winner) throw new LedgerBusyError();
+  return { transaction: replay(caller, winner, requestHash), replayed: true };
 }
 
 /**
@@ -91,12 +133,18 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
     const reads = await readForWrite(live.flatMap(({ request: { input } }) => [input.fromAccountId, input.toAccountId]),
       unread.map((queued) => queued.request.keyRef!));
     for (const queued of unread) keysRead.add(queued);
-    const planned = planAll(live, reads);
+    const { planned, refused } = planAll(live, reads);
+    await Promise.all(refused.map(({ queued, error }) => settle(queued, () => {
+      const { caller, keyRef, requestHash } = queued.request;
+      return settleRefusal(caller, keyRef!, requestHash, error);
+    })));
     live = planned.map(({ queued }) => queued);
     if (planned.length === 0) return;
     const outcome = await writeTransfers(ledgerWrite(planned.map(({ plan }) => plan)));
     if (outcome.status === 'posted') {
-      for (const { queued, view } of planned) queued.resolve({ transaction: view, replayed: false });
+      for (const { queued, plan } of planned) {
+        queued.resolve({ transaction: transactionView(queued.request.caller, plan.transaction), replayed: false });
+      }
       return;
     }
     if (outcome.status === 'key_taken') {
@@ -117,49 +165,55 @@ function withinBounds(queued: QueuedTransfer, attempt: number): boolean {
   return false;
 }
 
-/** A transfer planned for the write, with the answer it gives once posted. */
+/** Settles a queued transfer with what `fn` answers or throws. */
+async function settle(queued: QueuedTransfer, fn: () => Promise<TransferResult>): Promise<void> {
+  try {
+    queued.resolve(await fn());
+  } catch (error) {
+    queued.reject(error);
+  }
+}
+
+/** A transfer planned for the write. */
 interface Planned {
   queued: QueuedTransfer;
   plan: TransferPlan;
-  view: TransactionView;
 }
 
 /**
  * Plans each transfer in order against the accounts as read, advancing them as each plan leaves them. A transfer
- * whose key already has an answer is replayed, one that breaks a rule is refused; both are settled here and left out.
+ * whose key already has an outcome is replayed, one that breaks a rule without a key is refused; both are settled
+ * here. One refused under a key is returned, to bind its key before it is answered.
  */
-function planAll(batch: readonly QueuedTransfer[], reads: LedgerReads): Planned[] {
+function planAll(batch: readonly QueuedTransfer[], reads: LedgerReads): { planned: Planned[]; refused: Array<{ queued: QueuedTransfer; error: AppError }> } {
   const accounts = new Map(reads.accounts);
   const planned: Planned[] = [];
+  const refused: Array<{ queued: QueuedTransfer; error: AppError }> = [];
   for (const queued of batch) {
-    const { caller, input, keyRef, requestHash } = queued.request;
+    const { caller, initiatedBy, input, keyRef, requestHash } = queued.request;
     try {
       const earlier = keyRef && reads.records.get(keyName(keyRef));
       if (earlier) {
-        queued.resolve({ transaction: replay(earlier, requestHash), replayed: true });
+        queued.resolve({ transaction: replay(caller, earlier, requestHash), replayed: true });
         continue;
       }
-      const minted = { id: randomUUID(), createdAt: new Date().toISOString() };
+      const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
       const plan = planTransfer(caller, input, accounts.get(input.fromAccountId), accounts.get(input.toAccountId), minted);
-      // The answer a posted transfer gives, and the one its key replays.
-      const view = toTransactionView(plan.transaction);
-      const record = keyRef && idempotencyRecord(view, requestHash, config.idempotencyTtlSeconds);
-      planned.push({ queued, view, plan: { ...plan, idempotency: keyRef && record ? { ref: keyRef, record } : undefined } });
+      const record: IdempotencyRecord | undefined = keyRef && postedRecord(plan.transaction, requestHash, config.idempotencyTtlSeconds);
+      planned.push({ queued, plan: { ...plan, idempotency: keyRef && record ? { ref: keyRef, record } : undefined } });
       for (const account of accountsAfter(plan)) accounts.set(account.id, account);
     } catch (error) {
-      queued.reject(error);
+      if (keyRef && bindsKey(error)) refused.push({ queued, error });
+      else queued.reject(error);
     }
   }
-  return planned;
+  return { planned, refused };
 }
 
-/** Settles a transfer whose key another request posted under first, with that request's answer, if it is there. */
+/** Settles a transfer whose key another request took first, with that request's outcome, if it is there. */
 async function replayWinner(queued: QueuedTransfer): Promise<void> {
-  const winner = await findIdempotencyRecord(queued.request.keyRef!);
+  const { caller, keyRef, requestHash } = queued.request;
+  const winner = await findIdempotencyRecord(keyRef!);
   if (!winner) return;
-  try {
-    queued.resolve({ transaction: replay(winner, queued.request.requestHash), replayed: true });
-  } catch (error) {
-    queued.reject(error);
-  }
+  await settle(queued, async () => ({ transaction: replay(caller, winner, requestHash), replayed: true }));
 }

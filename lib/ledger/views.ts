@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { roles } from '../identity/model';
 import { accountType, amountMinor, currency } from './fields';
 
 /*
@@ -24,12 +25,20 @@ export type AccountView = z.infer<typeof accountView>;
 export const balanceView = z.object({ accountId: z.string(), currency, balance: z.int(), asOf: z.string() });
 export type BalanceView = z.infer<typeof balanceView>;
 
-/** One leg of a transaction. */
+/** One leg of a transaction; `balanceAfter` is `null` on an account the caller may not see. */
 export const entryView = z.object({
   accountId: z.string(),
   direction: z.enum(['debit', 'credit']),
   amount: amountMinor,
-  balanceAfter: z.int(),
+  balanceAfter: z.nullable(z.int()),
+});
+
+/** Who moved the money (shown to admins only); `requestId` and `sourceIp` are API Gateway's. */
+export const initiatorView = z.object({
+  userId: z.string(),
+  role: z.enum(roles),
+  requestId: z.nullable(z.string()),
+  sourceIp: z.nullable(z.string()),
 });
 
 /** A posted transaction with its entries. */
@@ -43,6 +52,8 @@ export const transactionView = z.object({
   description: z.nullable(z.string()),
   createdAt: z.string(),
   entries: z.array(entryView),
+  /** Admins only; `null` on transactions posted before the audit trail was kept. */
+  initiatedBy: z.optional(z.nullable(initiatorView)),
 });
 export type TransactionView = z.infer<typeof transactionView>;
 

@@ -48,7 +48,7 @@ function operation(route: Route) {
   const parameters = [
     ...fieldsOf(route.params, 'path'),
     ...fieldsOf(route.query, 'query'),
-    ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } })),
+    ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.missing !== undefined, description: h.description, schema: { type: 'string' } })),
   ];
   const responses: Record<string, unknown> = {
     [route.status]: { description: STATUS_CODES[route.status], content: { 'application/json': { schema: responseSchema(route) } } },

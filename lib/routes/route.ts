@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { ErrorKind } from '../errors';
+import type { AppError, ErrorKind } from '../errors';
 import type { Caller } from '../identity/model';
 import type { ResponseName } from '../openapi/responses';
 
@@ -12,11 +12,13 @@ export type Authenticator = (authorization: string | undefined) => Promise<Calle
 /** A DynamoDB action a function's role may be granted, as `dynamodb:<action>`. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'Query';
 
-/** A request header a route reads: parsed with `schema` when it is present, and documented as optional. */
+/** A request header a route reads: parsed with `schema` when it is present. */
 export interface HeaderParameter {
   name: string;
   description: string;
   schema: z.ZodMiniType<string>;
+  /** Makes the header required: its absence answers this error, before anything else is read. */
+  missing?: new () => AppError;
 }
 
 /**

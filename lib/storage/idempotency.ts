@@ -1,9 +1,10 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import type { IdempotencyRecord, KeyRef } from '../ledger/model';
 import { db } from './client';
-import type { TransactItem } from './dynamo-errors';
+import { isConditionFailed, type TransactItem } from './dynamo-errors';
 import { keys } from './keys';
+import { transactionFromItem } from './transactions';
 
 /*
  * The idempotency item: `IDEMPOTENCY#<caller>#<key>` / `IDEMPOTENCY`, written by the ledger write in the same
@@ -33,7 +34,10 @@ export function idempotencyPut(ref: KeyRef, record: IdempotencyRecord, now: stri
   return {
     Put: {
       TableName: config.tableName,
-      Item: { ...idempotencyKey(ref), entity: 'idempotency', callerId: ref.callerId, ...record, createdAt: now },
+      Item: {
+        ...idempotencyKey(ref), entity: 'idempotency', callerId: ref.callerId, ...record, createdAt: now,
+        ...(record.outcome === 'posted' ? { transactionId: record.transaction.id } : {}),
+      },
       // An expired record no longer binds its key, even before DynamoDB's TTL sweep deletes it.
       ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowEpoch',
       ExpressionAttributeValues: { ':nowEpoch': Math.floor(Date.parse(now) / 1000) },
@@ -41,13 +45,39 @@ export function idempotencyPut(ref: KeyRef, record: IdempotencyRecord, now: stri
   };
 }
 
-/** An unexpired record, or `undefined`. */
+/**
+ * An unexpired record, or `undefined`. A posted transfer's record holds its transaction as the transaction item does;
+ * a record without an outcome (written before refusals bound keys) is not read, so its key stays taken until it
+ * expires, and a request under it answers `ledger_busy` rather than posting twice.
+ */
 export function idempotencyFromItem(item: Record<string, unknown>): IdempotencyRecord | undefined {
-  if (Number(item.expiresAt) <= Math.floor(Date.now() / 1000)) return undefined;
+  const expiresAt = Number(item.expiresAt);
+  if (expiresAt <= Math.floor(Date.now() / 1000)) return undefined;
+  const requestHash = String(item.requestHash);
+  if (item.outcome === 'posted') {
+    return { requestHash, expiresAt, outcome: 'posted', transaction: transactionFromItem(item.transaction as Record<string, unknown>) };
+  }
+  if (item.outcome !== 'refused') return undefined;
+  const refusal = item.refusal as Record<string, unknown>;
   return {
-    requestHash: String(item.requestHash),
-    transactionId: String(item.transactionId),
-    response: String(item.response),
-    expiresAt: Number(item.expiresAt),
+    requestHash,
+    expiresAt,
+    outcome: 'refused',
+    refusal: { status: Number(refusal.status), code: String(refusal.code), detail: String(refusal.detail) },
   };
+}
+
+/**
+ * Binds a refusal to a caller's key, on its own: a refused transfer moves no money, so nothing else is written with
+ * it. Returns `false` when the key is already bound (another request under it got there first; read and replay it).
+ */
+export async function bindRefusal(ref: KeyRef, record: IdempotencyRecord, now: string): Promise<boolean> {
+  const { Put } = idempotencyPut(ref, record, now);
+  try {
+    await db.send(new PutCommand(Put!));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
 }

@@ -99,7 +99,7 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
       })),
     };
   }
-  if (kind === 'idempotency') return { entity: 'idempotency', key, transactionId: raw.transactionId?.S };
+  if (kind === 'idempotency') return { entity: 'idempotency', key, outcome: raw.outcome?.S, transactionId: raw.transactionId?.S };
   return { entity: 'other', key, kind };
 }
 

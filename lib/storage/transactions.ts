@@ -1,7 +1,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, LedgerUnavailableError } from '../errors';
-import type { EntryRecord, TransactionRecord } from '../ledger/model';
+import type { EntryRecord, Initiator, TransactionRecord } from '../ledger/model';
 import { db } from './client';
 import type { TransactItem } from './dynamo-errors';
 import { entryPrefix, keys } from './keys';
@@ -113,7 +113,15 @@ export function transactionFromItem(item: Record<string, unknown>): TransactionR
     entries: (item.entries as Array<Record<string, unknown>>).map(entryFromItem),
     fromOwnerId: String(item.fromOwnerId),
     toOwnerId: String(item.toOwnerId),
+    initiatedBy: item.initiatedBy === undefined ? null : initiatorFromItem(item.initiatedBy as Record<string, unknown>),
   };
+}
+
+function initiatorFromItem(item: Record<string, unknown>): Initiator {
+  const { role } = item;
+  assert(role === 'user' || role === 'admin', 'an initiator\'s role is user or admin');
+  const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { userId: String(item.userId), role, requestId: nullable(item.requestId), sourceIp: nullable(item.sourceIp) };
 }
 
 function entryFromItem(entry: Record<string, unknown>): EntryRecord {

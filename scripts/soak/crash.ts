@@ -139,7 +139,7 @@ async function seedWorld(platform: Platform, victim: CrashReport['victim'], requ
     for (let i = 0; i < 2; i += 1) {
       const id = (await platform.post(owner, '/v1/accounts', { currency: 'USD' })).json.id as string;
       accounts.push({ id, owner });
-      await platform.post('crash-admin', '/v1/transfers', { fromAccountId: bank, toAccountId: id, amount: 100_000, currency: 'USD' });
+      await platform.post('crash-admin', '/v1/transfers', { fromAccountId: bank, toAccountId: id, amount: 100_000, currency: 'USD' }, `crash-fund-${id}`);
     }
   }
   const pending: Pending[] = Array.from({ length: requests }, (_, n) => {

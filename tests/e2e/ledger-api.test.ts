@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { call } from '../support/http';
 import { adminSession, signUp } from '../support/sessions';
 
@@ -11,6 +12,7 @@ async function fundedUser(amount: number) {
     const funding = await call('POST', '/v1/transfers', {
       token: admin.token,
       json: { fromAccountId: bank.body.id, toAccountId: account.body.id, amount, currency: 'USD' },
+      headers: { 'Idempotency-Key': `fund-${account.body.id}` },
     });
     if (funding.status !== 201) throw new Error(`funding answered ${funding.status}`);
   }
@@ -18,7 +20,7 @@ async function fundedUser(amount: number) {
 }
 
 describe('ledger over HTTP', () => {
-  it('opens an account, funds it from a system account, and transfers with and without a key', async () => {
+  it('opens an account, funds it from a system account, and transfers under a key, which a retry replays', async () => {
     const alice = await fundedUser(10_000);
     const bob = await signUp();
     const bobs = await call('POST', '/v1/accounts', { token: bob.token, json: { currency: 'USD' } });
@@ -28,7 +30,9 @@ describe('ledger over HTTP', () => {
     const body = { fromAccountId: alice.account.id, toAccountId: bobs.body.id, amount: 1_250, currency: 'USD', description: 'rent' };
     const keyed = await call('POST', '/v1/transfers', { token: alice.user.token, json: body, headers: { 'Idempotency-Key': 'rent-2026-11' } });
     const replay = await call('POST', '/v1/transfers', { token: alice.user.token, json: body, headers: { 'Idempotency-Key': 'rent-2026-11' } });
-    const plain = await call('POST', '/v1/transfers', { token: alice.user.token, json: { ...body, amount: 750 } });
+    const plain = await call('POST', '/v1/transfers', { token: alice.user.token, json: { ...body, amount: 750 }, headers: { 'Idempotency-Key': 'rent-2026-12' } });
+    const keyless = await call('POST', '/v1/transfers', { token: alice.user.token, json: { ...body, amount: 1 } });
+    expect([keyless.status, keyless.body.code]).toEqual([400, 'idempotency_key_required']);
 
     expect(keyed.status).toBe(201);
     expect(keyed.headers.get('idempotent-replayed')).toBeNull();
@@ -36,18 +40,30 @@ describe('ledger over HTTP', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(keyed.body);
     expect(plain.status).toBe(201);
+    // Each side sees the balance its own entry leaves, never the other side's.
     expect(plain.body.entries).toEqual([
       { accountId: alice.account.id, direction: 'debit', amount: 750, balanceAfter: 8_000 },
-      { accountId: bobs.body.id, direction: 'credit', amount: 750, balanceAfter: 2_000 },
+      { accountId: bobs.body.id, direction: 'credit', amount: 750, balanceAfter: null },
     ]);
+    expect(plain.body).not.toHaveProperty('initiatedBy');
 
     const balance = await call('GET', `/v1/accounts/${alice.account.id}/balance`, { token: alice.user.token });
     expect(balance.body).toMatchObject({ accountId: alice.account.id, currency: 'USD', balance: 8_000 });
     const seenByBob = await call('GET', `/v1/transactions/${keyed.body.id}`, { token: bob.token });
     expect(seenByBob.status).toBe(200);
-    expect(seenByBob.body).toEqual(keyed.body);
+    expect(seenByBob.body.entries.map((e: { balanceAfter: number | null }) => e.balanceAfter)).toEqual([null, 1_250]);
     const statement = await call('GET', `/v1/accounts/${bobs.body.id}/transactions`, { token: bob.token });
     expect(statement.body.data.map((t: { id: string }) => t.id)).toEqual([plain.body.id, keyed.body.id]);
+    expect(statement.body.data[0].entries.map((e: { balanceAfter: number | null }) => e.balanceAfter)).toEqual([null, 2_000]);
+
+    // The admin sees both balances, and who moved the money from where: the audit trail.
+    const seenByAdmin = await call('GET', `/v1/transactions/${keyed.body.id}`, { token: alice.admin.token });
+    expect(seenByAdmin.body.entries.map((e: { balanceAfter: number | null }) => e.balanceAfter)).toEqual([8_750, 1_250]);
+    expect(seenByAdmin.body.initiatedBy).toMatchObject({ userId: alice.user.id, role: 'user' });
+    expect(typeof seenByAdmin.body.initiatedBy.requestId).toBe('string');
+    expect(typeof seenByAdmin.body.initiatedBy.sourceIp).toBe('string');
+    const adminStatement = await call('GET', `/v1/accounts/${bobs.body.id}/transactions`, { token: alice.admin.token });
+    expect(adminStatement.body.data[1].initiatedBy).toEqual(seenByAdmin.body.initiatedBy);
     expect(statement.body.nextCursor).toBeNull();
   });
 
@@ -55,8 +71,9 @@ describe('ledger over HTTP', () => {
     const alice = await fundedUser(1_000);
     const eur = await call('POST', '/v1/accounts', { token: alice.user.token, json: { currency: 'EUR' } });
     const other = await call('POST', '/v1/accounts', { token: (await signUp()).token, json: { currency: 'USD' } });
-    const send = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-      call('POST', '/v1/transfers', { token: alice.user.token, json: { currency: 'USD', amount: 1, ...body }, headers });
+    const send = (body: Record<string, unknown>, headers: Record<string, string> = {}) => call('POST', '/v1/transfers', {
+      token: alice.user.token, json: { currency: 'USD', amount: 1, ...body }, headers: { 'Idempotency-Key': randomUUID(), ...headers },
+    });
     const from = alice.account.id;
 
     const cases: Array<[Promise<{ status: number; body: { code: string }; headers: Headers }>, number, string]> = [
@@ -88,6 +105,38 @@ describe('ledger over HTTP', () => {
     expect(balance.body.balance).toBe(1_000);
   });
 
+  it('binds a refusal to its key: a retry replays it even once funds arrive, and another body under it is refused', async () => {
+    const alice = await fundedUser(100);
+    const bobs = await call('POST', '/v1/accounts', { token: (await signUp()).token, json: { currency: 'USD' } });
+    const body = { fromAccountId: alice.account.id, toAccountId: bobs.body.id, amount: 500, currency: 'USD' };
+    const send = (json: Record<string, unknown>, key: string) =>
+      call('POST', '/v1/transfers', { token: alice.user.token, json, headers: { 'Idempotency-Key': key } });
+
+    const refused = await send(body, 'pay-500');
+    expect([refused.status, refused.body.code]).toEqual([422, 'insufficient_funds']);
+    const topUp = await call('POST', '/v1/transfers', {
+      token: alice.admin.token,
+      json: { fromAccountId: alice.bank.id, toAccountId: alice.account.id, amount: 1_000, currency: 'USD' },
+      headers: { 'Idempotency-Key': `top-up-${alice.account.id}` },
+    });
+    expect(topUp.status).toBe(201);
+
+    const retried = await send(body, 'pay-500');
+    expect(retried.status).toBe(422);
+    expect(retried.body).toEqual(refused.body);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.headers.get('content-type')).toContain('application/problem+json');
+    const otherBody = await send({ ...body, amount: 50 }, 'pay-500');
+    expect([otherBody.status, otherBody.body.code]).toEqual([422, 'idempotency_key_reused']);
+    // A 404 binds nothing: the same key then posts once the request is right.
+    const missing = await send({ ...body, toAccountId: 'no-such-account' }, 'pay-later');
+    expect([missing.status, missing.body.code]).toEqual([404, 'account_not_found']);
+    expect((await send(body, 'pay-later')).status).toBe(201);
+
+    const balance = await call('GET', `/v1/accounts/${alice.account.id}/balance`, { token: alice.user.token });
+    expect(balance.body.balance).toBe(100 + 1_000 - 500);
+  });
+
   it("answers 404 for another user's ids on every route, and 403 for admin-only actions", async () => {
     const victim = await fundedUser(500);
     const victimTxn = (await call('GET', `/v1/accounts/${victim.account.id}/transactions`, { token: victim.user.token })).body.data[0];
@@ -101,7 +150,9 @@ describe('ledger over HTTP', () => {
       await call('GET', `/v1/accounts/${victim.account.id}/transactions`, as),
       await call('GET', `/v1/transactions/${victimTxn.id}`, as),
       await call('POST', '/v1/transfers', {
-        ...as, json: { fromAccountId: victim.account.id, toAccountId: malloryAccount.body.id, amount: 1, currency: 'USD' },
+        ...as,
+        json: { fromAccountId: victim.account.id, toAccountId: malloryAccount.body.id, amount: 1, currency: 'USD' },
+        headers: { 'Idempotency-Key': 'steal-1' },
       }),
     ];
     expect(notFound.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);
@@ -168,6 +219,7 @@ describe('ledger over HTTP', () => {
     const pay = (amount: number) => call('POST', '/v1/transfers', {
       token: alice.user.token,
       json: { fromAccountId: alice.account.id, toAccountId: sink.body.id, amount, currency: 'USD' },
+      headers: { 'Idempotency-Key': randomUUID() },
     });
     for (let i = 1; i <= 12; i += 1) await pay(i);
     const existing = (await call('GET', `/v1/accounts/${alice.account.id}/transactions?limit=100`, { token: alice.user.token })).body.data;

@@ -20,14 +20,14 @@ describe('transfers against DynamoDB Local', () => {
     expect(transaction).toMatchObject({ status: 'posted', amount: 2_500, currency: 'USD', description: 'lunch' });
     expect(transaction.entries).toEqual([
       { accountId: a.id, direction: 'debit', amount: 2_500, balanceAfter: 7_500 },
-      { accountId: b.id, direction: 'credit', amount: 2_500, balanceAfter: 2_500 },
+      { accountId: b.id, direction: 'credit', amount: 2_500, balanceAfter: null },
     ]);
     expect((await getBalance(alice, a.id)).balance).toBe(7_500);
     expect((await getBalance(bob, b.id)).balance).toBe(2_500);
     expect((await getBalance(bank.admin, bank.system.id)).balance).toBe(-10_000);
   });
 
-  describe('each rejection writes nothing', () => {
+  describe('each rejection moves nothing', () => {
     const cases: Array<[string, string, (ctx: Awaited<ReturnType<typeof setup>>) => Promise<unknown>]> = [
       ['insufficient funds', 'insufficient_funds', ({ alice, a, b }) =>
         transfer(alice, { fromAccountId: a.id, toAccountId: b.id, amount: 1_001, currency: 'USD' }, 'k-insufficient')],
@@ -67,9 +67,10 @@ describe('transfers against DynamoDB Local', () => {
 
       expect(error.code).toBe(code);
       expect(await Promise.all(accounts.map((account) => partition(account.id)))).toEqual(before);
-      for (const key of ['k-insufficient', 'k-currency', 'k-dest', 'k-same', 'k-theirs', 'k-missing', 'k-system']) {
-        expect(await idempotencyRecordExists(ctx.alice.userId, key)).toBe(false);
-      }
+      // A refusal by the rules (422) binds its key and moves nothing; a 403 or 404 binds nothing.
+      const keys = ['k-insufficient', 'k-currency', 'k-dest', 'k-same', 'k-theirs', 'k-missing', 'k-system'];
+      const bound = await Promise.all(keys.map((key) => idempotencyRecordExists(ctx.alice.userId, key)));
+      expect(bound.filter(Boolean)).toHaveLength(error.status === 422 ? 1 : 0);
     });
   });
 
@@ -92,7 +93,7 @@ describe('transfers against DynamoDB Local', () => {
     expect((await getBalance(bob, b.id)).balance).toBe(7_000);
     // Each posting saw the balance the previous one left: the debits' balances after are exactly 6500 … 500.
     const debitsAfter = posted.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof transfer>>>)
-      .value.transaction.entries[0]!.balanceAfter).sort((x, y) => y - x);
+      .value.transaction.entries[0]!.balanceAfter!).sort((x, y) => y - x);
     expect(debitsAfter).toEqual([6_500, 5_500, 4_500, 3_500, 2_500, 1_500, 500]);
   });
 
@@ -135,18 +136,21 @@ describe('transfers against DynamoDB Local', () => {
     expect((await getBalance(bank.admin, b.id)).balance).toBe(200);
   });
 
-  it('lets a key that was refused be retried once the transfer can succeed', async () => {
+  it('binds a refusal to its key: a retry replays the refusal even once the transfer could succeed', async () => {
     const bank = await newBank();
     const alice = newCaller();
     const a = await createAccount(alice, { currency: 'USD' });
     const b = await createAccount(newCaller(), { currency: 'USD' });
     const body = { fromAccountId: a.id, toAccountId: b.id, amount: 300, currency: 'USD' as const };
 
-    expect((await errorOf(() => transfer(alice, body, 'retry-me'))).code).toBe('insufficient_funds');
+    const first = await errorOf(() => transfer(alice, body, 'retry-me'));
+    expect(first.code).toBe('insufficient_funds');
     await bank.fund(a, 300);
-    const later = await transfer(alice, body, 'retry-me');
+    const again = await errorOf(() => transfer(alice, body, 'retry-me'));
 
-    expect(later.replayed).toBe(false);
+    expect(again).toMatchObject({ code: 'insufficient_funds', status: 422, headers: { 'idempotent-replayed': 'true' } });
+    expect((await errorOf(() => transfer(alice, { ...body, amount: 1 }, 'retry-me'))).code).toBe('idempotency_key_reused');
+    expect((await transfer(alice, body, 'a-new-key')).replayed).toBe(false);
     expect((await getBalance(alice, a.id)).balance).toBe(0);
   });
 

@@ -2,8 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Caller } from '../../lib/identity/model';
 import { createAccount } from '../../lib/ledger/accounts';
 import type { AccountRecord, TransferPlan } from '../../lib/ledger/model';
-import { accountsAfter, hashRequest, idempotencyRecord, ledgerWrite, planTransfer } from '../../lib/ledger/rules';
-import { toTransactionView } from '../../lib/ledger/transactions';
+import { accountsAfter, hashRequest, ledgerWrite, planTransfer, postedRecord } from '../../lib/ledger/rules';
 import { transfer } from '../../lib/ledger/transfers';
 import { findAccount } from '../../lib/storage/accounts';
 import { db } from '../../lib/storage/client';
@@ -13,13 +12,14 @@ import { newCaller } from '../support/ledger-fixtures';
 
 const model = installAwsModel(db);
 const admin: Caller = newCaller('admin');
+const initiatedBy = { userId: admin.userId, role: admin.role, requestId: null, sourceIp: null };
 
 test('the same write sent again while DynamoDB still runs it (TransactionInProgress) posts once, and both sends say so', async () => {
   const bank = await createAccount(admin, { currency: 'USD', type: 'system' });
   const shop = await createAccount(admin, { currency: 'USD' });
   const [from, to] = [await findAccount(bank.id), await findAccount(shop.id)];
   const input = { fromAccountId: bank.id, toAccountId: shop.id, amount: 75, currency: 'USD' } as const;
-  const plan = planTransfer(admin, input, from, to, { id: `in-progress-${Math.random()}`, createdAt: new Date().toISOString() });
+  const plan = planTransfer(admin, input, from, to, { id: `in-progress-${Math.random()}`, createdAt: new Date().toISOString(), initiatedBy });
   const write = ledgerWrite([plan]);
   const before = model.inProgress;
   expect(await Promise.all([writeTransfers(write), writeTransfers(write)])).toEqual([{ status: 'posted' }, { status: 'posted' }]);
@@ -46,6 +46,8 @@ test('the largest write a batch can make stays far below DynamoDB\'s 400 KB item
   // The longest ids, description (280 characters of 4 bytes each), key and amounts the API accepts.
   const longId = (c: string) => c.repeat(64);
   const caller: Caller = { userId: longId('u'), role: 'admin' };
+  // API Gateway's request ids are 20 characters; an IPv6 source address is at most 45.
+  const longInitiator = { userId: caller.userId, role: caller.role, requestId: 'r'.repeat(64), sourceIp: 'f'.repeat(45) };
   const account = (id: string, balance: number): AccountRecord => ({
     id, ownerId: longId('o'), type: 'system', currency: 'USD', name: 'n'.repeat(100), balance, seq: Number.MAX_SAFE_INTEGER - 100,
     createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
@@ -55,8 +57,8 @@ test('the largest write a batch can make stays far below DynamoDB\'s 400 KB item
   // One account update each for two accounts, then four items a transfer: 24 transfers fill 98 of the 100 items.
   for (let i = 0; i < 24; i += 1) {
     const input = { fromAccountId: from.id, toAccountId: to.id, amount: 2 ** 40, currency: 'USD', description: '💸'.repeat(280) } as const;
-    const plan = planTransfer(caller, input, from, to, { id: `${longId('t').slice(0, 60)}${i}`.padEnd(64, 'x'), createdAt: new Date().toISOString() });
-    const record = idempotencyRecord(toTransactionView(plan.transaction), hashRequest(input), 86_400);
+    const plan = planTransfer(caller, input, from, to, { id: `${longId('t').slice(0, 60)}${i}`.padEnd(64, 'x'), createdAt: new Date().toISOString(), initiatedBy: longInitiator });
+    const record = postedRecord(plan.transaction, hashRequest(input), 86_400);
     plans.push({ ...plan, idempotency: { ref: { callerId: caller.userId, key: '~'.repeat(255) }, record } });
     [from, to] = accountsAfter(plan);
   }

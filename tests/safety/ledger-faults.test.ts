@@ -62,7 +62,7 @@ test('DynamoDB Local honours ClientRequestToken: the same transaction sent twice
       { accountId: from.id, direction: 'debit', amount: 5, balanceAfter: fromRecord!.balance - 5 },
       { accountId: to.id, direction: 'credit', amount: 5, balanceAfter: 5 },
     ],
-    fromOwnerId: from.ownerId, toOwnerId: to.ownerId,
+    fromOwnerId: from.ownerId, toOwnerId: to.ownerId, initiatedBy: null,
   };
   const plan = { transaction: txn, from: fromRecord!, to: toRecord! };
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });

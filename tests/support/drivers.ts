@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import { AppError } from '../../lib/errors';
@@ -63,7 +64,8 @@ export function httpDriver(baseUrl: string): LedgerDriver {
       return response.json as unknown as AccountView;
     },
     async transfer(caller, body, key) {
-      const response = await post(caller, '/v1/transfers', body, key === undefined ? {} : { 'idempotency-key': key });
+      // The API requires a key; a fresh one per request is what the ledger's keyless transfer means.
+      const response = await post(caller, '/v1/transfers', body, { 'idempotency-key': key ?? `fresh-${randomUUID()}` });
       if (response.status === 201) {
         const replayed = response.headers.get('idempotent-replayed') === 'true';
         return { status: 201, transactionId: String(response.json.id), replayed };

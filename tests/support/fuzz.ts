@@ -166,7 +166,7 @@ export function fuzzRequestArb(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
     { label: "another user's transaction", method: 'GET', path: `/v1/transactions/${world.victim.transactionId}`, headers: auth },
     { label: "another user's accounts", method: 'GET', path: `/v1/accounts?ownerId=${world.victim.userId}`, headers: auth },
     ...[world.victim.accountId, world.systemAccountId].map((fromAccountId) => ({
-      label: "someone else's money", method: 'POST', path: '/v1/transfers', headers: json,
+      label: "someone else's money", method: 'POST', path: '/v1/transfers', headers: { ...json, 'idempotency-key': `fuzz-${fromAccountId}` },
       body: toJson({ fromAccountId, toAccountId: world.attacker.accountId, amount: 1, currency: 'USD' }),
     })),
     { label: 'admin only: system account', method: 'POST', path: '/v1/accounts', headers: json, body: toJson({ currency: 'USD', type: 'system' }) },

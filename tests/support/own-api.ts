@@ -43,8 +43,14 @@ export async function tableImage(): Promise<string> {
 }
 
 /** POSTs `body` to the API at `url`; any answer but a success is an error. */
-async function post(url: string, path: string, token: string | undefined, body: unknown): Promise<Record<string, unknown>> {
-  const answer = await apiClient(url, callTimeoutMs)('POST', path, { token, json: body });
+async function post(
+  url: string,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
+  const answer = await apiClient(url, callTimeoutMs)('POST', path, { token, json: body, headers });
   if (answer.status >= 300 || answer.body === undefined) throw new Error(`${path} answered ${answer.status}: ${answer.text}`);
   return answer.body as Record<string, unknown>;
 }
@@ -72,7 +78,7 @@ export async function buildFuzzWorld(url: string): Promise<{ world: FuzzWorld; s
   const attackerAccount = await post(url, '/v1/accounts', attacker.token, { currency: 'USD' });
   const victimAccount = await post(url, '/v1/accounts', victim.token, { currency: 'USD' });
   const fund = (account: Record<string, unknown>) =>
-    post(url, '/v1/transfers', admin, { fromAccountId: system.id, toAccountId: account.id, amount: 1000, currency: 'USD' });
+    post(url, '/v1/transfers', admin, { fromAccountId: system.id, toAccountId: account.id, amount: 1000, currency: 'USD' }, { 'idempotency-key': `fund-${account.id}` });
   await fund(attackerAccount);
   // The victim's own transaction: the attacker is on neither side of it.
   const paid = await fund(victimAccount);

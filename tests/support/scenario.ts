@@ -126,7 +126,8 @@ class ScenarioRun {
   readonly system = new Map<CurrencyCode, string>();
   readonly accountIds: string[] = [];
   readonly settledPosted = new Set<string>();
-  private readonly keysBound = new Map<string, { body: string; transactionId: string }>();
+  /** Each key's first body and what a repeat of it answers: `replayed`, a refusal's code, or `unknown` after a 5xx. */
+  private readonly keysBound = new Map<string, { body: string; outcome: string }>();
   private readonly keyed: Request[] = [];
   private readonly applied = new Set<string>();
   operations = 0;
@@ -159,9 +160,12 @@ class ScenarioRun {
   private async send(request: Request, predict: boolean): Promise<void> {
     this.operations += 1;
     const { caller, body, key } = request;
-    const bound = key === undefined ? undefined : this.keysBound.get(`${caller.userId}#${key}`);
-    const expected = body.fromAccountId === body.toAccountId ? 'same_account'
-      : bound ? (bound.body === JSON.stringify(body) ? 'replayed' : 'idempotency_key_reused')
+    const keyName = `${caller.userId}#${key}`;
+    const bound = key === undefined ? undefined : this.keysBound.get(keyName);
+    // A key binds the first outcome that reached the rules: the posted transfer or a 422 refusal. One whose binding
+    // a fault left unknown is not predicted.
+    const expected = bound ? (bound.outcome === 'unknown' || bound.body === JSON.stringify(body) ? bound.outcome : 'idempotency_key_reused')
+      : body.fromAccountId === body.toAccountId ? 'same_account'
       : this.model.predict(caller, body);
     const outcome = await this.driver.transfer(caller, body, key);
     this.model.record(body.description, { from: body.fromAccountId, to: body.toAccountId, amount: body.amount }, outcome);
@@ -170,12 +174,15 @@ class ScenarioRun {
     if (posted && !this.applied.has(body.description)) {
       this.applied.add(body.description);
       this.model.apply(body.fromAccountId, body.toAccountId, body.amount);
-      if (key !== undefined) {
-        this.keysBound.set(`${caller.userId}#${key}`, { body: JSON.stringify(body), transactionId: outcome.transactionId ?? '' });
-      }
+    }
+    if (key !== undefined && (!bound || bound.outcome === 'unknown')) {
+      const binds = posted || outcome.status === 201 ? 'replayed'
+        : outcome.status === 422 && outcome.code !== 'idempotency_key_reused' ? outcome.code!
+        : outcome.status >= 500 ? 'unknown' : undefined;
+      if (binds) this.keysBound.set(keyName, { body: JSON.stringify(body), outcome: binds });
     }
     const actual = outcome.status === 201 ? (outcome.replayed ? 'replayed' : 'posted') : outcome.code;
-    if (predict && outcome.status < 500 && actual !== expected) {
+    if (predict && expected !== 'unknown' && outcome.status < 500 && actual !== expected) {
       this.problems.push(`${body.description}: expected ${expected}, got ${actual} (${outcome.status})`);
     }
   }

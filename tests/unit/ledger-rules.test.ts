@@ -1,15 +1,20 @@
 import fc from 'fast-check';
 import type { Caller } from '../../lib/identity/model';
 import type { AccountRecord, TransferPlan } from '../../lib/ledger/model';
+import { InsufficientFundsError, LedgerBusyError, IdempotencyKeyReusedError, AccountNotFoundError } from '../../lib/errors';
 import {
-  accountsAfter, canSee, hashRequest, idempotencyRecord, ledgerWrite, planTransfer, replay,
+  accountsAfter, bindsKey, canSee, hashRequest, ledgerWrite, planTransfer, postedRecord, refusedRecord, replay,
+  transactionView,
 } from '../../lib/ledger/rules';
 import type { TransferBody } from '../../lib/ledger/schemas';
-import { toTransactionView } from '../../lib/ledger/transactions';
 
 const owner: Caller = { userId: 'owner-1', role: 'user' };
 const admin: Caller = { userId: 'admin-1', role: 'admin' };
-const minted = { id: 'txn-1', createdAt: '2026-12-02T12:00:00.000Z' };
+const minted = {
+  id: 'txn-1',
+  createdAt: '2026-12-02T12:00:00.000Z',
+  initiatedBy: { userId: owner.userId, role: owner.role, requestId: 'req-1', sourceIp: '203.0.113.9' },
+};
 
 function account(overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
@@ -77,12 +82,45 @@ describe('idempotency', () => {
     expect(hashRequest(reordered)).toBe(hashRequest(body));
     expect(hashRequest({ ...body, amount: 401 })).not.toBe(hashRequest(body));
     expect(hashRequest({ ...body, description: 'rent' })).not.toBe(hashRequest(body));
-    const view = toTransactionView(planTransfer(owner, body, from, to, minted).transaction);
-    expect(view).not.toHaveProperty('fromOwnerId');
-    const record = idempotencyRecord(view, hashRequest(body), 3600);
+    const record = postedRecord(planTransfer(owner, body, from, to, minted).transaction, hashRequest(body), 3600);
     expect(record.expiresAt).toBe(Date.parse(minted.createdAt) / 1000 + 3600);
-    expect(replay(record, hashRequest(body))).toMatchObject({ id: 'txn-1', amount: 400 });
-    expect(codeOf(() => replay(record, hashRequest({ ...body, amount: 401 })))).toBe('idempotency_key_reused');
+    const replayed = replay(owner, record, hashRequest(body));
+    expect(replayed).toMatchObject({ id: 'txn-1', amount: 400 });
+    expect(replayed).not.toHaveProperty('fromOwnerId');
+    expect(codeOf(() => replay(owner, record, hashRequest({ ...body, amount: 401 })))).toBe('idempotency_key_reused');
+  });
+
+  it('binds every refusal by the rules (422) and nothing else, and replays a refusal as it was first answered', () => {
+    expect(bindsKey(new InsufficientFundsError())).toBe(true);
+    for (const unbound of [new IdempotencyKeyReusedError(), new AccountNotFoundError(), new LedgerBusyError(), new Error('bug')]) {
+      expect(bindsKey(unbound)).toBe(false);
+    }
+    const refusal = new InsufficientFundsError();
+    const record = refusedRecord(refusal, hashRequest(body), minted.createdAt, 3600);
+    let replayed: unknown;
+    try {
+      replay(owner, record, hashRequest(body));
+    } catch (error) {
+      replayed = error;
+    }
+    expect(replayed).toMatchObject({ status: 422, code: 'insufficient_funds', message: refusal.message, headers: { 'idempotent-replayed': 'true' } });
+    expect(codeOf(() => replay(owner, record, hashRequest({ ...body, amount: 1 })))).toBe('idempotency_key_reused');
+  });
+});
+
+describe('transactionView', () => {
+  const txn = planTransfer(owner, body, from, to, minted).transaction;
+
+  it('shows the balance an entry leaves only on accounts the caller may see', () => {
+    expect(transactionView(owner, txn).entries.map((e) => e.balanceAfter)).toEqual([600, null]);
+    expect(transactionView({ userId: 'someone-else', role: 'user' }, txn).entries.map((e) => e.balanceAfter)).toEqual([null, 400]);
+    expect(transactionView(admin, txn).entries.map((e) => e.balanceAfter)).toEqual([600, 400]);
+  });
+
+  it('shows who initiated a transaction to admins only', () => {
+    expect(transactionView(admin, txn).initiatedBy).toEqual(minted.initiatedBy);
+    expect(transactionView(owner, txn)).not.toHaveProperty('initiatedBy');
+    expect(transactionView(owner, txn)).not.toHaveProperty('toOwnerId');
   });
 });
 

@@ -1,5 +1,6 @@
 import {
-  AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyReusedError,
+  AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyRequiredError,
+  IdempotencyKeyReusedError,
   InsufficientFundsError, LedgerBusyError, LedgerUnavailableError, SameAccountError,
 } from '../../errors';
 import { authenticate } from '../../identity/tokens';
@@ -7,7 +8,7 @@ import { idempotencyKey, transferBody } from '../../ledger/schemas';
 import { authErrors, inputErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
 
-/** `POST /v1/transfers`: moves money between accounts; an `Idempotency-Key` header makes retries safe. */
+/** `POST /v1/transfers`: moves money between accounts; the required `Idempotency-Key` header makes retries safe. */
 export const route = {
   name: 'createTransfer',
   handler: 'functions/transfers/create.handler',
@@ -18,14 +19,16 @@ export const route = {
   body: transferBody,
   headers: [{
     name: 'Idempotency-Key',
-    description: '1–255 printable characters, scoped to the caller and kept 24 hours: a retry with the same key '
-      + 'and body replays the first answer with `Idempotent-Replayed: true`.',
+    description: 'Required. 1–255 printable characters, scoped to the caller and kept 24 hours: it binds the first '
+      + 'outcome (the 201, or a 422 refusal), and a retry with the same key and body replays it with '
+      + '`Idempotent-Replayed: true`.',
     schema: idempotencyKey,
+    missing: IdempotencyKeyRequiredError,
   }],
   status: 201,
   response: 'transaction',
   errors: [
-    ...authErrors, ...inputErrors, AccountNotFoundError, ForbiddenError, SameAccountError, CurrencyMismatchError,
+    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, SameAccountError, CurrencyMismatchError,
     InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
     ...storageErrors,
   ],
