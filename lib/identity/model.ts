@@ -20,5 +20,7 @@ export interface UserRecord {
   name: string | null;
   role: Role;
   passwordHash: string;
+  /** A disabled user can neither log in nor use a token it holds. */
+  disabled: boolean;
   createdAt: string;
 }

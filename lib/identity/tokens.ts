@@ -49,8 +49,11 @@ export async function verifyToken(token: string): Promise<Caller> {
   }
 }
 
-/** Reads `Authorization: Bearer <token>` and verifies it. The scheme name is case-insensitive (RFC 9110, 11.1). */
-export async function authenticate(authorization: string | undefined): Promise<Caller> {
+/**
+ * Reads `Authorization: Bearer <token>` and verifies the token alone. The scheme name is case-insensitive (RFC 9110,
+ * 11.1). Routes authenticate with `./standing.ts`, which also checks the user's standing as stored.
+ */
+export async function verifyBearer(authorization: string | undefined): Promise<Caller> {
   const match = /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(authorization?.trim() ?? '');
   if (!match?.[1]) throw new UnauthorizedError();
   return verifyToken(match[1]);

@@ -15,6 +15,7 @@ export async function register(input: RegisterBody): Promise<UserView> {
     name: input.name ?? null,
     role: 'user',
     passwordHash: await hashPassword(input.password),
+    disabled: false,
     createdAt: new Date().toISOString(),
   };
   await insertUser(user);

@@ -111,6 +111,7 @@ function userFromItem(item: Record<string, unknown>): UserRecord {
     name: typeof item.name === 'string' ? item.name : null,
     role,
     passwordHash: String(item.passwordHash),
+    disabled: item.disabled === true,
     createdAt: String(item.createdAt),
   };
 }

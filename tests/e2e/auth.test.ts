@@ -62,9 +62,9 @@ describe('GET /api/v1/users/me', () => {
     expect(answer.body.id).toBe(user.id);
   });
 
-  it('answers 404 user_not_found for a valid token whose user does not exist', async () => {
+  it('answers 401 for a valid token whose user does not exist: standing comes from the table', async () => {
     const answer = await call('GET', mePath, { token: await forgeToken(jwtSecret(), { sub: '00000000-0000-4000-8000-000000000000' }) });
-    expectProblem(answer, 404, 'user_not_found');
+    expectProblem(answer, 401, 'unauthorized');
   });
 
   const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -5,9 +5,11 @@
  * with its key must post it exactly once.
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { limits } from '../../lib/limits';
+import { keys } from '../../lib/storage/keys';
 import { apiClient, type Answer, type ApiCall } from '../../scripts/local/api-client';
-import { createLocalTable, startDynamo, type LocalDynamo } from '../../scripts/local/dynamo';
+import { createLocalTable, localClient, startDynamo, type LocalDynamo } from '../../scripts/local/dynamo';
 import { startApi, type LocalApi } from '../../scripts/local/offline';
 import { freePort } from '../../scripts/local/ports';
 import { jwtSecret } from '../support/env';
@@ -23,10 +25,11 @@ let dynamo: LocalDynamo;
 let api: LocalApi;
 let call: ApiCall;
 let output = '';
+let tableName = '';
 
 beforeAll(async () => {
   dynamo = await startDynamo(await freePort());
-  const tableName = `payments-frozen-${randomUUID().slice(0, 8)}`;
+  tableName = `payments-frozen-${randomUUID().slice(0, 8)}`;
   await createLocalTable(dynamo.endpoint, tableName);
   api = await startApi({
     port: await freePort(), dynamoEndpoint: dynamo.endpoint, tableName, env: { JWT_SECRET: jwtSecret() },
@@ -42,8 +45,17 @@ afterAll(async () => {
 });
 
 test('frozen mid-flight, every transfer answers 201 or 503 in time, and the keyed retries post each exactly once', async () => {
-  const token = await forgeToken(jwtSecret(), { sub: `admin-${randomUUID()}`, role: 'admin' });
+  // The API reads every caller's standing from its table, so the admin is stored there first.
+  const adminId = `admin-${randomUUID()}`;
+  const client = DynamoDBDocumentClient.from(localClient(dynamo.endpoint));
+  await client.send(new PutCommand({
+    TableName: tableName,
+    Item: { ...keys.user(adminId), entity: 'user', id: adminId, email: `${adminId}@example.com`, role: 'admin', passwordHash: 'unused', createdAt: new Date().toISOString() },
+  }));
+  client.destroy();
+  const token = await forgeToken(jwtSecret(), { sub: adminId, role: 'admin' });
   const bank = await call('POST', '/v1/accounts', { token, json: { currency: 'USD', type: 'system' } });
+  expect(bank.status).toBe(201);
   const shop = await call('POST', '/v1/accounts', { token, json: { currency: 'USD' } });
   const send = (i: number) => call('POST', '/v1/transfers', {
     token,

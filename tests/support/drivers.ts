@@ -3,12 +3,12 @@ import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import { AppError } from '../../lib/errors';
 import type { Caller } from '../../lib/identity/model';
-import { issueToken } from '../../lib/identity/tokens';
 import { createAccount } from '../../lib/ledger/accounts';
 import type { AccountView, CreateAccountBody, TransferBody } from '../../lib/ledger/schemas';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
 import { findAccount } from '../../lib/storage/accounts';
+import { tokenOfStoredUser } from './ledger-fixtures';
 import { keys } from '../../lib/storage/keys';
 import { apiClient } from '../../scripts/local/api-client';
 import type { StoredTransfer, TransferOutcome } from './model';
@@ -49,7 +49,7 @@ export function httpDriver(baseUrl: string): LedgerDriver {
   const tokens = new Map<string, Promise<string>>();
   const tokenFor = (caller: Caller) => {
     const id = `${caller.userId}/${caller.role}`;
-    if (!tokens.has(id)) tokens.set(id, issueToken(caller.userId, caller.role).then((t) => t.accessToken));
+    if (!tokens.has(id)) tokens.set(id, tokenOfStoredUser(caller));
     return tokens.get(id)!;
   };
   const post = async (caller: Caller, path: string, body: unknown, headers: Record<string, string> = {}) => {

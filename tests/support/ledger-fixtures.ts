@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
+import { EmailTakenError } from '../../lib/errors';
 import type { Caller } from '../../lib/identity/model';
+import { issueToken } from '../../lib/identity/tokens';
 import { createAccount } from '../../lib/ledger/accounts';
 import { transfer } from '../../lib/ledger/transfers';
 import type { AccountView } from '../../lib/ledger/schemas';
@@ -20,7 +22,7 @@ export function newCaller(role: Caller['role'] = 'user'): Caller {
 export async function newUser(role: Caller['role'] = 'user'): Promise<Caller> {
   const caller = newCaller(role);
   await insertUser({
-    id: caller.userId, email: `${caller.userId}@example.com`, name: null, role, passwordHash: 'unused',
+    id: caller.userId, email: `${caller.userId}@example.com`, name: null, role, passwordHash: 'unused', disabled: false,
     createdAt: new Date().toISOString(),
   });
   return caller;
@@ -55,4 +57,20 @@ export async function idempotencyRecordExists(callerId: string, key: string): Pr
 /** Runs `fn` and returns the error it throws (failing if it does not throw), as the ledger's errors look. */
 export async function errorOf(fn: () => Promise<unknown>): Promise<{ code?: string; status?: number }> {
   return (await caught(fn)) as { code?: string; status?: number };
+}
+
+/**
+ * A bearer token for `caller`, stored as a user first if it is not one yet: the API reads every caller's standing
+ * from the table, so a token for a user that does not exist is refused.
+ */
+export async function tokenOfStoredUser(caller: Caller): Promise<string> {
+  try {
+    await insertUser({
+      id: caller.userId, email: `${caller.userId}@example.com`, name: null, role: caller.role, passwordHash: 'unused',
+      disabled: false, createdAt: new Date().toISOString(),
+    });
+  } catch (error) {
+    if (!(error instanceof EmailTakenError)) throw error;
+  }
+  return (await issueToken(caller.userId, caller.role)).accessToken;
 }

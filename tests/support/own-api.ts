@@ -1,6 +1,6 @@
 import { paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { config } from '../../lib/config';
-import { issueToken } from '../../lib/identity/tokens';
+import { tokenOfStoredUser } from './ledger-fixtures';
 import { apiClient } from '../../scripts/local/api-client';
 import { localClient } from '../../scripts/local/dynamo';
 import { startApi, type LocalApi } from '../../scripts/local/offline';
@@ -72,7 +72,7 @@ export async function buildFuzzWorld(url: string): Promise<{ world: FuzzWorld; s
   };
   const attacker = await user('attacker');
   const victim = await user('victim');
-  const admin = (await issueToken(`admin-${suffix}`, 'admin')).accessToken;
+  const admin = await tokenOfStoredUser({ userId: `admin-${suffix}`, role: 'admin' });
   secrets.push(admin);
   const system = await post(url, '/v1/accounts', admin, { currency: 'USD', type: 'system' });
   const attackerAccount = await post(url, '/v1/accounts', attacker.token, { currency: 'USD' });

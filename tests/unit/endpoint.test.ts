@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import * as z from 'zod/mini';
 import { EmailTakenError } from '../../lib/errors';
 import { endpoint } from '../../lib/http/endpoint';
-import { authenticate, issueToken } from '../../lib/identity/tokens';
+import { issueToken, verifyBearer } from '../../lib/identity/tokens';
 
 // Tokens are signed with this secret in these tests; `npm test` sets one, and a direct jest run gets this one.
 process.env.JWT_SECRET ??= 'unit-test-secret-0123456789-abcdefghijklmnop';
@@ -119,7 +119,7 @@ describe('endpoint', () => {
 
   it('refuses a route with `auth` without a valid bearer token, and never calls the function', async () => {
     const fn = jest.fn(async () => ({ body: {} }));
-    const handler = endpoint({ auth: authenticate, status: 200 }, fn);
+    const handler = endpoint({ auth: verifyBearer, status: 200 }, fn);
     const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic dXNlcjpwYXNz' }];
     for (const headers of attempts) {
       const answer = await invoke(handler, event({ headers }));
@@ -131,14 +131,14 @@ describe('endpoint', () => {
   });
 
   it('checks the token before the body, so an anonymous caller learns nothing from validation', async () => {
-    const handler = endpoint({ auth: authenticate, status: 200, body: z.strictObject({ a: z.string() }) }, async () => ({ body: {} }));
+    const handler = endpoint({ auth: verifyBearer, status: 200, body: z.strictObject({ a: z.string() }) }, async () => ({ body: {} }));
     const answer = await invoke(handler, event({ body: '{"b":1}' }));
     expect(answer.status).toBe(401);
   });
 
   it('hands the function the caller a valid token proves', async () => {
     const { accessToken } = await issueToken('user-42', 'admin');
-    const handler = endpoint({ auth: authenticate, status: 200 }, async ({ caller }) => ({ body: caller }));
+    const handler = endpoint({ auth: verifyBearer, status: 200 }, async ({ caller }) => ({ body: caller }));
     const answer = await invoke(handler, event({ headers: { Authorization: `Bearer ${accessToken}` } }));
     expect(answer).toMatchObject({ status: 200, body: { userId: 'user-42', role: 'admin' } });
   });

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { config } from '../../lib/config';
 import { UnauthorizedError } from '../../lib/errors';
-import { authenticate, issueToken, verifyToken } from '../../lib/identity/tokens';
+import { verifyBearer, issueToken, verifyToken } from '../../lib/identity/tokens';
 import { caught } from '../support/caught';
 import { forgeToken, tamperedToken, unsignedToken } from '../support/tokens';
 
@@ -57,22 +57,22 @@ describe('verifyToken', () => {
   });
 });
 
-describe('authenticate', () => {
+describe('verifyBearer', () => {
   it('reads `Authorization: Bearer <token>`', async () => {
     const { accessToken } = await issueToken('user-4', 'user');
-    await expect(authenticate(`Bearer ${accessToken}`)).resolves.toEqual({ userId: 'user-4', role: 'user' });
-    await expect(authenticate(`  Bearer ${accessToken}  `)).resolves.toEqual({ userId: 'user-4', role: 'user' });
+    await expect(verifyBearer(`Bearer ${accessToken}`)).resolves.toEqual({ userId: 'user-4', role: 'user' });
+    await expect(verifyBearer(`  Bearer ${accessToken}  `)).resolves.toEqual({ userId: 'user-4', role: 'user' });
   });
 
   it('takes the scheme name in any case, as RFC 9110 says', async () => {
     const { accessToken } = await issueToken('user-5', 'user');
-    await expect(authenticate(`bearer ${accessToken}`)).resolves.toEqual({ userId: 'user-5', role: 'user' });
+    await expect(verifyBearer(`bearer ${accessToken}`)).resolves.toEqual({ userId: 'user-5', role: 'user' });
   });
 
   it.each([undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Token abc.def.ghi', 'Bearer a.b.c extra', 'Bearer a b'])(
     'refuses the header %p',
     async (authorization) => {
-      await expect(authenticate(authorization)).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(verifyBearer(authorization)).rejects.toBeInstanceOf(UnauthorizedError);
     },
   );
 });

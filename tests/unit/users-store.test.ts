@@ -18,6 +18,7 @@ const user: UserRecord = {
   name: null,
   role: 'user',
   passwordHash: 'hash',
+  disabled: false,
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 

@@ -1,5 +1,5 @@
 import { ForbiddenError, UserNotFoundError } from '../../errors';
-import { authenticate } from '../../identity/tokens';
+import { authenticate } from '../../identity/standing';
 import { createAccountBody } from '../../ledger/schemas';
 import { authErrors, inputErrors, storageErrors } from '../errors';
 import type { Route } from '../route';

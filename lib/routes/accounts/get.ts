@@ -1,5 +1,5 @@
 import { AccountNotFoundError, ValidationError } from '../../errors';
-import { authenticate } from '../../identity/tokens';
+import { authenticate } from '../../identity/standing';
 import { idParams } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';

@@ -1,5 +1,5 @@
 import { ForbiddenError, ValidationError } from '../../errors';
-import { authenticate } from '../../identity/tokens';
+import { authenticate } from '../../identity/standing';
 import { listAccountsQuery } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
@@ -16,6 +16,6 @@ export const route = {
   status: 200,
   response: 'accountPage',
   errors: [...authErrors, ValidationError, ForbiddenError, ...storageErrors],
-  // queryAccountsOfOwner reads the owner index only.
-  access: { index: ['Query'] },
+  // The caller's standing is a GetItem; queryAccountsOfOwner reads the owner index only.
+  access: { table: ['GetItem'], index: ['Query'] },
 } satisfies Route;

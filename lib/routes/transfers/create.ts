@@ -3,7 +3,7 @@ import {
   IdempotencyKeyReusedError,
   InsufficientFundsError, LedgerBusyError, LedgerUnavailableError, SameAccountError,
 } from '../../errors';
-import { authenticate } from '../../identity/tokens';
+import { authenticate } from '../../identity/standing';
 import { idempotencyKey, transferBody } from '../../ledger/schemas';
 import { authErrors, inputErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
@@ -32,7 +32,8 @@ export const route = {
     InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
     ...storageErrors,
   ],
-  // Every read is a BatchGetItem (the accounts and keys, a winner's key, whether a write committed:
-  // lib/storage/ledger-write.ts), then one TransactWriteItems: an Update per account and three or four Puts a transfer.
-  access: { table: ['BatchGetItem', 'PutItem', 'UpdateItem'] },
+  // The caller's standing is a GetItem (lib/identity/standing.ts). Every ledger read is a BatchGetItem (the accounts
+  // and keys, a winner's key, whether a write committed: lib/storage/ledger-write.ts), then one TransactWriteItems:
+  // an Update per account and three or four Puts a transfer; a refusal under a key is bound by one PutItem.
+  access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
 } satisfies Route;

@@ -1,5 +1,5 @@
 import { UserNotFoundError } from '../../errors';
-import { authenticate } from '../../identity/tokens';
+import { authenticate } from '../../identity/standing';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
 
