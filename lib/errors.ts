@@ -9,6 +9,8 @@ export abstract class AppError extends Error {
   readonly status: number;
   /** Field-level problems, shown to the caller for validation failures. */
   readonly fieldErrors: ReadonlyArray<{ path: string; message: string }>;
+  /** Headers the problem response carries besides its content type (`Allow` for a 405). */
+  readonly headers: Readonly<Record<string, string>> = {};
 
   constructor(message: string, fieldErrors: AppError['fieldErrors'] = []) {
     super(message);
@@ -98,6 +100,17 @@ export class RouteNotFoundError extends AppError {
   }
 }
 
+/** The path exists, but not with this method; `Allow` lists the methods it has. */
+export class MethodNotAllowedError extends AppError {
+  static readonly code = 'method_not_allowed';
+  static readonly status = 405;
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(`${path} does not answer ${method}; it answers ${allowed.join(', ')}.`);
+    this.headers = { allow: allowed.join(', ') };
+  }
+}
+
 /** Registration with an email that already has a user. */
 export class EmailTakenError extends AppError {
   static readonly code = 'email_taken';
@@ -113,6 +126,15 @@ export class PayloadTooLargeError extends AppError {
   static readonly status = 413;
   constructor(limitBytes: number) {
     super(`The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+/** A body that is not declared `application/json` (with no charset, or UTF-8). */
+export class UnsupportedMediaTypeError extends AppError {
+  static readonly code = 'unsupported_media_type';
+  static readonly status = 415;
+  constructor() {
+    super('The request body must be sent as application/json.');
   }
 }
 
@@ -203,8 +225,8 @@ export const internalErrorCode = 'internal_error';
 /** Every `AppError` the API can answer with, in the order the README's table lists them. */
 export const errorCatalogue = [
   ValidationError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError, ForbiddenError,
-  AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, EmailTakenError,
-  PayloadTooLargeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError, BalanceLimitExceededError,
+  AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError,
+  EmailTakenError, PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError, BalanceLimitExceededError,
   IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

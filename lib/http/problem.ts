@@ -28,7 +28,7 @@ export function problemResponse(error: unknown): APIGatewayProxyStructuredResult
     code,
     ...(known && error.fieldErrors.length > 0 ? { errors: error.fieldErrors } : {}),
   };
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json', ...(known ? error.headers : {}) };
   if (status === 401) {
     headers['www-authenticate'] = 'Bearer';
   }
