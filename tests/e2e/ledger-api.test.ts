@@ -1,4 +1,4 @@
-import { call } from '../support/http';
+import { call, expectProblem } from '../support/http';
 import { adminSession, signUp } from '../support/sessions';
 
 /** A user with one USD account funded by an admin from a system account. */
@@ -49,6 +49,19 @@ describe('ledger over HTTP', () => {
     const statement = await call('GET', `/v1/accounts/${bobs.body.id}/transactions`, { token: bob.token });
     expect(statement.body.data.map((t: { id: string }) => t.id)).toEqual([plain.body.id, keyed.body.id]);
     expect(statement.body.nextCursor).toBeNull();
+  });
+
+  it('refuses two Idempotency-Key values (400) and two Authorization values (401), and posts nothing', async () => {
+    const alice = await fundedUser(1_000);
+    const body = { fromAccountId: alice.account.id, toAccountId: alice.bank.id, amount: 1, currency: 'USD' };
+    const twoKeys = await call('POST', '/v1/transfers', { token: alice.user.token, json: body, headers: { 'Idempotency-Key': 'k-1,k-2' } });
+    expectProblem(twoKeys, 400, 'validation_failed');
+    const twoTokens = await call('POST', '/v1/transfers', {
+      json: body, headers: { authorization: `Bearer ${alice.user.token}, Bearer ${alice.user.token}` },
+    });
+    expectProblem(twoTokens, 401, 'unauthorized');
+    const balance = await call('GET', `/v1/accounts/${alice.account.id}/balance`, { token: alice.user.token });
+    expect(balance.body.balance).toBe(1_000);
   });
 
   it('answers each business rule with its problem code', async () => {

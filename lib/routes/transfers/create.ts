@@ -18,7 +18,7 @@ export const route = {
   body: transferBody,
   headers: [{
     name: 'Idempotency-Key',
-    description: '1–255 printable characters, scoped to the caller and kept 24 hours: a retry with the same key '
+    description: '1–255 printable characters and no comma (a comma is two values), scoped to the caller and kept 24 hours: a retry with the same key '
       + 'and body replays the first answer with `Idempotent-Replayed: true`.',
     schema: idempotencyKey,
   }],
