@@ -142,6 +142,15 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** A body that is not declared `application/json` (with no charset, or UTF-8). */
+export class UnsupportedMediaTypeError extends AppError {
+  static readonly code = 'unsupported_media_type';
+  static readonly status = 415;
+  constructor() {
+    super('The request body must be sent as application/json.');
+  }
+}
+
 /** A transfer's source and destination are one account. */
 export class SameAccountError extends AppError {
   static readonly code = 'same_account';
@@ -230,7 +239,8 @@ export const internalErrorCode = 'internal_error';
 export const errorCatalogue = [
   ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError, ForbiddenError,
   AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, EmailTakenError,
-  PayloadTooLargeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError, BalanceLimitExceededError,
+  PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
+  BalanceLimitExceededError,
   IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

@@ -5,7 +5,9 @@ import type { Caller } from '../identity/model';
 import { limits } from '../limits';
 import { withDeadline } from '../request-context';
 import type { Route, Schema } from '../routes/route';
-import { header, parseWith, readJsonBody } from './input';
+import { UnauthorizedError, ValidationError } from '../errors';
+import { responseHeaders } from './headers';
+import { parseWith, readJsonBody, requireJsonBody, singleHeader } from './input';
 import { errorResponses, loggedCaller, requestLog } from './middleware';
 
 /** What `endpoint` reads of a route's declaration (lib/routes/route.ts): its authenticator, schemas and status. */
@@ -33,7 +35,8 @@ export interface RouteResult {
 
 /**
  * Wraps a route's function as a Lambda handler: one JSON log line per request, errors mapped to problem responses,
- * the token verified and every input parsed with the route's strict schemas before the function runs.
+ * `alwaysHeaders` on every answer, the token verified, a body's type checked (415) and every input parsed with the
+ * route's strict schemas before the function runs.
  */
 export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInput<R>) => Promise<RouteResult>) {
   // Every DynamoDB call made for the request is cut off at its deadline, so it answers before Lambda stops it.
@@ -43,16 +46,21 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
     context.functionName,
   );
   const answer = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const caller = route.auth ? await route.auth(header(event, 'authorization')) : anonymous;
+    // Two Authorization values are refused as no valid token: which of them would be the caller is not ours to pick.
+    const caller = route.auth ? await route.auth(singleHeader(event, 'authorization', () => new UnauthorizedError())) : anonymous;
     if (route.auth) loggedCaller.set(event, caller.userId);
+    if (route.body) requireJsonBody(event);
     const input = {
       body: route.body ? parseWith(route.body, readJsonBody(event), 'body') : undefined,
       query: route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query') : undefined,
       params: route.params ? parseWith(route.params, event.pathParameters ?? {}, 'path') : undefined,
       headers: Object.fromEntries((route.headers ?? []).map(({ name, schema, missing }) => {
-        const raw = header(event, name);
+        const where = `header.${name.toLowerCase()}`;
+        const raw = singleHeader(event, name, () => new ValidationError(
+          `The request ${where} is invalid.`, [{ path: where, message: `Must be sent once, with one value: ${name} carries no commas.` }],
+        ));
         if (raw === undefined && missing) throw new missing();
-        return [name.toLowerCase(), raw === undefined ? undefined : parseWith(schema, raw, 'header')];
+        return [name.toLowerCase(), raw === undefined ? undefined : parseWith(schema, raw, where)];
       })),
       caller,
       event,
@@ -66,6 +74,7 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(requestLog())
+    .use(responseHeaders())
     .use(errorResponses())
     .handler(core);
 }

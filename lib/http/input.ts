@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { config } from '../config';
-import { MalformedJsonError, PayloadTooLargeError, ValidationError } from '../errors';
+import { type AppError, MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 
 /** Converts a zod failure into the validation error every route answers with. */
 export function validationError(error: z.core.$ZodError, where: string): ValidationError {
@@ -37,9 +37,40 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
 
 /** Reads one header, case-insensitively (API Gateway lower-cases them; other callers may not). */
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return headerValues(event, name)[0];
+}
+
+/**
+ * Reads a header that carries one value, or throws what `refuse` makes when it carries two. API Gateway (payload 2.0)
+ * joins the repeats of a header with commas, so a comma is a second value; a second spelling of the name (from a
+ * caller other than API Gateway) is one too. Reading only the first or the last would let a proxy and this API each
+ * act on a different one.
+ */
+export function singleHeader(event: APIGatewayProxyEventV2, name: string, refuse: () => AppError): string | undefined {
+  const values = headerValues(event, name);
+  if (values.length > 1 || values[0]?.includes(',')) throw refuse();
+  return values[0];
+}
+
+function headerValues(event: APIGatewayProxyEventV2, name: string): string[] {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted) return value;
-  }
-  return undefined;
+  return Object.entries(event.headers ?? {})
+    .filter(([key, value]) => key.toLowerCase() === wanted && value !== undefined)
+    .map(([, value]) => value as string);
+}
+
+/**
+ * Refuses (415) a body that is not declared JSON: `application/json`, with no parameter but a UTF-8 charset, which is
+ * how the body is read. A missing type is refused too, so a form post or a `text/plain` one is never taken for JSON.
+ */
+export function requireJsonBody(event: APIGatewayProxyEventV2): void {
+  const value = singleHeader(event, 'content-type', () => new UnsupportedMediaTypeError());
+  if (value === undefined || !isJsonMediaType(value)) throw new UnsupportedMediaTypeError();
+}
+
+/** `application/json`, `application/json; charset=utf-8` (any case, quoted or not); nothing else. */
+export function isJsonMediaType(value: string): boolean {
+  const [type, ...parameters] = value.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return parameters.every((parameter) => /^charset=(utf-8|"utf-8")$/.test(parameter.replace(/\s*=\s*/, '=')));
 }

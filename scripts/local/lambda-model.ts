@@ -136,7 +136,8 @@ function match(method: string, path: string): { route: Route; params: Record<str
 /** The API Gateway (HTTP API, payload 2.0) event of a request. */
 function eventOf(request: IncomingMessage, body: string, route: Route, params: Record<string, string>): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, [value].flat().join(',')]));
+  // API Gateway joins every repeated header with commas; Node's `headers` would keep only the first Authorization.
+  const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, (values ?? []).join(',')]));
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   const routeKey = route.method === '*' ? '$default' : `${route.method} ${route.path}`;

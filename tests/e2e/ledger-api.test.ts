@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { call } from '../support/http';
+import { call, expectProblem } from '../support/http';
 import { adminSession, signUp } from '../support/sessions';
 
 /** A user with one USD account funded by an admin from a system account. */
@@ -65,6 +65,19 @@ describe('ledger over HTTP', () => {
     const adminStatement = await call('GET', `/v1/accounts/${bobs.body.id}/transactions`, { token: alice.admin.token });
     expect(adminStatement.body.data[1].initiatedBy).toEqual(seenByAdmin.body.initiatedBy);
     expect(statement.body.nextCursor).toBeNull();
+  });
+
+  it('refuses two Idempotency-Key values (400) and two Authorization values (401), and posts nothing', async () => {
+    const alice = await fundedUser(1_000);
+    const body = { fromAccountId: alice.account.id, toAccountId: alice.bank.id, amount: 1, currency: 'USD' };
+    const twoKeys = await call('POST', '/v1/transfers', { token: alice.user.token, json: body, headers: { 'Idempotency-Key': 'k-1,k-2' } });
+    expectProblem(twoKeys, 400, 'validation_failed');
+    const twoTokens = await call('POST', '/v1/transfers', {
+      json: body, headers: { authorization: `Bearer ${alice.user.token}, Bearer ${alice.user.token}` },
+    });
+    expectProblem(twoTokens, 401, 'unauthorized');
+    const balance = await call('GET', `/v1/accounts/${alice.account.id}/balance`, { token: alice.user.token });
+    expect(balance.body.balance).toBe(1_000);
   });
 
   it('answers each business rule with its problem code', async () => {

@@ -60,8 +60,22 @@ describe('POST /api/v1/users/register', () => {
     for (const error of answer.body.errors) expect(typeof error.message).toBe('string');
   });
 
-  it('answers 400 validation_failed for a request without a body', async () => {
-    expectProblem(await call('POST', path), 400, 'validation_failed');
+  it('answers 400 validation_failed for a JSON request without a body, and 415 without a content type', async () => {
+    expectProblem(await call('POST', path, { headers: { 'content-type': 'application/json' } }), 400, 'validation_failed');
+    expectProblem(await call('POST', path), 415, 'unsupported_media_type');
+  });
+
+  it('answers 415 unsupported_media_type for a text/plain body, and takes application/json; charset=utf-8', async () => {
+    const text = await call('POST', path, { raw: JSON.stringify(valid()), headers: { 'content-type': 'text/plain' } });
+    expectProblem(text, 415, 'unsupported_media_type');
+    const utf8 = await call('POST', path, { raw: JSON.stringify(valid()), headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(utf8.status).toBe(201);
+  });
+
+  it('answers every response, success or problem, with Cache-Control: no-store and nosniff', async () => {
+    for (const answer of [await call('POST', path, { json: valid() }), await call('GET', '/no/such/route'), await call('GET', '/openapi.json')]) {
+      expect([answer.headers.get('cache-control'), answer.headers.get('x-content-type-options')]).toEqual(['no-store', 'nosniff']);
+    }
   });
 
   it('does not register a user when validation fails', async () => {

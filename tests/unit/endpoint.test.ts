@@ -9,11 +9,14 @@ process.env.JWT_SECRET ??= 'unit-test-secret-0123456789-abcdefghijklmnop';
 
 const context = { awsRequestId: 'req-unit-1' } as Context;
 
-function event(fields: { body?: string; headers?: Record<string, string>; query?: Record<string, string>; params?: Record<string, string> } = {}) {
+/** A request; one with a body is sent as JSON unless its headers name a content type or `typed` is false. */
+function event(fields: { body?: string; headers?: Record<string, string>; typed?: false; query?: Record<string, string>; params?: Record<string, string> } = {}) {
+  const named = Object.keys(fields.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
+  const json = fields.body !== undefined && !named && fields.typed !== false ? { 'content-type': 'application/json' } : {};
   return {
     routeKey: 'POST /test',
     rawPath: '/test',
-    headers: fields.headers ?? {},
+    headers: { ...json, ...fields.headers },
     body: fields.body,
     isBase64Encoded: false,
     queryStringParameters: fields.query,
@@ -112,9 +115,43 @@ describe('endpoint', () => {
     expect((await ok({})).body).toEqual({ key: null });
     const refused = await ok({ 'idempotency-key': 'too-long' });
     expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'header' })]);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'header.idempotency-key' })]);
     const badBody = await invoke(handler, event({ body: '{}', headers: { 'idempotency-key': 'too-long' } }));
     expect(badBody.body.errors).toEqual([expect.objectContaining({ path: 'body.a' })]);
+  });
+
+  it('refuses a body not declared application/json with 415, and takes a UTF-8 charset', async () => {
+    const handler = endpoint({ auth: false, status: 200, body: z.strictObject({ a: z.string() }) }, async () => ({ body: {} }));
+    const send = (headers: Record<string, string>) => invoke(handler, event({ body: '{"a":"x"}', headers, typed: false }));
+    for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/json; charset=latin1' }, { 'content-type': 'application/json, text/plain' }] as Array<Record<string, string>>) {
+      expect([headers, (await send(headers)).body.code]).toEqual([headers, 'unsupported_media_type']);
+    }
+    expect((await send({ 'content-type': 'application/json; charset=UTF-8' })).status).toBe(200);
+    expect((await send({ 'Content-Type': 'application/json' })).status).toBe(200);
+  });
+
+  it('refuses two values of a declared header (400) or of Authorization (401), repeated or joined by a comma', async () => {
+    const keyed = endpoint({
+      auth: false, status: 200, headers: [{ name: 'Idempotency-Key', description: 'a key', schema: z.string() }],
+    }, async () => ({ body: {} }));
+    for (const headers of [{ 'idempotency-key': 'k-1,k-2' }, { 'idempotency-key': 'k-1, k-2' }, { 'idempotency-key': 'k-1', 'Idempotency-Key': 'k-2' }] as Array<Record<string, string>>) {
+      const answer = await invoke(keyed, event({ headers }));
+      expect([answer.status, answer.body.code, answer.body.errors[0].path]).toEqual([400, 'validation_failed', 'header.idempotency-key']);
+    }
+    const { accessToken } = await issueToken('user-42', 'user');
+    const authed = endpoint({ auth: verifyBearer, status: 200 }, async () => ({ body: {} }));
+    expect((await invoke(authed, event({ headers: { authorization: `Bearer ${accessToken}` } }))).status).toBe(200);
+    for (const authorization of [`Bearer ${accessToken},Bearer ${accessToken}`, `Bearer ${accessToken}, Bearer x`]) {
+      expect((await invoke(authed, event({ headers: { authorization } }))).body.code).toBe('unauthorized');
+    }
+  });
+
+  it('puts Cache-Control: no-store and nosniff on every answer, success or problem', async () => {
+    const ok = await invoke(endpoint({ auth: false, status: 200 }, async () => ({ body: {} })), event());
+    const failed = await invoke(endpoint({ auth: false, status: 200 }, async () => { throw new EmailTakenError(); }), event());
+    for (const answer of [ok, failed]) {
+      expect(answer.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    }
   });
 
   it('refuses a route with `auth` without a valid bearer token, and never calls the function', async () => {

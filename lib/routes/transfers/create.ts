@@ -19,9 +19,9 @@ export const route = {
   body: transferBody,
   headers: [{
     name: 'Idempotency-Key',
-    description: 'Required. 1–255 printable characters, scoped to the caller and kept 24 hours: it binds the first '
-      + 'outcome (the 201, or a 422 refusal), and a retry with the same key and body replays it with '
-      + '`Idempotent-Replayed: true`.',
+    description: 'Required. 1–255 printable characters and no comma (a comma is two values), scoped to the caller '
+      + 'and kept 24 hours: it binds the first outcome (the 201, or a 422 refusal), and a retry with the same key and '
+      + 'body replays it with `Idempotent-Replayed: true`.',
     schema: idempotencyKey,
     missing: IdempotencyKeyRequiredError,
   }],
