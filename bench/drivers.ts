@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../lib/config';
+import { limits } from '../lib/limits';
 import type { Caller } from '../lib/identity/model';
 import { transfer } from '../lib/ledger/transfers';
 import { createDocumentClient } from '../lib/storage/client';
@@ -19,7 +20,11 @@ import type { Operation } from './load';
 import { benchCurrency, type AccountPair } from './seed';
 
 const amountMinor = 1;
-const requestTimeoutMs = 10_000;
+/**
+ * Longer than any function may run (the Lambda model answers 502 for one past its timeout), so every failure counted
+ * is the API's own answer, not the client giving up first.
+ */
+const requestTimeoutMs = limits.functionTimeoutMs + 5_000;
 
 /** The raw driver: the operation, and a refresh that re-reads every account before a phase. */
 export interface RawDriver {
@@ -86,18 +91,47 @@ export function libPaymentsTo(toId: string, payers: readonly AccountPair[], call
  * over keep-alive connections.
  */
 export function apiTransfers(apiUrl: string, pairs: readonly AccountPair[], token: string): Operation {
+  return apiPayments(apiUrl, token, (worker) => pairs[worker]!);
+}
+
+/**
+ * `POST /v1/transfers` as `apiTransfers` sends it, from and to the accounts `route` names for each worker: its own
+ * pair, or one account that every worker pays or is paid from.
+ */
+export function apiPayments(apiUrl: string, token: string, route: (worker: number) => AccountPair): Operation {
   return async (worker) => {
     const headers = { authorization: `Bearer ${token}`, 'idempotency-key': `bench-api-${randomUUID()}` };
-    const answer = await postJson(`${apiUrl}/v1/transfers`, transferBody(pairs[worker]!), headers, requestTimeoutMs);
-    if (answer.status !== 201) throw new Error(`POST /v1/transfers answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    const answer = await postJson(`${apiUrl}/v1/transfers`, transferBody(route(worker)), headers, requestTimeoutMs);
+    if (answer.status !== 201) throw new ApiAnswerError('POST /v1/transfers', answer.status, answer.body);
   };
+}
+
+/** An answer other than the one expected; `kind` is its status and problem code, as the error counts show it. */
+export class ApiAnswerError extends Error {
+  readonly kind: string;
+
+  constructor(request: string, status: number, body: string) {
+    super(`${request} answered ${status}: ${body.slice(0, 200)}`);
+    this.name = 'ApiAnswerError';
+    this.kind = `${status} ${problemCode(body)}`.trim();
+  }
+}
+
+/** The `code` of a problem+json body, or nothing when the body is not one (a gateway's bare 502). */
+function problemCode(body: string): string {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    return typeof code === 'string' ? code : '';
+  } catch {
+    return '';
+  }
 }
 
 /** Sends the login request a client sends; it throws unless the API answers 200. */
 export function apiLogins(apiUrl: string, email: string, password: string): Operation {
   return async () => {
     const answer = await postJson(`${apiUrl}/api/v1/users/login`, { email, password }, {}, requestTimeoutMs);
-    if (answer.status !== 200) throw new Error(`POST /api/v1/users/login answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    if (answer.status !== 200) throw new ApiAnswerError('POST /api/v1/users/login', answer.status, answer.body);
   };
 }
 

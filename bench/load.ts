@@ -24,6 +24,8 @@ export interface LoadShape {
 /** What a phase measured, plus the first few failures so a broken phase explains itself. */
 export interface PhaseResult extends PhaseSummary {
   failures: string[];
+  /** The errors inside the window by kind (`errorKind`): for the API, its status and problem code. */
+  errorsByKind: Record<string, number>;
   /** Every operation run, warm-up and drain included. */
   operationsTotal: number;
   /** Of those, the ones that succeeded: for a transfer phase, transfers posted. */
@@ -60,24 +62,28 @@ export async function runLoad(shape: LoadShape, op: Operation, onTick?: (fractio
   const latenciesMs: number[] = [];
   const failures: string[] = [];
   let errors = 0;
+  const errorsByKind: Record<string, number> = {};
   let succeeded = 0;
   const worker = async (index: number): Promise<void> => {
     for (let beganMs = performance.now(); beganMs < windowToMs; beganMs = performance.now()) {
       if (windowFromMs === Number.POSITIVE_INFINITY && beganMs - startMs > warmupMsMax) {
         throw new Error(`The warm-up did not finish within ${warmupMsMax} ms: ${failures.join('; ') || 'no failures seen'}`);
       }
-      let failed = false;
+      let failed: unknown;
       try {
         await op(index);
       } catch (error) {
-        failed = true;
+        failed = error ?? 'no error';
         if (failures.length < failuresKept) failures.push(error instanceof Error ? error.message : String(error));
       }
       const doneMs = performance.now();
-      if (!failed) succeeded += 1;
+      if (failed === undefined) succeeded += 1;
       if (doneMs >= windowFromMs && doneMs < windowToMs) {
-        if (failed) errors += 1;
-        else latenciesMs.push(doneMs - beganMs);
+        if (failed !== undefined) {
+          errors += 1;
+          const kind = errorKind(failed);
+          errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
+        } else latenciesMs.push(doneMs - beganMs);
       }
       opsDone[index] = opsDone[index]! + 1;
       if (opsDone[index] === shape.warmupOpsPerWorker) warmWorkers += 1;
@@ -105,7 +111,20 @@ export async function runLoad(shape: LoadShape, op: Operation, onTick?: (fractio
     clearInterval(watch);
   }
   const operationsTotal = opsDone.reduce((sum, ops) => sum + ops, 0);
-  return { ...summarize([...latenciesMs], errors, shape.measureMs), failures, operationsTotal, operationsSucceeded: succeeded };
+  return { ...summarize([...latenciesMs], errors, shape.measureMs), failures, errorsByKind, operationsTotal, operationsSucceeded: succeeded };
+}
+
+/**
+ * What kind of failure `error` is, for the error counts: its `kind` when the driver gave it one (the API's answers
+ * carry their status and problem code), otherwise its class name.
+ */
+export function errorKind(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { kind, name } = error as { kind?: unknown; name?: unknown };
+    if (typeof kind === 'string' && kind !== '') return kind;
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return 'unknown';
 }
 
 /** Resolves once the window, whose end is not known until the warm-up finishes, has closed. */

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { lambdaLoadLabels, lambdaLoads } from './lambda-loads';
 import type { BenchResults } from './results';
 
 const readmeStart = '<!-- bench:start (written by `npm run bench`; edits inside are overwritten) -->';
@@ -33,7 +34,7 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '',
     `![Throughput and p99 latency by requests in flight, raw vs lib vs api](${chartPath})`,
     '',
-    '**Hot account**: 32 payers in flight through the ledger, each paying its own payee (spread-out) or all paying one merchant account (hot).',
+    '**Hot account, in process**: 32 payers in flight through the ledger, each paying its own payee (spread-out) or all paying one merchant account (hot).',
     '',
     '| load | transfers/s | p99 ms | errors | TransactWriteItems per posted transfer | reads per posted transfer |',
     '|---|---:|---:|---:|---:|---:|',
@@ -45,6 +46,8 @@ export function markdownReport(results: BenchResults, chartPath: string): string
       `account, four per transfer with its key). Without that, each account serializes on its sequence number and ` +
       `takes at most what one transfer at a time achieves (lib at 1 in flight: ${serial?.libTps ?? 'n/a'}/s), less ` +
       `the writes that lose the race; that is still the ceiling across processes, as between Lambda instances.`,
+    '',
+    ...lambdaTable(results),
     '',
     `**Cold start**: each function bundled as deployed, imported in a fresh Node process (median of ${run.mode === 'quick' ? 'a few' : 'several'} runs; ` +
       `Node's own start-up, ${results.nodeStartupMs} ms, not included).`,
@@ -67,6 +70,32 @@ export function markdownReport(results: BenchResults, chartPath: string): string
   );
   if (results.run.notes.length > 0) lines.push('', ...results.run.notes.map((note) => `- ${note}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** The Lambda-model section: each load at each instance count. */
+function lambdaTable(results: BenchResults): string[] {
+  const errorsOf = (byKind: Record<string, number>, errors: number): string => {
+    const kinds = Object.entries(byKind).map(([kind, count]) => `${count} \`${kind}\``);
+    return kinds.length === 0 ? String(errors) : `${errors} (${kinds.join(', ')})`;
+  };
+  const rows = Object.entries(results.lambda).flatMap(([instances, loads]) => lambdaLoads.map((load) => {
+    const row = loads[load];
+    return `| ${instances} | ${lambdaLoadLabels[load]} | ${row.tps} | ${load === 'spread' ? '1' : `**${row.overSpreadTps}**`} | ` +
+      `${row.p50Ms} / ${row.p99Ms} | ${errorsOf(row.errorsByKind, row.errors)} | ${row.transactWritesPerPosted} |`;
+  }));
+  return [
+    '**Lambda model** (`npm start -- --lambda`): the API with each function bundled as deployed, every request in flight ' +
+      'served by its own warm instance (a process) that handles one request at a time, so group commit never batches. ' +
+      'N instances = N clients each sending one `POST /v1/transfers` at a time, so up to N warm `createTransfer` instances. ' +
+      'spread-out: each client pays between its own pair of accounts; hot credit: every client pays one merchant account; ' +
+      'hot debit: one system account funds every client\'s payee (as an admin). Transfers/s, latencies (ms) and errors are ' +
+      'those of the measured window; `TransactWriteItems` per posted transfer counts every call the `createTransfer` ' +
+      'instances recorded in `AWS_CALL_LOG` over the whole phase (warm-up and drain included) ÷ the transfers posted in it.',
+    '',
+    '| instances | load | transfers/s | ÷ spread-out | p50 / p99 | errors | TransactWriteItems per posted transfer |',
+    '|---:|---|---:|---:|---:|---|---:|',
+    ...rows,
+  ];
 }
 
 /** Where the CPU went at the highest concurrency: ms per transfer in each process, warm-up included. */

@@ -1,6 +1,7 @@
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import type { ColdStartReport } from './cold-start';
 import type { CpuSample } from './cpu';
+import { lambdaLoads, type LambdaLoad, type LambdaResults } from './lambda-loads';
 import type { HotAccountResults, LoginResults, MeasuredPhase, RequestsPerTransfer, Timing, TransferResults } from './phases';
 import { ratio, round } from './stats';
 
@@ -44,6 +45,20 @@ export interface TargetCheck {
   holds: boolean;
 }
 
+/** One load of the Lambda-model section, as latest.json holds it. */
+export interface LambdaRow {
+  tps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Failed transfers inside the window, and the same by status and problem code. */
+  errors: number;
+  errorsByKind: Record<string, number>;
+  /** `TransactWriteItems` calls over the whole phase, warm-up and drain included, ÷ transfers posted in it. */
+  transactWritesPerPosted: number;
+  /** This load's transfers/s ÷ spread-out's at the same instance count. */
+  overSpreadTps: number;
+}
+
 /** Everything `latest.json` holds. */
 export interface BenchResults {
   machine: Machine;
@@ -64,6 +79,8 @@ export interface BenchResults {
     attemptsPerTransfer: number; spreadAttemptsPerTransfer: number; readsPerTransfer: number; spreadReadsPerTransfer: number;
     cpuMsPerTransfer: CpuSample; spreadCpuMsPerTransfer: CpuSample;
   };
+  /** The Lambda model, by instance count: spread-out, hot credit and hot debit. */
+  lambda: Record<string, Record<LambdaLoad, LambdaRow>>;
   coldStart: Record<string, { bytes: number; importMs: number; processMs: number }>;
   coldStartMethod: string;
   nodeStartupMs: number;
@@ -96,6 +113,7 @@ export function assemble(parts: {
   hot: HotAccountResults;
   cold: ColdStartReport;
   login: LoginResults;
+  lambda: LambdaResults;
 }): BenchResults {
   const transfer: Record<string, TransferRow> = {};
   for (const [concurrency, modes] of Object.entries(parts.transfers.concurrency)) {
@@ -124,11 +142,28 @@ export function assemble(parts: {
     tps: Object.fromEntries(logins.map(([c, r]) => [c, round(r.tps)])),
     errors: logins.reduce((sum, [, r]) => sum + r.errors, 0),
   };
+  const lambda: BenchResults['lambda'] = {};
+  for (const [instances, loads] of Object.entries(parts.lambda)) lambda[instances] = lambdaRows(loads);
   const results = {
-    machine: parts.machine, run: parts.run, transfer: { concurrency: transfer }, hotAccount, coldStart,
+    machine: parts.machine, run: parts.run, transfer: { concurrency: transfer }, hotAccount, lambda, coldStart,
     coldStartMethod: parts.cold.method, nodeStartupMs: round(parts.cold.nodeStartupMs), login, targets: [],
   };
   return { ...results, targets: checkTargets(results) };
+}
+
+/** The loads at one instance count, each with its throughput against spread-out's. */
+export function lambdaRows(loads: LambdaResults[string]): Record<LambdaLoad, LambdaRow> {
+  const rows = {} as Record<LambdaLoad, LambdaRow>;
+  for (const load of lambdaLoads) {
+    const phase = loads[load];
+    rows[load] = {
+      tps: round(phase.tps), p50Ms: round(phase.p50Ms), p99Ms: round(phase.p99Ms),
+      errors: phase.errors, errorsByKind: { ...phase.errorsByKind },
+      transactWritesPerPosted: round(phase.transactWritesPerPosted, 2),
+      overSpreadTps: round(ratio(phase.tps, loads.spread.tps), 2),
+    };
+  }
+  return rows;
 }
 
 function transferRow(raw: MeasuredPhase, lib: MeasuredPhase, api: MeasuredPhase): TransferRow {

@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick]`: what handlers, validation, auth and idempotency cost on top of DynamoDB's own
  * transaction. Bundles every function and times its cold import, starts a private DynamoDB Local (in memory) and the
- * API on free ports, seeds accounts, measures transfers raw / lib / api at 1, 8 and 32 in flight, a hot account and
- * login, stops everything, and writes bench/results/latest.{json,md,svg} and the README's benchmark section.
+ * API on free ports, seeds accounts, measures transfers raw / lib / api at 1, 8 and 32 in flight and login, then the
+ * same API in the Lambda model (spread-out, hot credit and hot debit at 8 and 32 instances), then a hot account in
+ * process, stops everything, and writes bench/results/latest.{json,md,svg} and the README's benchmark section.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,9 +13,9 @@ import { watchLauncher } from '../scripts/local/lifeline';
 import { transferChart } from './chart';
 import { measureColdStarts } from './cold-start';
 import { cpuSampler } from './cpu';
+import { lambdaInstanceCounts, lambdaLoads, lambdaStepLabel } from './lambda-loads';
 import { Progress, type Step } from './progress';
 import { markdownReport, updateReadme } from './report';
-import type { Timing } from './phases';
 import { assemble, describeMachine, loadAverage1m, type BenchResults } from './results';
 import { benchTableName, reserveDynamoEndpoint, startStack, type BenchStack } from './stack';
 
@@ -27,13 +28,21 @@ const resultsDir = join(root, 'bench', 'results');
  * DynamoDB Local and the API start, which inflates them: it is a smoke run.
  */
 const settings = {
-  full: { timing: { warmupMs: 800, measureMs: 3500, argon2Runs: 10 }, coldStartRuns: 5, overlapColdStart: false },
-  quick: { timing: { warmupMs: 150, measureMs: 500, argon2Runs: 3 }, coldStartRuns: 1, overlapColdStart: true },
+  full: {
+    timing: { warmupMs: 800, measureMs: 3500, argon2Runs: 10 }, coldStartRuns: 5, overlapColdStart: false,
+    // A hot account posts a few dozen transfers a second across instances: a longer window gives p99 some samples.
+    lambda: { instanceCounts: lambdaInstanceCounts, measureMs: 6000 },
+  },
+  quick: {
+    timing: { warmupMs: 150, measureMs: 500, argon2Runs: 3 }, coldStartRuns: 1, overlapColdStart: true,
+    // 32 cold instances and their contended stragglers take most of a minute: a smoke run stops at 8.
+    lambda: { instanceCounts: [8], measureMs: 1000 },
+  },
 } as const;
 
 /** The steps in the order they run, with rough seconds each, for the progress bar. */
 function plan(mode: 'quick' | 'full'): Step[] {
-  const { timing, coldStartRuns, overlapColdStart } = settings[mode];
+  const { timing, coldStartRuns, overlapColdStart, lambda } = settings[mode];
   const phaseS = (timing.warmupMs + timing.measureMs) / 1000 + 0.5;
   const transfers = [1, 8, 32].flatMap((c) => ['raw', 'lib', 'api'].map((m) => ({ label: `${m} ×${c}`, weightS: phaseS })));
   const startup = overlapColdStart
@@ -46,6 +55,11 @@ function plan(mode: 'quick' | 'full'): Step[] {
     { label: 'argon2id', weightS: timing.argon2Runs * 0.1 },
     { label: 'login ×1', weightS: phaseS },
     { label: 'login ×8', weightS: phaseS + 2 },
+    { label: 'start the Lambda model', weightS: 10 },
+    // Each client's first request starts a new instance: at 32 that is 32 cold starts on the shared cores.
+    ...lambda.instanceCounts.flatMap((n) => lambdaLoads.map((load) => ({
+      label: lambdaStepLabel(load, n), weightS: (timing.warmupMs + lambda.measureMs) / 1000 + n / 4,
+    }))),
     { label: 'spread-out payments', weightS: phaseS },
     { label: 'hot account', weightS: phaseS },
     { label: 'write results', weightS: 3 },
@@ -108,17 +122,26 @@ async function coldStartsAndStack(mode: Mode, state: RunState, progress: Progres
   }
 }
 
-/** Seeds the accounts and runs every measured phase against the running stack. */
-async function measurePhases(stack: BenchStack, timing: Timing, progress: Progress) {
+/**
+ * Seeds the accounts and runs every measured phase against the running stack. The Lambda model runs after the
+ * in-process API is done with, and is stopped before the in-process hot account, whose stragglers nothing waits for.
+ */
+async function measurePhases(stack: BenchStack, mode: Mode, progress: Progress, shutdown: AbortSignal) {
+  const { timing } = settings[mode];
   const phases = await import('./phases');
+  const { measureLambda } = await import('./lambda');
   progress.begin('seed accounts');
   const fixture = await phases.seed(stack.api.url);
   const sampleCpu = cpuSampler({ dynamodb: stack.dynamo.process.pid, api: stack.api.process.pid });
   const context = { progress, timing, sampleCpu };
   const transfers = await phases.measureTransfers(fixture, stack.api.url, context);
   const login = await phases.measureLogin(fixture, stack.api.url, context);
+  progress.begin('start the Lambda model');
+  const lambdaApi = await stack.startLambda(shutdown);
+  const lambda = await measureLambda(fixture, lambdaApi, context, settings[mode].lambda);
+  await lambdaApi.api.stop();
   const hot = await phases.measureHotAccount(fixture, context);
-  return { transfers, login, hot };
+  return { transfers, login, lambda, hot };
 }
 
 async function main(): Promise<number> {
@@ -135,7 +158,7 @@ async function main(): Promise<number> {
   try {
     const { cold, stack } = await coldStartsAndStack(mode, state, progress, shutdown.signal);
     shutdown.signal.throwIfAborted();
-    const { transfers, login, hot } = await measurePhases(stack, timing, progress);
+    const { transfers, login, lambda, hot } = await measurePhases(stack, mode, progress, shutdown.signal);
     progress.begin('write results');
     await stack.stop();
     state.stack = undefined;
@@ -144,9 +167,9 @@ async function main(): Promise<number> {
       run: {
         mode, startedAt, durationS: Math.round((performance.now() - startedMs) / 1000), timing, loadAverage1mAtStart: loadAtStart,
         stepSeconds: progress.spentSeconds(),
-        notes: notesFor(loadAtStart, overlapColdStart, [transfers, hot, login]),
+        notes: notesFor(loadAtStart, overlapColdStart, [transfers, hot, login, lambda]),
       },
-      transfers, hot, cold, login,
+      transfers, hot, cold, login, lambda,
     });
     const markdown = write(results);
     progress.finish();
@@ -180,6 +203,8 @@ function notesFor(loadAtStart: number, overlapColdStart: boolean, parts: unknown
   const notes = [
     'The bench client, the API (serverless offline, every handler in its one process) and DynamoDB Local (Java) all share this machine\'s ' +
       'cores, so api figures include the API process competing with the database for CPU.',
+    'In the Lambda model every instance is a Node process on the same cores as well: at 32 instances, 32 `createTransfer` ' +
+      'processes, the model\'s gateway, the bench client and DynamoDB Local share two CPUs, which Lambda never makes them do.',
   ];
   if (overlapColdStart) {
     notes.push('--quick timed the cold imports while DynamoDB Local and the API started, so they read high; run without --quick for those figures.');

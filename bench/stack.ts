@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalTable, startDynamo, type LocalDynamo } from '../scripts/local/dynamo';
-import { startApi, type LocalApi } from '../scripts/local/offline';
+import { startApi, startLambdaApi, type LocalApi } from '../scripts/local/offline';
 import { freePort } from '../scripts/local/ports';
 
 /**
@@ -17,11 +17,19 @@ export const benchTableName = 'payments-local';
  */
 const benchJwtSecret = 'bench-only-jwt-secret-that-signs-nothing-else';
 
-/** A private DynamoDB Local and API for one bench run. */
+/** A private DynamoDB Local and API for one bench run, and the Lambda-model API once it is started. */
 export interface BenchStack {
   dynamo: LocalDynamo;
   api: LocalApi;
+  /** Starts the same API in the Lambda model, on the same DynamoDB Local; `stop` stops it too. */
+  startLambda: (shutdown: AbortSignal) => Promise<LambdaApi>;
   stop: () => Promise<void>;
+}
+
+/** The API in the Lambda model, and the file its functions record every DynamoDB call in (`AWS_CALL_LOG`). */
+export interface LambdaApi {
+  api: LocalApi;
+  callLog: string;
 }
 
 /** Picks the DynamoDB Local port before anything starts, so the storage client can be configured first. */
@@ -58,10 +66,25 @@ export async function startStack(dynamoPort: number, shutdown: AbortSignal): Pro
     throw dynamo.status === 'rejected' ? dynamo.reason : (api as PromiseRejectedResult).reason;
   }
   await createLocalTable(dynamoEndpoint, benchTableName);
+  let lambda: LocalApi | undefined;
+  const callLog = join(logDir, 'aws-calls.jsonl');
+  const startLambda = async (lambdaShutdown: AbortSignal): Promise<LambdaApi> => {
+    lambda = await startLambdaApi({
+      port: await freePort(),
+      dynamoEndpoint,
+      tableName: benchTableName,
+      // Only the Lambda model's functions record their calls: the bench's own ledger is counted by its client.
+      env: { JWT_SECRET: benchJwtSecret, AWS_CALL_LOG: callLog },
+      logFile: join(logDir, 'lambda.log'),
+      shutdown: lambdaShutdown,
+    });
+    return { api: lambda, callLog };
+  };
   const stop = async (): Promise<void> => {
+    await lambda?.stop();
     await api.value.stop();
     await dynamo.value.stop();
     rmSync(logDir, { recursive: true, force: true });
   };
-  return { dynamo: dynamo.value, api: api.value, stop };
+  return { dynamo: dynamo.value, api: api.value, startLambda, stop };
 }

@@ -2,9 +2,11 @@
  * `npm run soak`: the long version of the safety suite. On a private DynamoDB Local and API of its own:
  * 1. faults: random ledger workloads (at least --ops operations) with injected conflicts, throttling, timeouts and
  *    lost responses, each run checked against the in-memory model, and the whole table reconciled at the end;
- * 2. fuzz: at least --fuzz generated bad requests over HTTP, each of which must answer a 4xx problem, with the table
+ * 2. instances: at least --instance-ops operations over --instances isolated ledger instances under DynamoDB's own
+ *    concurrency rules (the Lambda model), with bursts of keyed payments into one merchant that must post once each;
+ * 3. fuzz: at least --fuzz generated bad requests over HTTP, each of which must answer a 4xx problem, with the table
  *    byte-for-byte unchanged and no secret in the API's output;
- * 3. crash: `npm start` with persisted data, kill -9 of DynamoDB Local and then of the API mid-load, restart, retry.
+ * 4. crash: `npm start` with persisted data, kill -9 of DynamoDB Local and then of the API mid-load, restart, retry.
  * It prints its figures and exits 1 if any invariant broke or any request answered an unexpected 5xx.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,12 +19,16 @@ const { values: args } = parseArgs({
     ops: { type: 'string', default: '10000' },
     fuzz: { type: 'string', default: '10000' },
     crash: { type: 'string', default: '600' },
+    'instance-ops': { type: 'string', default: '3000' },
+    instances: { type: 'string', default: '4' },
     seed: { type: 'string' },
   },
 });
 const opsTarget = Number(args.ops);
 const fuzzTarget = Number(args.fuzz);
 const crashRequests = Number(args.crash);
+const instanceOpsTarget = Number(args['instance-ops']);
+const instancesCount = Number(args.instances);
 const seed = args.seed === undefined ? Date.now() % 2 ** 31 : Number(args.seed);
 
 /** The fault mix of the long run: the same kinds as the short one, every one frequent. */
@@ -46,12 +52,20 @@ async function main(): Promise<number> {
   try {
     // Loaded only now: the ledger reads its configuration once, when it loads.
     const { faultPhase } = await import('./soak/faults');
+    const { instancesPhase } = await import('./soak/instances');
     const { fuzzPhase } = await import('./soak/fuzz');
     const { crashRun } = await import('./soak/crash');
     const faults = await faultPhase(opsTarget, faultRates, seed);
     console.log(`\nfaults: ${faults.operations} operations in ${faults.runs} runs, ${faults.injected} faults injected ${JSON.stringify(faults.byKind)}`);
     console.log(`  answers: ${JSON.stringify(faults.outcomes)}`);
     console.log(`  unexpected errors (500): ${faults.unexpected}; model violations: ${faults.modelViolations}; reconcile violations: ${faults.reconcileViolations} (${faults.seconds} s)`);
+    const inst = await instancesPhase(instanceOpsTarget, instancesCount, seed);
+    console.log(`\ninstances (Lambda model, ${inst.instances} instances): ${inst.operations} operations in ${inst.runs} random runs and `
+      + `${inst.keyed.payments} keyed hot payments (${inst.keyed.retries} retries, ${inst.keyed.posted} posted, ${inst.keyed.unsettled} still busy)`);
+    console.log(`  DynamoDB model: ${inst.aws.transactions} transactions, ${inst.aws.conflicts} TransactionConflict, ${inst.aws.inProgress} TransactionInProgress, ${inst.aws.throttled} throttled`);
+    console.log(`  answers: ${JSON.stringify(inst.outcomes)}`);
+    console.log(`  unexpected errors (500): ${inst.unexpected}; model violations: ${inst.modelViolations}; exactly-once violations: ${inst.exactlyOnceViolations}; `
+      + `reconcile violations: ${inst.reconcileViolations} (${inst.seconds} s)`);
     const fuzz = await fuzzPhase(fuzzTarget, seed);
     console.log(`\nfuzz: ${fuzz.requests} bad requests, answers ${JSON.stringify(fuzz.statuses)}`);
     console.log(`  5xx: ${fuzz.fiveHundreds}; other wrong answers: ${fuzz.wrongAnswers}; table changed: ${fuzz.tableChanged}; secrets in logs: ${fuzz.secretsLogged} (${fuzz.seconds} s)`);
@@ -64,11 +78,12 @@ async function main(): Promise<number> {
       console.log(`  5xx on retry: ${crash.fiveHundreds}; violations: ${crash.violations.length} (${((Date.now() - crashStartedMs) / 1000).toFixed(0)} s)`);
       for (const violation of crash.violations.slice(0, 20)) console.log(`    ${violation}`);
     }
-    const violations = faults.modelViolations + faults.reconcileViolations + Number(fuzz.tableChanged) + fuzz.secretsLogged
+    const violations = faults.modelViolations + faults.reconcileViolations
+      + inst.modelViolations + inst.exactlyOnceViolations + inst.reconcileViolations + Number(fuzz.tableChanged) + fuzz.secretsLogged
       + fuzz.wrongAnswers + crashes.reduce((sum, c) => sum + c.violations.length, 0);
-    const fiveHundreds = faults.unexpected + fuzz.fiveHundreds + crashes.reduce((sum, c) => sum + c.fiveHundreds, 0);
-    const operations = faults.operations + fuzz.requests + crashes.reduce((sum, c) => sum + c.requests, 0);
-    console.log(`\nsoak: ${operations} operations (${faults.operations} ledger operations under faults, ${fuzz.requests} fuzzed requests, `
+    const fiveHundreds = faults.unexpected + inst.unexpected + fuzz.fiveHundreds + crashes.reduce((sum, c) => sum + c.fiveHundreds, 0);
+    const operations = faults.operations + inst.operations + fuzz.requests + crashes.reduce((sum, c) => sum + c.requests, 0);
+    console.log(`\nsoak: ${operations} operations (${faults.operations} ledger operations under faults, ${inst.operations} across instances, ${fuzz.requests} fuzzed requests, `
       + `${crashes.reduce((sum, c) => sum + c.requests, 0)} transfers across crashes); ${faults.injected} faults injected, 2 processes killed`);
     console.log(`soak: ${fiveHundreds} unexpected 5xx, ${violations} invariant violations, ${((Date.now() - startedMs) / 1000).toFixed(0)} s`);
     return violations === 0 && fiveHundreds === 0 ? 0 : 1;

@@ -8,13 +8,14 @@ import type { LedgerDriver } from './drivers';
  * request goes to a free instance, or waits for the first one to come free.
  */
 
-type Ledger = {
+/** The parts of one ledger copy a driver uses. */
+export type Ledger = {
   transfer: typeof import('../../lib/ledger/transfers').transfer;
   createAccount: typeof import('../../lib/ledger/accounts').createAccount;
   db: DynamoDBDocumentClient;
 };
 
-/** One copy of the ledger, loaded apart from every other module registry. */
+/** One copy of the ledger, loaded apart from every other module registry, by jest. */
 function loadInstance(): Ledger {
   let ledger: Ledger | undefined;
   jest.isolateModules(() => {
@@ -27,9 +28,12 @@ function loadInstance(): Ledger {
   return ledger!;
 }
 
-/** A driver over `count` ledger instances; `clients` are theirs, to install fault models on. */
-export function instancesDriver(count: number): LedgerDriver & { unexpected: Error[]; clients: DynamoDBDocumentClient[] } {
-  const instances = Array.from({ length: count }, loadInstance);
+/**
+ * A driver over `count` ledger instances; `clients` are theirs, to install fault models on. Outside jest (the soak),
+ * `load` is another way to load a copy of its own.
+ */
+export function instancesDriver(count: number, load: () => Ledger = loadInstance): LedgerDriver & { unexpected: Error[]; clients: DynamoDBDocumentClient[] } {
+  const instances = Array.from({ length: count }, load);
   const free = [...instances];
   const waiting: Array<(instance: Ledger) => void> = [];
   const unexpected: Error[] = [];
