@@ -78,22 +78,31 @@ class Instances {
     }
   }
 
-  /** A free warm instance of the function, or a new one. */
+  /**
+   * A free warm instance of the function, or a new one. A new instance joins the function's list before it is ready,
+   * so requests that arrive while it starts see it (busy) and it is reused once it has served its first request.
+   */
   private async acquire(functionName: string): Promise<Instance> {
-    const list = (this.byFunction.get(functionName) ?? []).filter((instance) => instance.child.exitCode === null && !instance.child.killed);
+    const list = this.byFunction.get(functionName) ?? [];
     this.byFunction.set(functionName, list);
+    // Drop instances that exited or were stopped at their timeout, in place: the list is the one every call shares.
+    for (let i = list.length - 1; i >= 0; i -= 1) {
+      if (list[i]!.child.exitCode !== null || list[i]!.child.killed) list.splice(i, 1);
+    }
     const free = list.find((instance) => !instance.busy);
     if (free) {
       free.busy = true;
       return free;
     }
     if (list.length >= instancesMax) throw new Error(`${functionName} is at its concurrency limit (${instancesMax}).`);
-    const instance = await this.start(functionName);
+    const { instance, ready } = this.start(functionName);
     list.push(instance);
+    await ready;
     return instance;
   }
 
-  private start(functionName: string): Promise<Instance> {
+  /** Starts an instance (busy, for the request that asked for it); `ready` settles once it has loaded its bundle. */
+  private start(functionName: string): { instance: Instance; ready: Promise<void> } {
     const lambdaName = `serverless-payments-${this.stage}-${functionName}`;
     const child = fork(instanceScript, [this.bundles.get(functionName)!, lambdaName, String(limits.functionTimeoutMs)], {
       env: { ...this.env, AWS_LAMBDA_FUNCTION_NAME: lambdaName },
@@ -101,9 +110,11 @@ class Instances {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const instance: Instance = { child, busy: true };
-    return new Promise((resolveStarted, rejectStarted) => {
+    // Lambda logs each cold start (INIT_START); so does the model, so a test can count the instances a load started.
+    console.log(JSON.stringify({ level: 'info', message: 'cold start', function: functionName }));
+    const ready = new Promise<void>((resolveStarted, rejectStarted) => {
       child.on('message', (message: { ready?: true; id?: string; result?: APIGatewayProxyStructuredResultV2; failed?: true }) => {
-        if (message.ready) resolveStarted(instance);
+        if (message.ready) resolveStarted();
         else if (message.id && message.id === instance.pending?.id) instance.pending.resolve(message.failed ? undefined : message.result);
       });
       child.once('exit', (code) => {
@@ -111,6 +122,7 @@ class Instances {
         rejectStarted(new Error(`An instance of ${functionName} exited as it started (${code}).`));
       });
     });
+    return { instance, ready };
   }
 
   /** Stops every instance. */
