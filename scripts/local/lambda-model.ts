@@ -23,7 +23,11 @@ import type { Route } from '../../lib/routes/route';
 import { stageForTable } from './offline';
 
 const root = resolve(__dirname, '../..');
-const outDir = join(root, 'node_modules', '.cache', 'lambda-model');
+/**
+ * Bundles go under node_modules, so that their external packages (argon2) resolve as they do from a function's zip;
+ * one folder per model process, so that two models running at once (a test beside `npm start`) keep their own.
+ */
+const outDir = join(root, 'node_modules', '.cache', 'lambda-model', String(process.pid));
 const instanceScript = join(__dirname, 'lambda-instance.mjs');
 /** Bodies larger than API Gateway's payload limit are refused before any function sees them. */
 const bodyBytesMax = 10 * 1024 * 1024;
@@ -220,6 +224,7 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     instances.stopAll();
+    rmSync(outDir, { recursive: true, force: true });
     server.close(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
