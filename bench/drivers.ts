@@ -57,7 +57,7 @@ export function rawTransfers(pairs: readonly AccountPair[], caller: Caller): Raw
     try {
       await client.send(new TransactWriteCommand({
         ClientRequestToken: txn.id,
-        TransactItems: transactItems(ledgerWrite([{ transaction: txn, from: accounts.from, to: accounts.to, idempotency }])).items,
+        TransactItems: transactItems(ledgerWrite([{ transaction: txn, legs: [accounts.from, accounts.to], idempotency }])).items,
       }));
     } catch (error) {
       // A failed raw write is an error in the results; re-reading keeps the next one valid.
@@ -149,6 +149,7 @@ async function readAccount(client: DynamoDBDocumentClient, accountId: string): P
 function transactionFor(from: AccountRecord, to: AccountRecord): TransactionRecord {
   return {
     id: randomUUID(),
+    kind: 'transfer',
     status: 'posted',
     amount: amountMinor,
     currency: benchCurrency,
@@ -157,8 +158,8 @@ function transactionFor(from: AccountRecord, to: AccountRecord): TransactionReco
     description: null,
     createdAt: new Date().toISOString(),
     entries: [
-      { accountId: from.id, direction: 'debit', amount: amountMinor, balanceAfter: from.balance - amountMinor },
-      { accountId: to.id, direction: 'credit', amount: amountMinor, balanceAfter: to.balance + amountMinor },
+      { accountId: from.id, direction: 'debit', amount: amountMinor, balanceAfter: from.balance - amountMinor, shard: null },
+      { accountId: to.id, direction: 'credit', amount: amountMinor, balanceAfter: to.balance + amountMinor, shard: null },
     ],
     fromOwnerId: from.ownerId,
     toOwnerId: to.ownerId,

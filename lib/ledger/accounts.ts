@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError, UserNotFoundError } from '../errors';
 import type { Caller } from '../identity/model';
-import { insertAccount, queryAccountsOfOwner } from '../storage/accounts';
+import { insertAccount, queryAccountsOfOwner, readShards } from '../storage/accounts';
 import { findUserById } from '../storage/users';
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -10,13 +10,15 @@ import type { AccountView, BalanceView, CreateAccountBody, ListAccountsQuery } f
 
 /**
  * Opens an account with balance 0. Only admins open `system` accounts (which may go negative: they stand for money
- * outside the platform) or accounts for another owner.
+ * outside the platform), accounts for another owner, and hot accounts (`shards` > 1: a settlement account, a large
+ * merchant), whose balance is spread over shards so that many instances can write it at once.
  */
 export async function createAccount(caller: Caller, input: CreateAccountBody): Promise<AccountView> {
   const type = input.type ?? 'user';
   const ownerId = input.ownerId ?? caller.userId;
-  if (caller.role !== 'admin' && (type === 'system' || ownerId !== caller.userId)) {
-    throw new ForbiddenError('Only admins open system accounts or accounts for another user.');
+  const shards = input.shards ?? 1;
+  if (caller.role !== 'admin' && (type === 'system' || ownerId !== caller.userId || shards > 1)) {
+    throw new ForbiddenError('Only admins open system accounts, hot accounts, or accounts for another user.');
   }
   if (ownerId !== caller.userId && !(await findUserById(ownerId))) {
     throw new UserNotFoundError('No user has that ownerId.');
@@ -28,6 +30,8 @@ export async function createAccount(caller: Caller, input: CreateAccountBody): P
     type,
     currency: input.currency,
     name: input.name ?? null,
+    shards,
+    shard: 0,
     balance: 0,
     seq: 0,
     createdAt: now,
@@ -46,24 +50,34 @@ export async function listAccounts(caller: Caller, query: ListAccountsQuery) {
   const after = query.cursor ? decodeCursor(query.cursor, (value) => value.startsWith('ACCOUNT#')) : undefined;
   const page = await queryAccountsOfOwner(ownerId, query.limit, after);
   return {
-    data: page.accounts.map(toAccountView),
+    data: await Promise.all(page.accounts.map(withBalance)),
     nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null,
   };
 }
 
 /** One account the caller may see. */
 export async function getAccount(caller: Caller, accountId: string): Promise<AccountView> {
-  return toAccountView(await visibleAccount(caller, accountId));
+  return withBalance(await visibleAccount(caller, accountId));
 }
 
-/** An account's balance from a strongly consistent read. */
+/**
+ * An account's balance from a strongly consistent read: of its one item, or, for a hot account, of all its shards
+ * read as one snapshot (`TransactGetItems`), so the sum is a balance the account really had at one moment.
+ */
 export async function getBalance(caller: Caller, accountId: string): Promise<BalanceView> {
-  const account = await visibleAccount(caller, accountId);
+  const account = await withBalance(await visibleAccount(caller, accountId));
   return { accountId: account.id, currency: account.currency, balance: account.balance, asOf: new Date().toISOString() };
 }
 
-/** The account as the API shows it: without its internal sequence number. */
+/** The account as the API shows it, with its whole balance: a hot account's is the sum of its shards. */
+async function withBalance(account: AccountRecord): Promise<AccountView> {
+  if (account.shards === 1) return toAccountView(account);
+  const shards = await readShards(account);
+  return toAccountView({ ...shards[0]!, balance: shards.reduce((sum, shard) => sum + shard.balance, 0) });
+}
+
+/** The account as the API shows it: without its internal shard and sequence numbers. */
 export function toAccountView(account: AccountRecord): AccountView {
-  const { seq: _seq, ...view } = account;
+  const { seq: _seq, shard: _shard, ...view } = account;
   return view;
 }

@@ -9,17 +9,33 @@ import type { CurrencyCode } from './currencies';
 /** `user` accounts never go below 0; `system` accounts stand for money outside the platform and may. */
 export type AccountType = 'user' | 'system';
 
-/** An account: one currency, its balance, and `seq`, the number of entries posted to it (its last entry's number). */
+/**
+ * An account as seen through one of its balance shards. Every account has shard 0, its own item, which holds its
+ * metadata. A hot account has `shards` of them (up to `shardsMax`): each holds part of the balance and numbers its own
+ * entries, so writes from many instances at once land on different items instead of queueing on one. `balance` and
+ * `seq` are the shard's: the shard's part of the balance and the number of entries posted to that shard. For an
+ * account of one shard they are the account's.
+ */
 export interface AccountRecord {
   id: string;
   ownerId: string;
   type: AccountType;
   currency: CurrencyCode;
   name: string | null;
+  shards: number;
+  shard: number;
   balance: number;
   seq: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The most balance shards an account may have: a sweep of them all, with its entries, fits in one transaction. */
+export const shardsMax = 32;
+
+/** Names one balance item: an account's shard. */
+export function shardName(accountId: string, shard: number): string {
+  return `${accountId}#${shard}`;
 }
 
 /**
@@ -33,17 +49,28 @@ export interface Initiator {
   sourceIp: string | null;
 }
 
-/** One leg of a transaction: the account it moves, which way, by how much, and the balance it leaves. */
+/**
+ * One leg of a transaction: the account it moves, which way, by how much, and the balance it leaves. On an account of
+ * several shards, `shard` names the shard it posted to and `balanceAfter` is that shard's balance after it (the
+ * account's balance after one entry is not defined while entries land on its shards at once); `shard` is `null` on an
+ * account of one shard.
+ */
 export interface EntryRecord {
   accountId: string;
   direction: 'debit' | 'credit';
   amount: number;
   balanceAfter: number;
+  shard: number | null;
 }
 
-/** A posted transfer with its two entries, and the owners of both sides, so a read is authorized without more I/O. */
+/**
+ * A posted transaction with its entries, and the owners of both sides, so a read is authorized without more I/O.
+ * A `transfer` moves money between two accounts; a `sweep` moves a hot user account's money from its other shards
+ * into shard 0, which its debits draw on: it leaves the account's balance as it was, and no client is shown it.
+ */
 export interface TransactionRecord {
   id: string;
+  kind: 'transfer' | 'sweep';
   status: 'posted';
   amount: number;
   currency: CurrencyCode;
@@ -82,35 +109,42 @@ export type IdempotencyRecord = {
 } & ({ outcome: 'posted'; transaction: TransactionRecord } | { outcome: 'refused'; refusal: Refusal });
 
 /**
- * Everything one transfer writes. `from` and `to` are the accounts just before it: as read for the first transfer of
- * a batch that touches them, then as the batch's earlier transfers leave them.
+ * Everything one transaction writes. `legs` are the shards its entries post to, one per entry and in the same order,
+ * as they stand just before it: as read for the first transaction of a batch that touches them, then as the batch's
+ * earlier transactions leave them.
  */
 export interface TransferPlan {
   transaction: TransactionRecord;
-  from: AccountRecord;
-  to: AccountRecord;
+  legs: AccountRecord[];
   idempotency?: { ref: KeyRef; record: IdempotencyRecord };
 }
 
-/** One account's part in a ledger write: its state as read, and what the write's entries add up to on it. */
+/** One shard's part in a ledger write: its state as read, and what the write's entries add up to on it. */
 export interface AccountChange {
   read: AccountRecord;
   deltaMinor: number;
   entries: number;
 }
 
-/** One `TransactWriteItems`: each account's change once, then each transfer's transaction, entries and key. */
+/** One `TransactWriteItems`: each shard's change once, then each transaction's item, entries and key. */
 export interface LedgerWrite {
   accounts: AccountChange[];
   transfers: TransferPlan[];
 }
 
+/** A shard of an account, as a write names it. */
+export interface ShardRef {
+  accountId: string;
+  shard: number;
+}
+
 /**
- * How a ledger write ended. `stale`: an account changed since it was read (re-read and re-plan). `key_taken`: another
- * request posted first under these keys. `busy`: DynamoDB asked us to back off.
+ * How a ledger write ended. `stale`: the shards named changed since they were read (re-read and re-plan).
+ * `key_taken`: another request posted first under these keys. `busy`: DynamoDB asked us to back off.
  */
 export type WriteOutcome =
-  | { status: 'posted' | 'stale' | 'busy' }
+  | { status: 'posted' | 'busy' }
+  | { status: 'stale'; shards: ShardRef[] }
   | { status: 'key_taken'; keys: KeyRef[] };
 
 /** A stable name for a caller's key, unique across callers (caller ids hold no NUL). */

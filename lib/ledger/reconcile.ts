@@ -1,4 +1,5 @@
 import { readAccounts, scanLedger } from '../storage/ledger-scan';
+import { shardName } from './model';
 import type { ScannedAccount, ScannedEntry, ScannedIdempotency, ScannedItem, ScannedTransaction } from './scanned';
 
 /** One broken invariant: which check, on which item, and what was found. */
@@ -43,9 +44,11 @@ export async function reconcileAccounts(accountIds: Iterable<string>): Promise<R
 }
 
 /**
- * Collects items in any order, then checks them all at once:
- * - every account's balance equals its credits minus its debits, and its entries are numbered 1..seq without gaps;
- * - each entry's `balanceAfter` is the running balance, and agrees with the transaction it belongs to;
+ * Collects items in any order, then checks them all at once. Every account has one balance shard or more (a hot
+ * account's balance is the sum of its shards); each shard is checked as an account of one shard is:
+ * - every shard's balance equals its credits minus its debits, and its entries are numbered 1..seq without gaps;
+ * - each entry's `balanceAfter` is the shard's running balance, and agrees with the transaction it belongs to;
+ * - every shard of an account exists, of its account's currency and type, and no other does;
  * - every transaction balances (debits = credits = amount), names existing accounts of its currency, and each of its
  *   entries is stored exactly once; no entry lacks its transaction;
  * - per currency, all balances sum to 0; no `user` account is below 0; every posted idempotency key names a transaction, and a refused one none.
@@ -62,11 +65,11 @@ export class Reconciler {
   add(item: ScannedItem): void {
     switch (item.entity) {
       case 'account':
-        this.accounts.set(item.id, item);
+        this.accounts.set(shardName(item.id, item.shard), item);
         break;
       case 'entry':
         this.entryCount += 1;
-        appendTo(this.entriesOf, item.accountId, item);
+        appendTo(this.entriesOf, shardName(item.accountId, item.shard), item);
         break;
       case 'transaction':
         this.transactions.set(item.id, item);
@@ -83,10 +86,13 @@ export class Reconciler {
   }
 
   report(items: number): ReconcileReport {
-    const postings = new Map<string, Array<{ accountId: string; direction: string | undefined }>>();
-    for (const account of this.accounts.values()) this.checkAccount(account, postings);
-    for (const [accountId, entries] of this.entriesOf) {
-      if (!this.accounts.has(accountId)) {
+    const postings = new Map<string, Posting[]>();
+    for (const account of this.accounts.values()) {
+      this.checkAccount(account, postings);
+      this.checkShards(account);
+    }
+    for (const [name, entries] of this.entriesOf) {
+      if (!this.accounts.has(name)) {
         this.violation('entry_account_exists', entries[0]!.key, `${entries.length} entries of a missing account`);
       }
     }
@@ -103,7 +109,7 @@ export class Reconciler {
     }
     return {
       items,
-      accounts: this.accounts.size,
+      accounts: [...this.accounts.values()].filter((account) => account.shard === 0).length,
       entries: this.entryCount,
       transactions: this.transactions.size,
       currencies,
@@ -112,13 +118,13 @@ export class Reconciler {
     };
   }
 
-  /** Walks an account's entries in sequence order, recording which transaction each posts, for the next check. */
-  private checkAccount(account: ScannedAccount, postings: Map<string, Array<{ accountId: string; direction: string | undefined }>>): void {
+  /** Walks a shard's entries in sequence order, recording which transaction each posts, for the next check. */
+  private checkAccount(account: ScannedAccount, postings: Map<string, Posting[]>): void {
     if (account.balance === undefined || account.seq === undefined || account.currency === undefined) {
       this.violation('account_well_formed', account.key, 'balance, seq or currency is missing or not an integer');
       return;
     }
-    const entries = [...(this.entriesOf.get(account.id) ?? [])].sort((a, b) => Number((a.seq ?? 0n) - (b.seq ?? 0n)));
+    const entries = [...(this.entriesOf.get(shardName(account.id, account.shard)) ?? [])].sort((a, b) => Number((a.seq ?? 0n) - (b.seq ?? 0n)));
     let running = 0n;
     entries.forEach((entry, index) => {
       if (entry.seq !== BigInt(index + 1)) this.violation('entry_sequence', entry.key, `expected seq ${index + 1}`);
@@ -140,8 +146,8 @@ export class Reconciler {
         this.violation('entry_transaction_exists', entry.key, `transaction ${entry.transactionId} is missing`);
         return;
       }
-      appendTo(postings, txn.id, { accountId: account.id, direction: entry.direction });
-      const line = txn.entries.find((e) => e.accountId === account.id && e.direction === entry.direction);
+      appendTo(postings, txn.id, { accountId: account.id, direction: entry.direction, shard: account.shard });
+      const line = txn.entries.find((e) => e.accountId === account.id && e.direction === entry.direction && (e.shard ?? 0) === account.shard);
       if (!line || line.amount !== entry.amount) {
         this.violation('entry_matches_transaction', entry.key, `transaction ${txn.id} has no ${entry.direction} of ${entry.amount} here`);
       }
@@ -159,7 +165,24 @@ export class Reconciler {
     }
   }
 
-  private checkTransaction(txn: ScannedTransaction, posted: Array<{ accountId: string; direction: string | undefined }>): void {
+  /** A shard belongs to an account with that many shards, in its currency and of its type; every shard is there. */
+  private checkShards(shard: ScannedAccount): void {
+    const account = this.accounts.get(shardName(shard.id, 0));
+    const shards = Number(account?.shards ?? 0n);
+    if (!account || shards < 1 || shard.shard >= shards) {
+      this.violation('shard_of_account', shard.key, `shard ${shard.shard} of an account of ${shards} shards`);
+      return;
+    }
+    if (shard.currency !== account.currency || shard.type !== account.type) {
+      this.violation('shard_of_account', shard.key, `shard in ${shard.currency} (${shard.type}), account in ${account.currency} (${account.type})`);
+    }
+    if (shard.shard !== 0) return;
+    for (let other = 1; other < shards; other += 1) {
+      if (!this.accounts.has(shardName(shard.id, other))) this.violation('shard_exists', shard.key, `shard ${other} is missing`);
+    }
+  }
+
+  private checkTransaction(txn: ScannedTransaction, posted: Posting[]): void {
     const sum = (direction: string) => txn.entries
       .filter((e) => e.direction === direction)
       .reduce((total, e) => total + (e.amount ?? 0n), 0n);
@@ -169,13 +192,13 @@ export class Reconciler {
       this.violation('transaction_balanced', txn.key, `amount ${txn.amount}, debits ${debits}, credits ${credits}`);
     }
     for (const line of txn.entries) {
-      const account = line.accountId === undefined ? undefined : this.accounts.get(line.accountId);
+      const account = line.accountId === undefined ? undefined : this.accounts.get(shardName(line.accountId, 0));
       if (!account) {
         this.violation('transaction_account_exists', txn.key, `account ${line.accountId} is missing`);
       } else if (account.currency !== txn.currency) {
         this.violation('transaction_currency', txn.key, `account ${account.id} holds ${account.currency}, not ${txn.currency}`);
       }
-      const stored = posted.filter((p) => p.accountId === line.accountId && p.direction === line.direction).length;
+      const stored = posted.filter((p) => p.accountId === line.accountId && p.direction === line.direction && p.shard === (line.shard ?? 0)).length;
       if (stored !== 1) {
         this.violation('transaction_entries_stored', txn.key, `${line.direction} on ${line.accountId} stored ${stored} times`);
       }
@@ -202,6 +225,13 @@ export class Reconciler {
     this.foundCount += 1;
     if (this.found.length < violationsKeptMax) this.found.push({ check, subject, detail });
   }
+}
+
+/** An entry as stored: which shard of which account it posts to, and which way. */
+interface Posting {
+  accountId: string;
+  direction: string | undefined;
+  shard: number;
 }
 
 function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {

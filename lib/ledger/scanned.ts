@@ -4,22 +4,28 @@
  * `lib/storage/ledger-scan.ts` reads them; `lib/ledger/reconcile.ts` checks them.
  */
 
-/** An account as the reconciler sees it; a field that is missing or malformed reads as `undefined`. */
+/**
+ * A balance shard as the reconciler sees it (an account item is its account's shard 0, and says how many shards the
+ * account has); a field that is missing or malformed reads as `undefined`. `id` and `shard` come from the item's key.
+ */
 export interface ScannedAccount {
   entity: 'account';
   key: string;
   id: string;
+  shard: number;
+  shards: bigint | undefined;
   type: string | undefined;
   currency: string | undefined;
   balance: bigint | undefined;
   seq: bigint | undefined;
 }
 
-/** One line of an account's history. `accountId` and `seq` come from the item's key, which is what reads use. */
+/** One line of a shard's history. `accountId`, `shard` and `seq` come from the item's key, which is what reads use. */
 export interface ScannedEntry {
   entity: 'entry';
   key: string;
   accountId: string;
+  shard: number;
   seq: bigint | undefined;
   transactionId: string | undefined;
   direction: string | undefined;
@@ -35,7 +41,8 @@ export interface ScannedTransaction {
   id: string;
   amount: bigint | undefined;
   currency: string | undefined;
-  entries: Array<{ accountId: string | undefined; direction: string | undefined; amount: bigint | undefined }>;
+  /** Each entry's shard: `null` on an account of one shard, which is its shard 0. */
+  entries: Array<{ accountId: string | undefined; direction: string | undefined; amount: bigint | undefined; shard: number | null | undefined }>;
 }
 
 /** An idempotency record: its outcome, and the transaction its key is bound to when that posted. */

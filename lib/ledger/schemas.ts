@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../http/zod-locale';
 import { accountType, amountMinor, currency, id } from './fields';
+import { shardsMax } from './model';
 
 /** The field schemas of ./fields.ts, which the request schemas below are built from. */
 export { amountMinorMax, amountMinor, currency, id, accountType } from './fields';
@@ -12,6 +13,8 @@ export const createAccountBody = z.strictObject({
   name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
   type: z.optional(accountType),
   ownerId: z.optional(id),
+  /** Balance shards: 1 (the default) for most accounts; more for a hot one (admins only). */
+  shards: z.optional(z.int().check(z.minimum(1), z.maximum(shardsMax))),
 });
 export type CreateAccountBody = z.infer<typeof createAccountBody>;
 

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { deadlinePassed, deadlineSignal, withSignal } from '../request-context';
-import { type AppError, LedgerBusyError, SameAccountError } from '../errors';
+import { type AppError, InsufficientFundsError, LedgerBusyError, SameAccountError } from '../errors';
 import type { Caller } from '../identity/model';
 import { bindRefusal, findIdempotencyRecord } from '../storage/idempotency';
+import { readShards } from '../storage/accounts';
 import { readForWrite, writeTransfers, type LedgerReads } from '../storage/ledger-write';
 import { backoff, retryPolicy } from './backoff';
 import { GroupCommit, type Queued } from './group-commit';
-import { keyName, type IdempotencyRecord, type Initiator, type KeyRef, type TransferPlan } from './model';
 import {
-  accountsAfter, bindsKey, hashRequest, ledgerWrite, planTransfer, postedRecord, refusedRecord, replay,
+  keyName, shardName, type AccountRecord, type IdempotencyRecord, type Initiator, type KeyRef, type ShardRef,
+  type TransferPlan,
+} from './model';
+import {
+  accountsAfter, bindsKey, hashRequest, ledgerWrite, planSweep, planTransfer, postedRecord, refusedRecord, replay,
   transactionView,
 } from './rules';
 import type { TransactionView, TransferBody } from './schemas';
+import { leaveShard, learn, shardFor } from './shard-routing';
 
 /**
  * What a transfer answers: the transaction as the caller may see it, and whether it replays an earlier request with
@@ -117,10 +122,11 @@ function earliestDeadline(batch: readonly QueuedTransfer[]): AbortSignal | undef
 }
 
 /**
- * Posts a batch (in Lambda, one transfer): read every account (and, the first time, every key), replay what was
- * already posted, plan the rest in arrival order against the accounts as the earlier ones leave them, and write them
- * all at once. A transfer that breaks a rule is refused alone. While an account keeps moving under the write (another
- * process), it is re-read and re-planned, within bounded attempts and each request's deadline.
+ * Posts a batch (in Lambda, one transfer): read every shard it posts to (and, the first time, every key), replay what
+ * was already posted, plan the rest in arrival order against the shards as the earlier ones leave them, and write
+ * them all at once. A transfer that breaks a rule is refused alone. While a shard keeps moving under the write
+ * (another process), it is re-read and re-planned, within bounded attempts and each request's deadline; a hot
+ * account's shard that another process also writes is left for another one.
  */
 async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
   let live = [...batch];
@@ -128,16 +134,19 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
   for (let attempt = 0; live.length > 0; attempt += 1) {
     live = live.filter((queued) => !queued.settled && withinBounds(queued, attempt));
     if (live.length === 0) return;
-    // A retry after a stale write needs only the accounts: a winner under a key shows up as `key_taken`.
+    // A retry after a stale write needs only the shards: a winner under a key shows up as `key_taken`.
     const unread = live.filter((queued) => queued.request.keyRef && !keysRead.has(queued));
-    const reads = await readForWrite(live.flatMap(({ request: { input } }) => [input.fromAccountId, input.toAccountId]),
-      unread.map((queued) => queued.request.keyRef!));
+    const legs = new Map(live.map((queued) => [queued, legsOf(queued.request.input)] as const));
+    const reads = await readForWrite([...legs.values()].flat(), unread.map((queued) => queued.request.keyRef!));
     for (const queued of unread) keysRead.add(queued);
-    const { planned, refused } = planAll(live, reads);
-    await Promise.all(refused.map(({ queued, error }) => settle(queued, () => {
-      const { caller, keyRef, requestHash } = queued.request;
-      return settleRefusal(caller, keyRef!, requestHash, error);
-    })));
+    for (const account of reads.accounts.values()) learn(account);
+    const { planned, refused, short } = planAll(live, legs, reads);
+    await Promise.all(refused.map(({ queued, error }) => settleRefused(queued, error)));
+    if (short.length > 0) {
+      // A hot account's debit found too little on shard 0: sweep its other shards in, then plan everything again.
+      await sweepFor(short[0]!);
+      continue;
+    }
     live = planned.map(({ queued }) => queued);
     if (planned.length === 0) return;
     const outcome = await writeTransfers(ledgerWrite(planned.map(({ plan }) => plan)));
@@ -154,7 +163,36 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
       }
       continue;
     }
+    if (outcome.status === 'stale') outcome.shards.forEach(leaveShard);
     await backoff(attempt);
+  }
+}
+
+/** Settles a transfer the rules refused: under a key, once the refusal is bound to it. */
+function settleRefused(queued: QueuedTransfer, error: AppError): Promise<void> {
+  return settle(queued, () => {
+    const { caller, keyRef, requestHash } = queued.request;
+    return settleRefusal(caller, keyRef!, requestHash, error);
+  });
+}
+
+/**
+ * Sweeps the account a debit came up short on, from one snapshot of its shards. If all of them together hold too
+ * little, the debit is refused for funds, as on any account; if another process swept first, nothing is written.
+ */
+async function sweepFor({ queued, from }: Short): Promise<void> {
+  const { input, initiatedBy, keyRef } = queued.request;
+  const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
+  const swept = planSweep(await readShards(from), input.amount, minted);
+  if (swept.kind === 'insufficient') {
+    const refusal = new InsufficientFundsError();
+    if (keyRef) await settleRefused(queued, refusal);
+    else queued.reject(refusal);
+    return;
+  }
+  if (swept.kind === 'sweep') {
+    const outcome = await writeTransfers(ledgerWrite([swept.plan]));
+    if (outcome.status === 'stale') outcome.shards.forEach(leaveShard);
   }
 }
 
@@ -180,17 +218,30 @@ interface Planned {
   plan: TransferPlan;
 }
 
+/** A hot user account's debit that shard 0 cannot cover as read: a sweep may. */
+interface Short {
+  queued: QueuedTransfer;
+  from: AccountRecord;
+}
+
 /**
- * Plans each transfer in order against the accounts as read, advancing them as each plan leaves them. A transfer
- * whose key already has an outcome is replayed, one that breaks a rule without a key is refused; both are settled
- * here. One refused under a key is returned, to bind its key before it is answered.
+ * Plans each transfer in order against the shards as read, advancing them as each plan leaves them. A transfer whose
+ * key already has an outcome is replayed, one that breaks a rule without a key is refused; both are settled here.
+ * One refused under a key is returned, to bind its key before it is answered; a hot account's debit that its shard 0
+ * cannot cover is returned as short, not refused.
  */
-function planAll(batch: readonly QueuedTransfer[], reads: LedgerReads): { planned: Planned[]; refused: Array<{ queued: QueuedTransfer; error: AppError }> } {
+function planAll(
+  batch: readonly QueuedTransfer[],
+  legs: ReadonlyMap<QueuedTransfer, readonly ShardRef[]>,
+  reads: LedgerReads,
+): { planned: Planned[]; refused: Array<{ queued: QueuedTransfer; error: AppError }>; short: Short[] } {
   const accounts = new Map(reads.accounts);
   const planned: Planned[] = [];
   const refused: Array<{ queued: QueuedTransfer; error: AppError }> = [];
+  const short: Short[] = [];
   for (const queued of batch) {
     const { caller, initiatedBy, input, keyRef, requestHash } = queued.request;
+    const [from, to] = legs.get(queued)!.map(({ accountId, shard }) => accounts.get(shardName(accountId, shard)));
     try {
       const earlier = keyRef && reads.records.get(keyName(keyRef));
       if (earlier) {
@@ -198,16 +249,25 @@ function planAll(batch: readonly QueuedTransfer[], reads: LedgerReads): { planne
         continue;
       }
       const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
-      const plan = planTransfer(caller, input, accounts.get(input.fromAccountId), accounts.get(input.toAccountId), minted);
+      const plan = planTransfer(caller, input, from, to, minted);
       const record: IdempotencyRecord | undefined = keyRef && postedRecord(plan.transaction, requestHash, config.idempotencyTtlSeconds);
       planned.push({ queued, plan: { ...plan, idempotency: keyRef && record ? { ref: keyRef, record } : undefined } });
-      for (const account of accountsAfter(plan)) accounts.set(account.id, account);
+      for (const account of accountsAfter(plan)) accounts.set(shardName(account.id, account.shard), account);
     } catch (error) {
-      if (keyRef && bindsKey(error)) refused.push({ queued, error });
+      if (error instanceof InsufficientFundsError && from && from.shards > 1) short.push({ queued, from });
+      else if (keyRef && bindsKey(error)) refused.push({ queued, error });
       else queued.reject(error);
     }
   }
-  return { planned, refused };
+  return { planned, refused, short };
+}
+
+/** The shards a transfer posts to: its debit's, then its credit's. */
+function legsOf(input: TransferBody): ShardRef[] {
+  return [
+    { accountId: input.fromAccountId, shard: shardFor(input.fromAccountId, 'debit') },
+    { accountId: input.toAccountId, shard: shardFor(input.toAccountId, 'credit') },
+  ];
 }
 
 /** Settles a transfer whose key another request took first, with that request's outcome, if it is there. */

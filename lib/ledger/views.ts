@@ -15,6 +15,8 @@ export const accountView = z.object({
   type: accountType,
   currency,
   name: z.nullable(z.string()),
+  /** 1, or more for a hot account, whose balance is the sum of its shards. */
+  shards: z.int(),
   balance: z.int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -25,7 +27,10 @@ export type AccountView = z.infer<typeof accountView>;
 export const balanceView = z.object({ accountId: z.string(), currency, balance: z.int(), asOf: z.string() });
 export type BalanceView = z.infer<typeof balanceView>;
 
-/** One leg of a transaction; `balanceAfter` is `null` on an account the caller may not see. */
+/**
+ * One leg of a transaction; `balanceAfter` is `null` on an account the caller may not see, and on a hot account (the
+ * sum of its shards after one entry is not defined while entries land on them at once).
+ */
 export const entryView = z.object({
   accountId: z.string(),
   direction: z.enum(['debit', 'credit']),

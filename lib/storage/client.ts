@@ -15,7 +15,8 @@ import { isUnavailable } from './dynamo-errors';
  * themselves.
  */
 const retrySafeCommands = new Set([
-  'GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'PutItemCommand', 'UpdateItemCommand',
+  'GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'PutItemCommand',
+  'UpdateItemCommand',
 ]);
 
 /**

@@ -2,17 +2,29 @@
  * Key builders for the single table: every item's `pk`/`sk` (and `gsi1pk`/`gsi1sk` where it is listed) is made here
  * and nowhere else.
  */
+function shardKey(accountId: string, shard: number): { pk: string; sk: string } {
+  return shard === 0 ? { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' } : { pk: `SHARD#${accountId}#${shard}`, sk: 'SHARD' };
+}
+
 export const keys = {
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
   email: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
+  /**
+   * A balance shard: shard 0 is the account item itself; each other shard of a hot account is an item with a
+   * partition of its own, beside its entries, so that no partition takes more than its share of the account's writes.
+   */
+  shard: shardKey,
   accountsOfOwner: (ownerId: string) => ({ gsi1pk: `OWNER#${ownerId}` }),
   accountInOwnerList: (ownerId: string, createdAt: string, accountId: string) => ({
     gsi1pk: `OWNER#${ownerId}`,
     gsi1sk: `ACCOUNT#${createdAt}#${accountId}`,
   }),
-  /** An account's entries sort by its own gap-free sequence number, so history reads back in posting order. */
-  entry: (accountId: string, seq: number) => ({ pk: `ACCOUNT#${accountId}`, sk: `ENTRY#${entrySeq(seq)}` }),
+  /**
+   * A shard's entries sort by its own gap-free sequence number, in the shard's partition, so its history reads back
+   * in posting order. An account of one shard has all its entries under its own key, as before there were shards.
+   */
+  entry: (accountId: string, seq: number, shard = 0) => ({ pk: shardKey(accountId, shard).pk, sk: `ENTRY#${entrySeq(seq)}` }),
   transaction: (transactionId: string) => ({ pk: `TXN#${transactionId}`, sk: 'TXN' }),
   idempotency: (callerId: string, key: string) => ({ pk: `IDEMPOTENCY#${callerId}#${key}`, sk: 'IDEMPOTENCY' }),
 } as const;

@@ -33,28 +33,29 @@ export async function scanLedger(
 }
 
 /**
- * Reads a set of accounts: each one's partition (the account and all its entries) and every transaction those
+ * Reads a set of accounts: each shard's partition (the shard and all its entries) and every transaction those
  * entries name. Meant for a closed set of accounts, where every transfer stays inside the set; tests use it to
  * reconcile their own accounts in a table that other tests share.
  */
 export async function readAccounts(accountIds: Iterable<string>, onItem: (item: ScannedItem) => void): Promise<number> {
   let count = 0;
   const transactionIds = new Set<string>();
+  const readPartition = async (pk: string): Promise<ScannedItem[]> => {
+    const items: ScannedItem[] = [];
+    const input = { TableName: config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true };
+    for await (const page of paginateQuery({ client: rawDb }, input)) items.push(...(page.Items ?? []).map(toScannedItem));
+    return items;
+  };
   for (const accountId of accountIds) {
-    const input = {
-      TableName: config.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: keys.account(accountId).pk } },
-      ConsistentRead: true,
-    };
-    for await (const page of paginateQuery({ client: rawDb }, input)) {
-      for (const raw of page.Items ?? []) {
-        const item = toScannedItem(raw);
-        if (item.entity === 'entry' && item.transactionId) transactionIds.add(item.transactionId);
-        onItem(item);
-      }
-      count += page.Items?.length ?? 0;
+    const items = await readPartition(keys.account(accountId).pk);
+    const account = items.find((item) => item.entity === 'account');
+    const shards = account?.entity === 'account' ? Number(account.shards ?? 1n) : 1;
+    for (let shard = 1; shard < shards; shard += 1) items.push(...await readPartition(keys.shard(accountId, shard).pk));
+    for (const item of items) {
+      if (item.entity === 'entry' && item.transactionId) transactionIds.add(item.transactionId);
+      onItem(item);
     }
+    count += items.length;
   }
   for (const transactionId of transactionIds) {
     const { pk, sk } = keys.transaction(transactionId);
@@ -77,15 +78,16 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
   const sk = raw.sk?.S ?? '';
   const key = `${pk}/${sk}`;
   const kind = raw.entity?.S;
-  if (kind === 'account') {
+  if (kind === 'account' || kind === 'shard') {
     return {
-      entity: 'account', key, id: pk.replace(/^ACCOUNT#/, ''), type: raw.type?.S, currency: raw.currency?.S,
-      balance: integer(raw.balance), seq: integer(raw.seq),
+      entity: 'account', key, ...shardOfKey(pk), type: raw.type?.S, currency: raw.currency?.S,
+      balance: integer(raw.balance), seq: integer(raw.seq), shards: raw.shards === undefined ? 1n : integer(raw.shards),
     };
   }
   if (kind === 'entry') {
+    const { id: accountId, shard } = shardOfKey(pk);
     return {
-      entity: 'entry', key, accountId: pk.replace(/^ACCOUNT#/, ''),
+      entity: 'entry', key, accountId, shard,
       seq: /^ENTRY#\d{16}$/.test(sk) ? BigInt(sk.slice(6)) : undefined,
       transactionId: raw.transactionId?.S, direction: raw.direction?.S, amount: integer(raw.amount),
       balanceAfter: integer(raw.balanceAfter), currency: raw.currency?.S,
@@ -96,11 +98,18 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
       entity: 'transaction', key, id: pk.replace(/^TXN#/, ''), amount: integer(raw.amount), currency: raw.currency?.S,
       entries: (raw.entries?.L ?? []).map((value) => ({
         accountId: value.M?.accountId?.S, direction: value.M?.direction?.S, amount: integer(value.M?.amount),
+        shard: value.M?.shard === undefined || value.M.shard.NULL ? null : Number(integer(value.M.shard) ?? NaN),
       })),
     };
   }
   if (kind === 'idempotency') return { entity: 'idempotency', key, outcome: raw.outcome?.S, transactionId: raw.transactionId?.S };
   return { entity: 'other', key, kind };
+}
+
+/** The account and shard a partition key names: `ACCOUNT#<id>` is shard 0, `SHARD#<id>#<k>` shard k. */
+function shardOfKey(pk: string): { id: string; shard: number } {
+  const sharded = /^SHARD#(.+)#(\d{1,2})$/.exec(pk);
+  return sharded ? { id: sharded[1]!, shard: Number(sharded[2]) } : { id: pk.replace(/^ACCOUNT#/, ''), shard: 0 };
 }
 
 /** A DynamoDB number that is an integer, exactly, or `undefined` for anything else. */

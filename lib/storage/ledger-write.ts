@@ -3,7 +3,9 @@ import { config } from '../config';
 import { LedgerBusyError, LedgerUnavailableError } from '../errors';
 import { limits } from '../limits';
 import { backoff } from '../ledger/backoff';
-import { keyName, type AccountRecord, type IdempotencyRecord, type KeyRef, type LedgerWrite, type WriteOutcome } from '../ledger/model';
+import {
+  keyName, shardName, type AccountRecord, type IdempotencyRecord, type KeyRef, type LedgerWrite, type ShardRef, type WriteOutcome,
+} from '../ledger/model';
 import { accountFromItem, balanceUpdate, isAccountItem } from './accounts';
 import { db } from './client';
 import {
@@ -19,7 +21,7 @@ import { entryPut, transactionExists, transactionPut } from './transactions';
  * all of it commits, or none.
  */
 
-/** What a write is planned from: its accounts, and the unexpired records of the keys asked for (by `keyName`). */
+/** What a write is planned from: its shards (by `shardName`), and the unexpired records of the keys asked for (by `keyName`). */
 export interface LedgerReads {
   accounts: Map<string, AccountRecord>;
   records: Map<string, IdempotencyRecord>;
@@ -29,11 +31,11 @@ export interface LedgerReads {
 const readKeysMax = 100;
 const batchRoundsMax = 4;
 
-/** Reads accounts and idempotency records in one strongly consistent `BatchGetItem`: one round trip for a batch. */
-export async function readForWrite(accountIds: readonly string[], refs: readonly KeyRef[]): Promise<LedgerReads> {
+/** Reads shards and idempotency records in one strongly consistent `BatchGetItem`: one round trip for a batch. */
+export async function readForWrite(shards: readonly ShardRef[], refs: readonly KeyRef[]): Promise<LedgerReads> {
   const unique = new Map<string, Record<string, string>>();
   const refOfPk = new Map<string, KeyRef>();
-  for (const id of accountIds) unique.set(keys.account(id).pk, keys.account(id));
+  for (const { accountId, shard } of shards) unique.set(keys.shard(accountId, shard).pk, keys.shard(accountId, shard));
   for (const ref of refs) {
     const key = idempotencyKey(ref);
     unique.set(key.pk, key);
@@ -48,7 +50,7 @@ export async function readForWrite(accountIds: readonly string[], refs: readonly
     for (const item of result.Responses?.[config.tableName] ?? []) {
       if (isAccountItem(item)) {
         const account = accountFromItem(item);
-        reads.accounts.set(account.id, account);
+        reads.accounts.set(shardName(account.id, account.shard), account);
         continue;
       }
       const ref = refOfPk.get(String(item.pk));
@@ -61,8 +63,8 @@ export async function readForWrite(accountIds: readonly string[], refs: readonly
 }
 
 /**
- * Writes each account's change once, then each transfer's transaction, its two entries (numbered on from each
- * account's `seq` as its plan read it) and its idempotency record.
+ * Writes each shard's change once, then each transaction's item, its entries (numbered on from each shard's `seq` as
+ * its plan read it) and its idempotency record.
  *
  * After an answer that never came (here, or in an attempt the SDK retried), an earlier send may have committed, and a
  * later refusal says nothing about it: planning the transfers afresh would post them twice. The transaction item,
@@ -107,8 +109,8 @@ async function committed(transactionId: string): Promise<boolean> {
   }
 }
 
-/** What each item of a write is, so a cancellation reason can be traced to its account or key. */
-type ItemRole = { kind: 'account' } | { kind: 'transfer' } | { kind: 'key'; ref: KeyRef };
+/** What each item of a write is, so a cancellation reason can be traced to its shard or key. */
+type ItemRole = { kind: 'account'; ref: ShardRef } | { kind: 'transfer' } | { kind: 'key'; ref: KeyRef };
 
 /** The items of a write (exported for the benchmark's raw baseline), with the role of each. */
 export function transactItems(write: LedgerWrite): { items: TransactItem[]; roles: ItemRole[] } {
@@ -117,12 +119,15 @@ export function transactItems(write: LedgerWrite): { items: TransactItem[]; role
   const roles: ItemRole[] = [];
   for (const change of write.accounts) {
     items.push(balanceUpdate(change, now));
-    roles.push({ kind: 'account' });
+    roles.push({ kind: 'account', ref: { accountId: change.read.id, shard: change.read.shard } });
   }
-  for (const { transaction: txn, from, to, idempotency } of write.transfers) {
-    const [debit, credit] = txn.entries;
-    items.push(transactionPut(txn), entryPut(txn, debit!, from.seq + 1), entryPut(txn, credit!, to.seq + 1));
-    roles.push({ kind: 'transfer' }, { kind: 'transfer' }, { kind: 'transfer' });
+  for (const { transaction: txn, legs, idempotency } of write.transfers) {
+    items.push(transactionPut(txn));
+    roles.push({ kind: 'transfer' });
+    txn.entries.forEach((entry, index) => {
+      items.push(entryPut(txn, entry, legs[index]!.seq + 1));
+      roles.push({ kind: 'transfer' });
+    });
     if (idempotency) {
       items.push(idempotencyPut(idempotency.ref, idempotency.record, txn.createdAt));
       roles.push({ kind: 'key', ref: idempotency.ref });
@@ -132,13 +137,14 @@ export function transactItems(write: LedgerWrite): { items: TransactItem[]; role
 }
 
 /**
- * Traces a cancellation to its cause. A failed key condition names the keys another request took; a failed account
- * condition means an account moved on since it was read.
+ * Traces a cancellation to its cause. A failed key condition names the keys another request took; a failed shard
+ * condition names the shards that moved on since they were read.
  */
 function classify(reasons: string[], roles: readonly ItemRole[]): WriteOutcome {
   const taken = roles.flatMap((role, index) => (role.kind === 'key' && conditionFailed(reasons, index) ? [role.ref] : []));
   if (taken.length > 0) return { status: 'key_taken', keys: taken };
-  if (roles.some((role, index) => role.kind === 'account' && conditionFailed(reasons, index))) return { status: 'stale' };
+  const stale = roles.flatMap((role, index) => (role.kind === 'account' && conditionFailed(reasons, index) ? [role.ref] : []));
+  if (stale.length > 0) return { status: 'stale', shards: stale };
   if (retryableCancellation(reasons)) return { status: 'busy' };
   throw new Error(`A ledger write was cancelled for an unexpected reason: ${reasons.join(', ')}`);
 }

@@ -7,8 +7,8 @@ import type { TransactItem } from './dynamo-errors';
 import { entryPrefix, keys } from './keys';
 
 /*
- * The transaction item (`TXN#<id>` / `TXN`) and its entry items, one per leg, each in its account's partition
- * (`ACCOUNT#<id>` / `ENTRY#<seq>`) so that a statement is one query. Both are written only by the ledger write
+ * The transaction item (`TXN#<id>` / `TXN`) and its entry items, one per leg, each in its shard's partition
+ * (`ACCOUNT#<id>` / `ENTRY#<seq>` for shard 0) so that a shard's history is one query. Both are written only by the ledger write
  * (`ledger-write.ts`), with the items built here.
  */
 
@@ -35,14 +35,21 @@ export async function transactionExists(transactionId: string): Promise<boolean>
   return (result.Responses?.[config.tableName] ?? []).length > 0;
 }
 
+/** One line of a shard's history, as a statement reads it: its number on the shard, and its transaction. */
+export interface StatementLine {
+  seq: number;
+  transaction: TransactionRecord;
+}
+
 /**
- * One page of an account's transactions, newest first: entries whose sequence number is below `beforeSeq`.
- * Sequence numbers only grow, so a page boundary stays put while new transfers land.
+ * Up to `limit` lines of one shard's history, newest first: entries whose sequence number is below `beforeSeq`.
+ * Sequence numbers only grow, so a page boundary stays put while new transactions land. `more` says whether older
+ * lines remain past the last one returned.
  */
-export async function queryStatement(accountId: string, limit: number, beforeSeq?: number) {
-  const pk = keys.account(accountId).pk;
+export async function queryShardLines(accountId: string, shard: number, limit: number, beforeSeq?: number) {
+  const pk = keys.shard(accountId, shard).pk;
   // Sequence numbers start at 1, so an upper bound of `beforeSeq - 1` (inclusive) never reaches below the prefix.
-  const upper = beforeSeq === undefined ? undefined : keys.entry(accountId, beforeSeq - 1).sk;
+  const upper = beforeSeq === undefined ? undefined : keys.entry(accountId, beforeSeq - 1, shard).sk;
   const result = await db.send(new QueryCommand({
     TableName: config.tableName,
     KeyConditionExpression: upper ? 'pk = :pk AND sk BETWEEN :lower AND :upper' : 'pk = :pk AND begins_with(sk, :prefix)',
@@ -54,12 +61,11 @@ export async function queryStatement(accountId: string, limit: number, beforeSeq
     Limit: limit + 1,
   }));
   const items = result.Items ?? [];
-  const page = items.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    transactions: page.map((item) => transactionFromItem(item.transaction as Record<string, unknown>)),
-    nextBeforeSeq: items.length > limit && last ? Number(last.seq) : null,
-  };
+  const lines: StatementLine[] = items.slice(0, limit).map((item) => ({
+    seq: Number(item.seq),
+    transaction: transactionFromItem(item.transaction as Record<string, unknown>),
+  }));
+  return { lines, more: items.length > limit };
 }
 
 /** The transaction's own item, written once. */
@@ -73,15 +79,16 @@ export function transactionPut(txn: TransactionRecord): TransactItem {
   };
 }
 
-/** The item behind one line of an account's statement, numbered `seq`; it carries the whole transaction. */
+/** The item behind one line of a shard's history, numbered `seq` on it; it carries the whole transaction. */
 export function entryPut(txn: TransactionRecord, entry: EntryRecord, seq: number): TransactItem {
   return {
     Put: {
       TableName: config.tableName,
       Item: {
-        ...keys.entry(entry.accountId, seq),
+        ...keys.entry(entry.accountId, seq, entry.shard ?? 0),
         entity: 'entry',
         accountId: entry.accountId,
+        ...(entry.shard === null ? {} : { shard: entry.shard }),
         seq,
         transactionId: txn.id,
         direction: entry.direction,
@@ -101,8 +108,11 @@ export function transactionFromItem(item: Record<string, unknown>): TransactionR
   const amount = item.amount;
   assert(typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0, 'a transaction amount is a positive safe integer');
   assert(Array.isArray(item.entries), 'a transaction holds its entries');
+  const kind = item.kind ?? 'transfer';
+  assert(kind === 'transfer' || kind === 'sweep', 'a transaction is a transfer or a sweep');
   return {
     id: String(item.id),
+    kind,
     status: 'posted',
     amount,
     currency: item.currency as TransactionRecord['currency'],
@@ -126,8 +136,10 @@ function initiatorFromItem(item: Record<string, unknown>): Initiator {
 
 function entryFromItem(entry: Record<string, unknown>): EntryRecord {
   const { amount, balanceAfter, direction } = entry;
+  const shard = entry.shard ?? null;
   assert(typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0, 'an entry amount is a positive safe integer');
   assert(typeof balanceAfter === 'number' && Number.isSafeInteger(balanceAfter), 'an entry balance is a safe integer');
   assert(direction === 'debit' || direction === 'credit', 'an entry is a debit or a credit');
-  return { accountId: String(entry.accountId), direction, amount, balanceAfter };
+  assert(shard === null || (typeof shard === 'number' && Number.isSafeInteger(shard) && shard >= 0), 'an entry names its shard, if any');
+  return { accountId: String(entry.accountId), direction, amount, balanceAfter, shard };
 }

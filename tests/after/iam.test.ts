@@ -31,14 +31,16 @@ const actionOfCommand: Record<string, string> = {
   GetParameterCommand: 'ssm:GetParameter',
 };
 
-/** `TransactWriteItems` has no permission of its own: each of its items needs its own action. */
+/** `TransactWriteItems` and `TransactGetItems` have no permission of their own: each item needs its own action. */
 const actionOfTransactItem: Record<string, string> = {
   Put: 'dynamodb:PutItem', Update: 'dynamodb:UpdateItem', Delete: 'dynamodb:DeleteItem', ConditionCheck: 'dynamodb:ConditionCheckItem',
+  Get: 'dynamodb:GetItem',
 };
+const transactCommands = new Set(['TransactWriteItemsCommand', 'TransactWriteCommand', 'TransactGetItemsCommand', 'TransactGetCommand']);
 
 /** What one recorded call needs. */
 function grantsOf(call: RecordedCall): Grant[] {
-  if (call.command === 'TransactWriteItemsCommand' || call.command === 'TransactWriteCommand') {
+  if (transactCommands.has(call.command)) {
     return (call.items ?? []).map((item) => `${actionOfTransactItem[item] ?? `unknown:${item}`} on table` as Grant);
   }
   const action = actionOfCommand[call.command] ?? `unknown:${call.command}`;

@@ -49,7 +49,7 @@ test('the largest write a batch can make stays far below DynamoDB\'s 400 KB item
   // API Gateway's request ids are 20 characters; an IPv6 source address is at most 45.
   const longInitiator = { userId: caller.userId, role: caller.role, requestId: 'r'.repeat(64), sourceIp: 'f'.repeat(45) };
   const account = (id: string, balance: number): AccountRecord => ({
-    id, ownerId: longId('o'), type: 'system', currency: 'USD', name: 'n'.repeat(100), balance, seq: Number.MAX_SAFE_INTEGER - 100,
+    id, ownerId: longId('o'), type: 'system', currency: 'USD', name: 'n'.repeat(100), shards: 1, shard: 0, balance, seq: Number.MAX_SAFE_INTEGER - 100,
     createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
   });
   let [from, to] = [account(longId('a'), 0), account(longId('b'), 0)];
@@ -60,7 +60,7 @@ test('the largest write a batch can make stays far below DynamoDB\'s 400 KB item
     const plan = planTransfer(caller, input, from, to, { id: `${longId('t').slice(0, 60)}${i}`.padEnd(64, 'x'), createdAt: new Date().toISOString(), initiatedBy: longInitiator });
     const record = postedRecord(plan.transaction, hashRequest(input), 86_400);
     plans.push({ ...plan, idempotency: { ref: { callerId: caller.userId, key: '~'.repeat(255) }, record } });
-    [from, to] = accountsAfter(plan);
+    [from, to] = accountsAfter(plan) as [AccountRecord, AccountRecord];
   }
   const { items } = transactItems(ledgerWrite(plans));
   expect(items).toHaveLength(98);

@@ -56,15 +56,15 @@ test('DynamoDB Local honours ClientRequestToken: the same transaction sent twice
   const { from, to } = await fixture();
   const [fromRecord, toRecord] = [await findAccount(from.id), await findAccount(to.id)];
   const txn: TransactionRecord = {
-    id: `token-${Math.random().toString(36).slice(2)}`, status: 'posted', amount: 5, currency: 'USD',
+    id: `token-${Math.random().toString(36).slice(2)}`, kind: 'transfer', status: 'posted', amount: 5, currency: 'USD',
     fromAccountId: from.id, toAccountId: to.id, description: 'token check', createdAt: new Date().toISOString(),
     entries: [
-      { accountId: from.id, direction: 'debit', amount: 5, balanceAfter: fromRecord!.balance - 5 },
-      { accountId: to.id, direction: 'credit', amount: 5, balanceAfter: 5 },
+      { accountId: from.id, direction: 'debit', amount: 5, balanceAfter: fromRecord!.balance - 5, shard: null },
+      { accountId: to.id, direction: 'credit', amount: 5, balanceAfter: 5, shard: null },
     ],
     fromOwnerId: from.ownerId, toOwnerId: to.ownerId, initiatedBy: null,
   };
-  const plan = { transaction: txn, from: fromRecord!, to: toRecord! };
+  const plan = { transaction: txn, legs: [fromRecord!, toRecord!] };
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });
   expect((await findAccount(to.id))!.balance).toBe(5);

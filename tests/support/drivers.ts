@@ -7,7 +7,7 @@ import { createAccount } from '../../lib/ledger/accounts';
 import type { AccountView, CreateAccountBody, TransferBody } from '../../lib/ledger/schemas';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
-import { findAccount } from '../../lib/storage/accounts';
+import { findAccount, readShards } from '../../lib/storage/accounts';
 import { tokenOfStoredUser } from './ledger-fixtures';
 import { keys } from '../../lib/storage/keys';
 import { apiClient } from '../../scripts/local/api-client';
@@ -75,19 +75,25 @@ export function httpDriver(baseUrl: string): LedgerDriver {
   };
 }
 
-/** Every transfer out of these accounts, found through its debit entry (each transfer has exactly one). */
+/**
+ * Every transfer out of these accounts, found through its debit entry (each transfer has exactly one), on whichever
+ * shard it posted to; a hot account's sweeps are not transfers.
+ */
 export async function storedTransfers(accountIds: Iterable<string>): Promise<StoredTransfer[]> {
   const found: StoredTransfer[] = [];
   for (const accountId of accountIds) {
-    const pages = paginateQuery({ client: db }, {
-      TableName: config.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
-      ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':entry': 'ENTRY#' },
-      ConsistentRead: true,
-    });
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        if (item.direction === 'debit') found.push(storedTransferOf(item));
+    const shards = (await findAccount(accountId))?.shards ?? 1;
+    for (let shard = 0; shard < shards; shard += 1) {
+      const pages = paginateQuery({ client: db }, {
+        TableName: config.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
+        ExpressionAttributeValues: { ':pk': keys.shard(accountId, shard).pk, ':entry': 'ENTRY#' },
+        ConsistentRead: true,
+      });
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          if (item.direction === 'debit' && (item.transaction as { kind?: string }).kind !== 'sweep') found.push(storedTransferOf(item));
+        }
       }
     }
   }
@@ -106,12 +112,14 @@ function storedTransferOf(item: Record<string, unknown>): StoredTransfer {
   };
 }
 
-/** The balances of these accounts, from strongly consistent reads. */
+/** The balances of these accounts, from strongly consistent reads (a hot account's, of all its shards at once). */
 export async function balancesOf(accountIds: Iterable<string>): Promise<Map<string, number>> {
   const balances = new Map<string, number>();
   for (const accountId of accountIds) {
     const account = await findAccount(accountId);
-    if (account) balances.set(accountId, account.balance);
+    if (!account) continue;
+    const shards = account.shards === 1 ? [account] : await readShards(account);
+    balances.set(accountId, shards.reduce((sum, shard) => sum + shard.balance, 0));
   }
   return balances;
 }

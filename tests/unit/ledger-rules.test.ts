@@ -18,7 +18,7 @@ const minted = {
 
 function account(overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
-    id: 'acct-a', ownerId: owner.userId, type: 'user', currency: 'USD', name: null, balance: 1000, seq: 3,
+    id: 'acct-a', ownerId: owner.userId, type: 'user', currency: 'USD', name: null, shards: 1, shard: 0, balance: 1000, seq: 3,
     createdAt: minted.createdAt, updatedAt: minted.createdAt, ...overrides,
   };
 }
@@ -42,8 +42,8 @@ describe('planTransfer', () => {
     const { transaction } = planTransfer(owner, body, from, to, minted);
     expect(transaction).toMatchObject({ id: 'txn-1', amount: 400, currency: 'USD', fromOwnerId: 'owner-1', toOwnerId: 'someone-else' });
     expect(transaction.entries).toEqual([
-      { accountId: 'acct-a', direction: 'debit', amount: 400, balanceAfter: 600 },
-      { accountId: 'acct-b', direction: 'credit', amount: 400, balanceAfter: 400 },
+      { accountId: 'acct-a', direction: 'debit', amount: 400, balanceAfter: 600, shard: null },
+      { accountId: 'acct-b', direction: 'credit', amount: 400, balanceAfter: 400, shard: null },
     ]);
   });
 

@@ -18,7 +18,7 @@ const transactionItem = {
 describe('reading items back into records', () => {
   it('maps a well-formed account and transaction to their records', () => {
     expect(accountFromItem(accountItem)).toEqual({
-      id: 'a', ownerId: 'o', type: 'user', currency: 'USD', name: null, balance: 10, seq: 1,
+      id: 'a', ownerId: 'o', type: 'user', currency: 'USD', name: null, shards: 1, shard: 0, balance: 10, seq: 1,
       createdAt: accountItem.createdAt, updatedAt: accountItem.updatedAt,
     });
     expect(transactionFromItem(transactionItem)).toMatchObject({ id: 't', amount: 10, entries: transactionItem.entries });

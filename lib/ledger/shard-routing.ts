@@ -1,0 +1,43 @@
+import { randomInt } from 'node:crypto';
+import type { AccountRecord, AccountType, ShardRef } from './model';
+
+/*
+ * Where this process writes each account. An account's shard count and type never change once it exists, so what a
+ * read showed is kept (a bounded map). A hot account takes credits, and a hot system account debits too, on a shard
+ * this process picked at random and keeps while no other process writes it: when a write finds its shard moved on,
+ * this process moves to another, so N instances settle on different shards and stop meeting each other. A user
+ * account's debits always go to shard 0, where its floor is kept. An account not yet read here is written on shard 0.
+ */
+const knownMax = 10_000;
+const known = new Map<string, { shards: number; type: AccountType }>();
+const chosen = new Map<string, number>();
+
+/** Remembers an account's shard count and type from a read of any of its shards. */
+export function learn(account: AccountRecord): void {
+  if (known.size >= knownMax && !known.has(account.id)) {
+    known.clear();
+    chosen.clear();
+  }
+  known.set(account.id, { shards: account.shards, type: account.type });
+}
+
+/** The shard this process writes `accountId` on, for a debit or a credit. */
+export function shardFor(accountId: string, direction: 'debit' | 'credit'): number {
+  const account = known.get(accountId);
+  if (!account || account.shards === 1 || (direction === 'debit' && account.type === 'user')) return 0;
+  let shard = chosen.get(accountId);
+  if (shard === undefined) {
+    shard = 1 + randomInt(account.shards - 1);
+    chosen.set(accountId, shard);
+  }
+  return shard;
+}
+
+/** Leaves a shard another process wrote under this one's write: the next write on that account picks another. */
+export function leaveShard({ accountId, shard }: ShardRef): void {
+  const account = known.get(accountId);
+  if (!account || shard === 0 || chosen.get(accountId) !== shard || account.shards < 3) return;
+  // One of the other shards (1 … shards − 1, less this one), each as likely.
+  const next = 1 + randomInt(account.shards - 2);
+  chosen.set(accountId, next >= shard ? next + 1 : next);
+}
