@@ -6,6 +6,7 @@
  * so it must be loaded after DYNAMODB_ENDPOINT and TABLE_NAME are set.
  */
 import { createAccount } from '../lib/ledger/accounts';
+import { shardsMax } from '../lib/ledger/model';
 import { ensureAdminUser } from '../scripts/admin-user';
 import { countTransactWrites, logOffset, readSince } from './call-log';
 import { apiPayments } from './drivers';
@@ -33,7 +34,8 @@ export async function measureLambda(
   options: { instanceCounts: readonly number[]; measureMs: number },
 ): Promise<LambdaResults> {
   const admin = await adminSession(lambda.api.url);
-  const settlementId = (await createAccount(admin.caller, { currency: benchCurrency, type: 'system', name: 'bench settlement' })).id;
+  // A settlement account that funds everyone is a hot account: as many shards as an account may have.
+  const settlementId = (await createAccount(admin.caller, { currency: benchCurrency, type: 'system', name: 'bench settlement', shards: shardsMax })).id;
   const operations: Record<LambdaLoad, Operation> = {
     spread: apiPayments(lambda.api.url, fixture.user.token, (worker) => fixture.pairs[worker]!),
     hotCredit: apiPayments(lambda.api.url, fixture.user.token, (worker) => ({ fromId: fixture.pairs[worker]!.fromId, toId: fixture.merchantId })),

@@ -10,7 +10,7 @@ import { cpuPerOperation, type CpuSample } from './cpu';
 import { apiLogins, apiTransfers, libPaymentsTo, libTransfers, rawTransfers } from './drivers';
 import { runLoad, type LoadShape, type Operation, type PhaseResult } from './load';
 import type { Progress } from './progress';
-import { openAccount, registerAndLogin, seedPairs, type AccountPair, type BenchUser } from './seed';
+import { openMerchant, registerAndLogin, seedPairs, type AccountPair, type BenchUser } from './seed';
 import { median, ratio } from './stats';
 
 /** The in-flight counts every transfer mode is measured at. */
@@ -81,7 +81,7 @@ export interface Fixture {
 export async function seed(apiUrl: string): Promise<Fixture> {
   const user = await registerAndLogin(apiUrl);
   const pairs = await seedPairs(user.caller, pairsMax);
-  return { user, pairs, merchantId: await openAccount(user.caller) };
+  return { user, pairs, merchantId: await openMerchant(user.caller) };
 }
 
 /**

@@ -34,7 +34,7 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '',
     `![Throughput and p99 latency by requests in flight, raw vs lib vs api](${chartPath})`,
     '',
-    '**Hot account, in process**: 32 payers in flight through the ledger, each paying its own payee (spread-out) or all paying one merchant account (hot).',
+    '**Hot account, in process**: 32 payers in flight through the ledger, each paying its own payee (spread-out) or all paying one merchant account (hot, with 64 balance shards).',
     '',
     '| load | transfers/s | p99 ms | errors | TransactWriteItems per posted transfer | reads per posted transfer |',
     '|---|---:|---:|---:|---:|---:|',
@@ -43,9 +43,10 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '',
     `Within one process, transfers that share an account are group-committed: while a write on the account is in ` +
       `flight the next ones queue, then go out together as one \`TransactWriteItems\` (at most 100 items: one per ` +
-      `account, four per transfer with its key). Without that, each account serializes on its sequence number and ` +
-      `takes at most what one transfer at a time achieves (lib at 1 in flight: ${serial?.libTps ?? 'n/a'}/s), less ` +
-      `the writes that lose the race; that is still the ceiling across processes, as between Lambda instances.`,
+      `shard, four per transfer with its key); one process writes a hot account on one shard of its own. Without ` +
+      `that, each item serializes on its sequence number and takes at most what one transfer at a time achieves (lib ` +
+      `at 1 in flight: ${serial?.libTps ?? 'n/a'}/s), less the writes that lose the race. Across processes, as between ` +
+      `Lambda instances, a hot account's shards are what spreads the writes (below).`,
     '',
     ...lambdaTable(results),
     '',
@@ -88,7 +89,8 @@ function lambdaTable(results: BenchResults): string[] {
       'served by its own warm instance (a process) that handles one request at a time, so group commit never batches. ' +
       'N instances = N clients each sending one `POST /v1/transfers` at a time, so up to N warm `createTransfer` instances. ' +
       'spread-out: each client pays between its own pair of accounts; hot credit: every client pays one merchant account; ' +
-      'hot debit: one system account funds every client\'s payee (as an admin). Transfers/s, latencies (ms) and errors are ' +
+      'hot debit: one system account funds every client\'s payee (as an admin); both hot accounts have 64 balance shards. ' +
+      'Transfers/s, latencies (ms) and errors are ' +
       'those of the measured window; `TransactWriteItems` per posted transfer counts every call the `createTransfer` ' +
       'instances recorded in `AWS_CALL_LOG` over the whole phase (warm-up and drain included) ÷ the transfers posted in it.',
     '',

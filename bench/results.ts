@@ -1,7 +1,7 @@
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import type { ColdStartReport } from './cold-start';
 import type { CpuSample } from './cpu';
-import { lambdaLoads, type LambdaLoad, type LambdaResults } from './lambda-loads';
+import { lambdaLoadLabels, lambdaLoads, type LambdaLoad, type LambdaResults } from './lambda-loads';
 import type { HotAccountResults, LoginResults, MeasuredPhase, RequestsPerTransfer, Timing, TransferResults } from './phases';
 import { ratio, round } from './stats';
 
@@ -13,6 +13,10 @@ export const targets = {
   importMsMax: 50,
   hotOverSpreadTpsMin: 0.8,
   hotErrorsMax: 0,
+  /** Issue 12, in the Lambda model at the most instances measured: each hot load against spread-out. */
+  lambdaHotOverSpreadTpsMin: 0.8,
+  lambdaHotWritesPerPostedMax: 1.5,
+  lambdaHotOverSpreadP99Max: 2,
 } as const;
 /** The concurrency the throughput and p99 targets are judged at. */
 export const targetConcurrency = '32';
@@ -214,5 +218,35 @@ function checkTargets(results: Omit<BenchResults, 'targets'>): TargetCheck[] {
     {
       name: 'hot account errors', target: `${targets.hotErrorsMax}`, measured: String(hot.errors), holds: hot.errors <= targets.hotErrorsMax,
     },
+    ...lambdaTargets(results.lambda),
   ];
+}
+
+/** The hot loads of the Lambda model, at the most instances measured, against spread-out at the same count. */
+export function lambdaTargets(lambda: BenchResults['lambda']): TargetCheck[] {
+  const counts = Object.keys(lambda).map(Number).sort((a, b) => a - b);
+  const instances = counts.at(-1);
+  if (instances === undefined) return [];
+  const loads = lambda[String(instances)]!;
+  const spread = loads.spread;
+  return (['hotCredit', 'hotDebit'] as const).flatMap((load) => {
+    const row = loads[load];
+    const label = `Lambda model ×${instances}: ${lambdaLoadLabels[load]}`;
+    const p99Ratio = round(ratio(row.p99Ms, spread.p99Ms), 2);
+    return [
+      {
+        name: `${label} ÷ spread-out throughput`, target: `≥ ${targets.lambdaHotOverSpreadTpsMin}`,
+        measured: `${row.overSpreadTps} (${row.tps} vs ${spread.tps} /s)`, holds: row.overSpreadTps >= targets.lambdaHotOverSpreadTpsMin,
+      },
+      { name: `${label} errors`, target: `${targets.hotErrorsMax}`, measured: String(row.errors), holds: row.errors <= targets.hotErrorsMax },
+      {
+        name: `${label} TransactWriteItems per posted transfer`, target: `≤ ${targets.lambdaHotWritesPerPostedMax}`,
+        measured: String(row.transactWritesPerPosted), holds: row.transactWritesPerPosted <= targets.lambdaHotWritesPerPostedMax,
+      },
+      {
+        name: `${label} p99 ÷ spread-out p99`, target: `≤ ${targets.lambdaHotOverSpreadP99Max}`,
+        measured: `${p99Ratio} (${row.p99Ms} vs ${spread.p99Ms} ms)`, holds: p99Ratio <= targets.lambdaHotOverSpreadP99Max,
+      },
+    ];
+  });
 }

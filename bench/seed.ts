@@ -7,6 +7,7 @@ import type { Caller } from '../lib/identity/model';
 import { createAccount } from '../lib/ledger/accounts';
 import { transfer } from '../lib/ledger/transfers';
 import type { CurrencyCode } from '../lib/ledger/currencies';
+import { shardsMax } from '../lib/ledger/model';
 import { postJson } from './http';
 
 /** Every benchmark transfer moves this currency. */
@@ -63,9 +64,13 @@ export async function seedPairs(owner: Caller, count: number): Promise<AccountPa
   });
 }
 
-/** Opens one unfunded account for `owner`: the merchant every payer pays in the hot-account phase. */
-export async function openAccount(owner: Caller): Promise<string> {
-  return (await createAccount(owner, { currency: benchCurrency, name: 'bench merchant' })).id;
+/**
+ * Opens the merchant every payer pays in the hot-account phases, for `owner`: unfunded, and a hot account of as many
+ * shards as an account may have, as an admin opens one for a large merchant.
+ */
+export async function openMerchant(owner: Caller): Promise<string> {
+  const admin: Caller = { userId: `bench-admin-${randomUUID()}`, role: 'admin' };
+  return (await createAccount(admin, { currency: benchCurrency, name: 'bench merchant', ownerId: owner.userId, shards: shardsMax })).id;
 }
 
 /** Runs `fn` for 0 … count − 1 with at most `limit` at once; the results keep their order. */

@@ -62,7 +62,7 @@ export async function getAccount(caller: Caller, accountId: string): Promise<Acc
 
 /**
  * An account's balance from a strongly consistent read: of its one item, or, for a hot account, of all its shards
- * read as one snapshot (`TransactGetItems`), so the sum is a balance the account really had at one moment.
+ * (`readShards`), which includes every transfer answered before the read began.
  */
 export async function getBalance(caller: Caller, accountId: string): Promise<BalanceView> {
   const account = await withBalance(await visibleAccount(caller, accountId));

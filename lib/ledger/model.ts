@@ -30,8 +30,14 @@ export interface AccountRecord {
   updatedAt: string;
 }
 
-/** The most balance shards an account may have: a sweep of them all, with its entries, fits in one transaction. */
-export const shardsMax = 32;
+/**
+ * The most balance shards an account may have: a read of all of them is one `BatchGetItem` (at most 100 keys), and
+ * twice as many shards as instances writing at once lets each instance keep a shard of its own.
+ */
+export const shardsMax = 64;
+
+/** The most shards one sweep empties: with their entries, shard 0's and the transaction, 83 of a write's 100 items. */
+export const sweepShardsMax = 40;
 
 /** Names one balance item: an account's shard. */
 export function shardName(accountId: string, shard: number): string {
@@ -119,11 +125,15 @@ export interface TransferPlan {
   idempotency?: { ref: KeyRef; record: IdempotencyRecord };
 }
 
-/** One shard's part in a ledger write: its state as read, and what the write's entries add up to on it. */
+/**
+ * One shard's part in a ledger write: its state as read, what the write's entries add up to on it, and how many of
+ * them are sweeps into it (counted on shard 0, so that a read of every shard can tell that money moved between them).
+ */
 export interface AccountChange {
   read: AccountRecord;
   deltaMinor: number;
   entries: number;
+  sweeps: number;
 }
 
 /** One `TransactWriteItems`: each shard's change once, then each transaction's item, entries and key. */

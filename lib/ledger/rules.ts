@@ -5,7 +5,7 @@ import {
 } from '../errors';
 import type { Caller } from '../identity/model';
 import {
-  shardName, type AccountChange, type AccountRecord, type EntryRecord, type IdempotencyRecord, type Initiator,
+  shardName, sweepShardsMax, type AccountChange, type AccountRecord, type EntryRecord, type IdempotencyRecord, type Initiator,
   type LedgerWrite, type Refusal, type TransactionRecord, type TransferPlan,
 } from './model';
 import { amountMinorMax, type TransactionView, type TransferBody } from './schemas';
@@ -86,8 +86,12 @@ function shardOfEntry(account: AccountRecord): number | null {
   return account.shards > 1 ? account.shard : null;
 }
 
-/** What a sweep comes to: the shards hold too little in all, shard 0 already covers the debit, or this sweep. */
+/**
+ * What a sweep comes to: the debit is more than shard 0 may ever hold, the shards hold too little in all, shard 0
+ * already covers the debit, or this sweep.
+ */
 export type Sweep =
+  | { kind: 'too_large' }
   | { kind: 'insufficient' }
   | { kind: 'covered' }
   | { kind: 'sweep'; plan: Omit<TransferPlan, 'idempotency'> };
@@ -95,8 +99,9 @@ export type Sweep =
 /**
  * A sweep of a hot user account: moves funds from its other shards into shard 0 until shard 0 holds `needed`, taking
  * the fullest shards first (whole, so later debits need fewer sweeps; the last one only as far as shard 0's limit
- * allows). `shards` is every shard of the account, read as one snapshot. When all the shards together hold less than
- * `needed`, the debit is refused for funds, exactly as on an account of one shard.
+ * allows), at most `sweepShardsMax` at once (a debit that needs more sweeps again). `shards` is every shard of the
+ * account, read together (`readShards`). When all the shards together hold less than `needed`, the debit is refused for
+ * funds, exactly as on an account of one shard.
  */
 export function planSweep(shards: readonly AccountRecord[], needed: number, minted: Minted): Sweep {
   const main = shards.find((shard) => shard.shard === 0);
@@ -105,20 +110,22 @@ export function planSweep(shards: readonly AccountRecord[], needed: number, mint
   if (main.balance >= needed) return { kind: 'covered' };
   const total = shards.reduce((sum, shard) => sum + shard.balance, 0);
   if (total < needed) return { kind: 'insufficient' };
+  if (needed > shardLimit(main)) return { kind: 'too_large' };
+  // Room for at least `needed − main.balance`, since `needed` is within shard 0's limit.
   const room = shardLimit(main) - main.balance;
-  const fullest = shards.filter((shard) => shard.shard !== 0 && shard.balance > 0).sort((a, b) => b.balance - a.balance);
+  const fullest = shards.filter((shard) => shard.shard !== 0 && shard.balance > 0)
+    .sort((a, b) => b.balance - a.balance)
+    .slice(0, sweepShardsMax);
   const legs: AccountRecord[] = [];
   const entries: EntryRecord[] = [];
   let moved = 0;
   for (const shard of fullest) {
-    if (main.balance + moved >= needed || moved >= room) break;
+    if (main.balance + moved >= needed) break;
     const amount = Math.min(shard.balance, room - moved);
     legs.push(shard);
     entries.push({ accountId: main.id, direction: 'debit', amount, balanceAfter: shard.balance - amount, shard: shard.shard });
     moved += amount;
   }
-  // Shard 0's limit can stop a sweep short of a debit larger than one shard may hold: that debit can never pass.
-  if (main.balance + moved < needed) return { kind: 'insufficient' };
   legs.push(main);
   entries.push({ accountId: main.id, direction: 'credit', amount: moved, balanceAfter: main.balance + moved, shard: 0 });
   const transaction: TransactionRecord = {
@@ -168,11 +175,12 @@ export function ledgerWrite(plans: readonly TransferPlan[]): LedgerWrite {
       const leg = legs[index]!;
       assert(leg.id === entry.accountId, 'each entry posts to its own account\'s shard');
       const name = shardName(leg.id, leg.shard);
-      const change = changes.get(name) ?? { read: leg, deltaMinor: 0, entries: 0 };
+      const change = changes.get(name) ?? { read: leg, deltaMinor: 0, entries: 0, sweeps: 0 };
       assert(leg.seq === change.read.seq + change.entries, 'a batch\'s entries chain on each shard\'s sequence');
       assert(leg.balance === change.read.balance + change.deltaMinor, 'a batch\'s entries chain on each shard\'s balance');
       change.deltaMinor += entry.direction === 'credit' ? entry.amount : -entry.amount;
       change.entries += 1;
+      if (txn.kind === 'sweep' && entry.direction === 'credit') change.sweeps += 1;
       changes.set(name, change);
     });
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { deadlinePassed, deadlineSignal, withSignal } from '../request-context';
-import { type AppError, InsufficientFundsError, LedgerBusyError, SameAccountError } from '../errors';
+import { type AppError, BalanceLimitExceededError, InsufficientFundsError, LedgerBusyError, SameAccountError } from '../errors';
 import type { Caller } from '../identity/model';
 import { bindRefusal, findIdempotencyRecord } from '../storage/idempotency';
 import { readShards } from '../storage/accounts';
@@ -177,15 +177,15 @@ function settleRefused(queued: QueuedTransfer, error: AppError): Promise<void> {
 }
 
 /**
- * Sweeps the account a debit came up short on, from one snapshot of its shards. If all of them together hold too
+ * Sweeps the account a debit came up short on, from one read of all its shards. If all of them together hold too
  * little, the debit is refused for funds, as on any account; if another process swept first, nothing is written.
  */
 async function sweepFor({ queued, from }: Short): Promise<void> {
   const { input, initiatedBy, keyRef } = queued.request;
   const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
   const swept = planSweep(await readShards(from), input.amount, minted);
-  if (swept.kind === 'insufficient') {
-    const refusal = new InsufficientFundsError();
+  if (swept.kind === 'insufficient' || swept.kind === 'too_large') {
+    const refusal = swept.kind === 'insufficient' ? new InsufficientFundsError() : new BalanceLimitExceededError();
     if (keyRef) await settleRefused(queued, refusal);
     else queued.reject(refusal);
     return;

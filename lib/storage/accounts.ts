@@ -1,11 +1,13 @@
-import { GetCommand, PutCommand, QueryCommand, TransactGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, StorageUnavailableError } from '../errors';
 import { backoff } from '../ledger/backoff';
 import { currencyCodes, type CurrencyCode } from '../ledger/currencies';
 import type { AccountChange, AccountRecord } from '../ledger/model';
 import { db } from './client';
-import { cancellationReasons, conditionFailed, isConditionFailed, retryableCancellation, type TransactItem } from './dynamo-errors';
+import {
+  cancellationReasons, conditionFailed, isConditionFailed, isUnavailable, retryableCancellation, type TransactItem,
+} from './dynamo-errors';
 import { keys } from './keys';
 
 /*
@@ -23,27 +25,45 @@ export async function insertAccount(account: AccountRecord): Promise<void> {
     entity: 'account',
     ...account,
   };
-  try {
-    if (account.shards === 1) {
+  if (account.shards === 1) {
+    try {
       await db.send(new PutCommand({ TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return;
+    } catch (error) {
+      // The id is a fresh random UUID, so an item already under it can only be this very account: an earlier send
+      // whose answer was lost committed, and the SDK's retry then met its own write. The account exists as asked.
+      if (!isConditionFailed(error)) throw error;
     }
-    const shards = Array.from({ length: account.shards - 1 }, (_, index) => ({
-      ...keys.shard(account.id, index + 1), entity: 'shard', ...account, shard: index + 1,
-    }));
-    await db.send(new TransactWriteCommand({
-      ClientRequestToken: account.id,
-      TransactItems: [item, ...shards].map((Item) => ({
-        Put: { TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
-      })),
-    }));
-  } catch (error) {
-    // The id is a fresh random UUID, so an item already under it can only be this very account: an earlier send whose
-    // answer was lost committed, and the SDK's retry then met its own write. The account exists as asked.
-    if (isConditionFailed(error)) return;
-    const reasons = cancellationReasons(error);
-    if (reasons && reasons.every((_, index) => conditionFailed(reasons, index))) return;
-    throw error;
+    return;
+  }
+  const shards = Array.from({ length: account.shards - 1 }, (_, index) => ({
+    ...keys.shard(account.id, index + 1), entity: 'shard', ...account, shard: index + 1,
+  }));
+  await insertOnce([item, ...shards], account.id);
+}
+
+/** Sends of one account's items that met a write in flight, throttling or no answer, before it is unavailable. */
+const insertSendsMax = 4;
+
+/**
+ * Puts new items in one transaction, all or none. Sent again under the same token after a conflict, throttling or a
+ * lost answer; a cancellation on every item's condition means an earlier send committed them.
+ */
+async function insertOnce(items: ReadonlyArray<Record<string, unknown>>, token: string): Promise<void> {
+  const command = new TransactWriteCommand({
+    ClientRequestToken: token,
+    TransactItems: items.map((Item) => ({ Put: { TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+  });
+  for (let send = 1; ; send += 1) {
+    try {
+      await db.send(command);
+      return;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons && reasons.every((_, index) => conditionFailed(reasons, index))) return;
+      if (!(reasons ? retryableCancellation(reasons) : isUnavailable(error))) throw error;
+      if (send >= insertSendsMax) throw new StorageUnavailableError();
+      await backoff(send);
+    }
   }
 }
 
@@ -75,34 +95,43 @@ export async function queryAccountsOfOwner(ownerId: string, limit: number, after
   };
 }
 
-/** Reads of one snapshot cancelled by writes in flight, before the read is answered as unavailable. */
-const snapshotAttemptsMax = 4;
+/** Reads of every shard that a sweep overlapped, before the read is answered as unavailable. */
+const shardReadsMax = 6;
 
 /**
- * Every shard of an account, read as one snapshot (`TransactGetItems`): what its balance is the sum of, and what a
- * sweep is planned from. Shard 0 is `account`'s own item, read again inside the snapshot.
+ * Every shard of a hot account, read strongly consistent in one `BatchGetItem`: what its balance is the sum of, and
+ * what a sweep is planned from. Not a `TransactGetItems` snapshot: DynamoDB cancels one while any of its items is being
+ * written, which on a hot account is nearly always. The sum includes every transfer answered before the read began
+ * (and may include some that land during it). Money moves between a user account's shards only by a sweep, which
+ * counts itself on shard 0 (`sweeps`): shard 0's count is read again after the batch, and if a sweep landed in
+ * between (its money then seen on two shards, or on none), the whole read is made again. A system account has none.
  */
 export async function readShards(account: AccountRecord): Promise<AccountRecord[]> {
-  const command = new TransactGetCommand({
-    TransactItems: Array.from({ length: account.shards }, (_, shard) => ({
-      Get: { TableName: config.tableName, Key: keys.shard(account.id, shard) },
-    })),
-  });
-  let result;
-  for (let attempt = 0; result === undefined; attempt += 1) {
-    try {
-      result = await db.send(command);
-    } catch (error) {
-      // A snapshot read is cancelled while a write to one of its items is in flight: read again, a few times.
-      const reasons = cancellationReasons(error);
-      if (!reasons || !retryableCancellation(reasons)) throw error;
-      if (attempt + 1 >= snapshotAttemptsMax) throw new StorageUnavailableError();
-      await backoff(attempt);
+  const shardKeys = Array.from({ length: account.shards }, (_, shard) => keys.shard(account.id, shard));
+  for (let attempt = 0; ; attempt += 1) {
+    const items = new Map<number, Record<string, unknown>>();
+    for (let pending = shardKeys, round = 0; pending.length > 0; round += 1) {
+      if (round >= shardReadsMax) throw new StorageUnavailableError();
+      const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of result.Responses?.[config.tableName] ?? []) items.set(Number(item.shard ?? 0), item);
+      pending = (result.UnprocessedKeys?.[config.tableName]?.Keys ?? []) as typeof shardKeys;
     }
+    const shards = shardKeys.map((_, shard) => items.get(shard));
+    assert(shards.every((item) => item !== undefined), 'every shard of an account exists');
+    if (account.type === 'system' || await sweepsOf(account.id) === (shards[0]!.sweeps ?? 0)) {
+      return shards.map((item) => accountFromItem(item!));
+    }
+    if (attempt + 1 >= shardReadsMax) throw new StorageUnavailableError();
+    await backoff(attempt);
   }
-  const shards = (result.Responses ?? []).map((response) => response.Item);
-  assert(shards.every((item) => item !== undefined), 'every shard of an account exists');
-  return shards.map((item) => accountFromItem(item!));
+}
+
+/** How many sweeps a hot account's shard 0 has taken, from a strongly consistent read. */
+async function sweepsOf(accountId: string): Promise<unknown> {
+  const result = await db.send(new GetCommand({
+    TableName: config.tableName, Key: keys.account(accountId), ConsistentRead: true, ProjectionExpression: 'sweeps',
+  }));
+  return result.Item?.sweeps ?? 0;
 }
 
 /** Whether an item read by key is a balance shard (the batch read of the ledger write holds other kinds too). */
@@ -115,18 +144,20 @@ export function isAccountItem(item: Record<string, unknown>): boolean {
  * read (existence, currency, floor, overflow) then still holds when the write commits. The currency, and for a shard
  * that loses money its floor, are restated as conditions so that no code path can skip them.
  */
-export function balanceUpdate({ read, deltaMinor, entries }: AccountChange, now: string): TransactItem {
+export function balanceUpdate({ read, deltaMinor, entries, sweeps }: AccountChange, now: string): TransactItem {
   const floor = deltaMinor < 0 ? ' AND (#type = :system OR balance >= :needed)' : '';
+  const swept = sweeps > 0 ? ', sweeps = if_not_exists(sweeps, :none) + :sweeps' : '';
   return {
     Update: {
       TableName: config.tableName,
       Key: keys.shard(read.id, read.shard),
-      UpdateExpression: 'SET balance = balance + :delta, seq = :nextSeq, updatedAt = :now',
+      UpdateExpression: `SET balance = balance + :delta, seq = :nextSeq, updatedAt = :now${swept}`,
       ConditionExpression: `seq = :seq AND currency = :currency${floor}`,
       ...(floor ? { ExpressionAttributeNames: { '#type': 'type' } } : {}),
       ExpressionAttributeValues: {
         ':delta': deltaMinor, ':seq': read.seq, ':nextSeq': read.seq + entries, ':now': now, ':currency': read.currency,
         ...(floor ? { ':system': 'system', ':needed': -deltaMinor } : {}),
+        ...(swept ? { ':none': 0, ':sweeps': sweeps } : {}),
       },
     },
   };

@@ -15,8 +15,7 @@ import { isUnavailable } from './dynamo-errors';
  * themselves.
  */
 const retrySafeCommands = new Set([
-  'GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'PutItemCommand',
-  'UpdateItemCommand',
+  'GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'PutItemCommand', 'UpdateItemCommand',
 ]);
 
 /**

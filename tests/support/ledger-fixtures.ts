@@ -21,10 +21,7 @@ export function newCaller(role: Caller['role'] = 'user'): Caller {
 /** A caller with a stored user record (with a placeholder hash: these users never log in). */
 export async function newUser(role: Caller['role'] = 'user'): Promise<Caller> {
   const caller = newCaller(role);
-  await insertUser({
-    id: caller.userId, email: `${caller.userId}@example.com`, name: null, role, passwordHash: 'unused', disabled: false,
-    createdAt: new Date().toISOString(),
-  });
+  await storeUser(caller);
   return caller;
 }
 
@@ -64,6 +61,12 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<{ code?: stri
  * from the table, so a token for a user that does not exist is refused.
  */
 export async function tokenOfStoredUser(caller: Caller): Promise<string> {
+  await storeUser(caller);
+  return (await issueToken(caller.userId, caller.role)).accessToken;
+}
+
+/** Stores `caller` as a user (with a placeholder hash: it never logs in), unless it is stored already. */
+export async function storeUser(caller: Caller): Promise<void> {
   try {
     await insertUser({
       id: caller.userId, email: `${caller.userId}@example.com`, name: null, role: caller.role, passwordHash: 'unused',
@@ -72,5 +75,4 @@ export async function tokenOfStoredUser(caller: Caller): Promise<string> {
   } catch (error) {
     if (!(error instanceof EmailTakenError)) throw error;
   }
-  return (await issueToken(caller.userId, caller.role)).accessToken;
 }

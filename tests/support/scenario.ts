@@ -5,6 +5,7 @@ import type { CurrencyCode } from '../../lib/ledger/currencies';
 import type { TransferBody } from '../../lib/ledger/schemas';
 import { reconcileTable } from '../../lib/ledger/reconcile';
 import { balancesOf, storedTransfers, type LedgerDriver } from './drivers';
+import { storeUser } from './ledger-fixtures';
 import { LedgerModel } from './model';
 
 /**
@@ -20,12 +21,15 @@ export type Command =
   | { kind: 'batch'; commands: Command[] };
 
 export interface Scenario {
-  accounts: Array<{ owner: number; currency: number }>;
+  /** User accounts; `shards` > 1 makes a hot one (opened by an admin for its owner). */
+  accounts: Array<{ owner: number; currency: number; shards: number }>;
   commands: Command[];
 }
 
 export const scenarioCurrencies: CurrencyCode[] = ['USD', 'EUR', 'JPY'];
 const usersCount = 3;
+/** The shards of a scenario's hot accounts: its USD system account, and some user accounts. */
+const hotShards = 4;
 
 /** Mostly small amounts, so transfers succeed often; sometimes large, and sometimes near 2^53 to hit the limits. */
 const amountArb = fc.oneof(
@@ -60,7 +64,9 @@ export function scenarioArb(options: { commandsMax: number; batchMax: number }):
     commands: fc.array(simpleCommandArb, { minLength: 2, maxLength: options.batchMax }),
   });
   return fc.record({
-    accounts: fc.array(fc.record({ owner: fc.nat({ max: usersCount - 1 }), currency: fc.nat({ max: 2 }) }), { minLength: 2, maxLength: 6 }),
+    accounts: fc.array(fc.record({
+      owner: fc.nat({ max: usersCount - 1 }), currency: fc.nat({ max: 2 }), shards: fc.constantFrom(1, 1, hotShards),
+    }), { minLength: 2, maxLength: 6 }),
     commands: fc.array(fc.oneof({ weight: 4, arbitrary: simpleCommandArb }, { weight: 1, arbitrary: batchArb }), {
       minLength: 1,
       maxLength: options.commandsMax,
@@ -94,8 +100,10 @@ export async function runScenario(
 ): Promise<RunResult> {
   // The checker's own reads run without injected faults: they judge the ledger, they are not under test.
   const run = new ScenarioRun(driver, options.quietly ?? (<T>(read: () => Promise<T>) => read()));
-  for (const currency of scenarioCurrencies) run.system.set(currency, await run.open(run.admin, currency, 'system'));
-  for (const spec of scenario.accounts) await run.open(run.users[spec.owner]!, scenarioCurrencies[spec.currency]!, 'user');
+  for (const currency of scenarioCurrencies) {
+    run.system.set(currency, await run.open(run.admin, currency, 'system', currency === 'USD' ? hotShards : 1));
+  }
+  for (const spec of scenario.accounts) await run.open(run.users[spec.owner]!, scenarioCurrencies[spec.currency]!, 'user', spec.shards);
   for (const command of scenario.commands) await run.run(command, true);
   run.problems.push(...run.model.settle(await run.quietly(() => storedTransfers(run.accountIds)), run.settledPosted));
   return { operations: run.operations, accountIds: run.accountIds, problems: run.problems, model: run.model };
@@ -134,9 +142,16 @@ class ScenarioRun {
 
   constructor(private readonly driver: LedgerDriver, readonly quietly: <T>(read: () => Promise<T>) => Promise<T>) {}
 
-  async open(caller: Caller, currency: CurrencyCode, type: 'user' | 'system'): Promise<string> {
-    const account = await this.driver.openAccount(caller, { currency, type, name: `${type} ${currency}` });
-    this.model.addAccount({ id: account.id, ownerId: caller.userId, type, currency });
+  /** Opens an account for `owner`; a hot one (`shards` > 1) is opened by the admin, as only admins may. */
+  async open(owner: Caller, currency: CurrencyCode, type: 'user' | 'system', shards = 1): Promise<string> {
+    const body = { currency, type, name: `${type} ${currency}`, shards };
+    // Opening accounts sets the stage: it runs without injected faults, like the checker's own reads.
+    const account = await this.quietly(async () => {
+      if (shards === 1 || owner === this.admin) return this.driver.openAccount(owner, body);
+      await storeUser(owner);
+      return this.driver.openAccount(this.admin, { ...body, ownerId: owner.userId });
+    });
+    this.model.addAccount({ id: account.id, ownerId: owner.userId, type, currency, shards });
     this.accountIds.push(account.id);
     return account.id;
   }

@@ -1,7 +1,7 @@
 import { countTransactWrites } from '../../bench/call-log';
 import type { LambdaPhase } from '../../bench/lambda-loads';
 import { errorKind } from '../../bench/load';
-import { lambdaRows } from '../../bench/results';
+import { lambdaRows, lambdaTargets } from '../../bench/results';
 
 describe('counting TransactWriteItems in the call log', () => {
   const line = (functionName: string | null, command: string) => JSON.stringify({ functionName, command, items: ['Update'] });
@@ -54,5 +54,26 @@ describe('Lambda-model rows', () => {
       tps: 37, p50Ms: 10, p99Ms: 30.1, errors: 2, errorsByKind: { '503 ledger_busy': 2 }, transactWritesPerPosted: 3.46, overSpreadTps: 0.37,
     });
     expect(rows.hotDebit.overSpreadTps).toBe(0.12);
+  });
+
+  it('judges the hot loads at the most instances measured: throughput, errors, writes per transfer and p99', () => {
+    const atEight = lambdaRows({ spread: phase(100), hotCredit: phase(10), hotDebit: phase(10) });
+    const atThirtyTwo = lambdaRows({
+      spread: phase(100),
+      hotCredit: phase(85, { p99Ms: 59, transactWritesPerPosted: 1.2 }),
+      hotDebit: phase(79, { errors: 1, p99Ms: 61, transactWritesPerPosted: 1.6 }),
+    });
+    const checks = lambdaTargets({ 8: atEight, 32: atThirtyTwo });
+    expect(checks.map((check) => [check.name, check.holds])).toEqual([
+      ['Lambda model ×32: hot credit ÷ spread-out throughput', true],
+      ['Lambda model ×32: hot credit errors', true],
+      ['Lambda model ×32: hot credit TransactWriteItems per posted transfer', true],
+      ['Lambda model ×32: hot credit p99 ÷ spread-out p99', true],
+      ['Lambda model ×32: hot debit ÷ spread-out throughput', false],
+      ['Lambda model ×32: hot debit errors', false],
+      ['Lambda model ×32: hot debit TransactWriteItems per posted transfer', false],
+      ['Lambda model ×32: hot debit p99 ÷ spread-out p99', false],
+    ]);
+    expect(lambdaTargets({})).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ export const route = {
   status: 201,
   response: 'account',
   errors: [...authErrors, ...inputErrors, ForbiddenError, UserNotFoundError, ...storageErrors],
-  // findUserById (an admin opening an account for another owner), then insertAccount's conditional Put.
+  // findUserById (an admin opening an account for another owner), then insertAccount's conditional Put (a hot
+  // account's shards: conditional Puts in one TransactWriteItems).
   access: { table: ['GetItem', 'PutItem'] },
 } satisfies Route;

@@ -16,5 +16,6 @@ export const route = {
   status: 200,
   response: 'account',
   errors: [...authErrors, ValidationError, AccountNotFoundError, ...storageErrors],
-  access: { table: ['GetItem'] },
+  // visibleAccount's GetItem; a hot account's shards in one BatchGetItem (lib/storage/accounts.ts readShards).
+  access: { table: ['GetItem', 'BatchGetItem'] },
 } satisfies Route;

@@ -16,6 +16,7 @@ export const route = {
   status: 200,
   response: 'accountPage',
   errors: [...authErrors, ValidationError, ForbiddenError, ...storageErrors],
-  // The caller's standing is a GetItem; queryAccountsOfOwner reads the owner index only.
-  access: { table: ['GetItem'], index: ['Query'] },
+  // The caller's standing is a GetItem; queryAccountsOfOwner reads the owner index; a hot account's shards are one
+  // BatchGetItem (and a GetItem of its shard 0).
+  access: { table: ['GetItem', 'BatchGetItem'], index: ['Query'] },
 } satisfies Route;

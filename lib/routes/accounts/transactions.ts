@@ -17,6 +17,6 @@ export const route = {
   status: 200,
   response: 'transactionPage',
   errors: [...authErrors, ValidationError, AccountNotFoundError, ...storageErrors],
-  // visibleAccount's GetItem, then queryStatement on the account's own partition.
+  // visibleAccount's GetItem, then a Query of each shard's partition (one for an account of one shard).
   access: { table: ['GetItem', 'Query'] },
 } satisfies Route;
