@@ -136,10 +136,16 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
     if (live.length === 0) return;
     // A retry after a stale write needs only the shards: a winner under a key shows up as `key_taken`.
     const unread = live.filter((queued) => queued.request.keyRef && !keysRead.has(queued));
-    const legs = new Map(live.map((queued) => [queued, legsOf(queued.request.input)] as const));
-    const reads = await readForWrite([...legs.values()].flat(), unread.map((queued) => queued.request.keyRef!));
+    const reads = await readForWrite(live.flatMap(({ request }) => legsOf(request.input)), unread.map((queued) => queued.request.keyRef!));
     for (const queued of unread) keysRead.add(queued);
     for (const account of reads.accounts.values()) learn(account);
+    // An account read here for the first time was read on shard 0; a hot one is written on a shard of this process's
+    // own, read now, so that instances new to a hot account do not all meet on its shard 0.
+    const legs = new Map(live.map((queued) => [queued, legsOf(queued.request.input)] as const));
+    const unreadShards = [...legs.values()].flat().filter(({ accountId, shard }) => !reads.accounts.has(shardName(accountId, shard)));
+    if (unreadShards.some(({ shard }) => shard !== 0)) {
+      for (const [name, account] of (await readForWrite(unreadShards, [])).accounts) reads.accounts.set(name, account);
+    }
     const { planned, refused, short } = planAll(live, legs, reads);
     await Promise.all(refused.map(({ queued, error }) => settleRefused(queued, error)));
     if (short.length > 0) {

@@ -116,6 +116,8 @@ test('a hot settlement account funds payees from every instance on its own shard
   expect((await getBalance(admin, settlement.id)).balance).toBe(-480);
   const shards = await readShards({ ...settlement, shard: 0, seq: 0 });
   expect(shards.filter((shard) => shard.seq > 0).length).toBeGreaterThan(1);
+  // An instance new to the account reads it, learns it is hot, and writes a shard of its own: none met on shard 0.
+  expect(shards[0]!.seq).toBe(0);
   expect(await reconcileAccounts([settlement.id, ...payees.map((p) => p.id)])).toMatchObject({ violations: [] });
 });
 
@@ -124,14 +126,15 @@ test('a debit larger than shard 0 holds sweeps the other shards in; a sweep is s
   for (const [i, { caller, id }] of payers.entries()) {
     await transfer(caller, { fromAccountId: id, toAccountId: merchant.id, amount: 1000 * (i + 1), currency: 'USD' }, `in-${i}`);
   }
-  // In one process credits land on the one shard it keeps (the very first on shard 0, before the account was read
-  // here): the payout needs a sweep.
+  // In one process credits land on the one shard it keeps, never on shard 0: the payout needs a sweep.
   const out = await createAccount(owner, { currency: 'USD' });
   const paid = await transfer(owner, { fromAccountId: merchant.id, toAccountId: out.id, amount: 5500, currency: 'USD' }, 'out-1');
   expect(paid.transaction.entries[0]).toEqual({ accountId: merchant.id, direction: 'debit', amount: 5500, balanceAfter: null });
   expect(await errorOf(() => transfer(owner, { fromAccountId: merchant.id, toAccountId: out.id, amount: 501, currency: 'USD' }, 'out-2')))
     .toMatchObject({ status: 422, code: 'insufficient_funds' });
   expect((await getBalance(owner, merchant.id)).balance).toBe(500);
+  // Shard 0 took the sweep's credit and the payout's debit, nothing else.
+  expect((await readShards({ ...merchant, shard: 0, seq: 0 }))[0]!.seq).toBe(2);
   const statement = await listAccountTransactions(bank.admin, merchant.id, { limit: 100 });
   expect(statement.data.map((txn) => txn.amount).sort()).toEqual([1000, 2000, 3000, 5500]);
   const report = await reconcileAccounts([bank.system.id, merchant.id, out.id, ...payers.map((p) => p.id)]);
