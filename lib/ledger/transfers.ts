@@ -150,7 +150,7 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
     await Promise.all(refused.map(({ queued, error }) => settleRefused(queued, error)));
     if (short.length > 0) {
       // A hot account's debit found too little on shard 0: sweep its other shards in, then plan everything again.
-      await sweepFor(short[0]!);
+      if (!(await sweepFor(short[0]!))) await backoff(attempt);
       continue;
     }
     live = planned.map(({ queued }) => queued);
@@ -185,8 +185,9 @@ function settleRefused(queued: QueuedTransfer, error: AppError): Promise<void> {
 /**
  * Sweeps the account a debit came up short on, from one read of all its shards. If all of them together hold too
  * little, the debit is refused for funds, as on any account; if another process swept first, nothing is written.
+ * Whether the debit may be planned again at once: `false` when the sweep met a shard that moved (back off first).
  */
-async function sweepFor({ queued, from }: Short): Promise<void> {
+async function sweepFor({ queued, from }: Short): Promise<boolean> {
   const { input, initiatedBy, keyRef } = queued.request;
   const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
   const swept = planSweep(await readShards(from), input.amount, minted);
@@ -194,12 +195,12 @@ async function sweepFor({ queued, from }: Short): Promise<void> {
     const refusal = swept.kind === 'insufficient' ? new InsufficientFundsError() : new BalanceLimitExceededError();
     if (keyRef) await settleRefused(queued, refusal);
     else queued.reject(refusal);
-    return;
+    return true;
   }
-  if (swept.kind === 'sweep') {
-    const outcome = await writeTransfers(ledgerWrite([swept.plan]));
-    if (outcome.status === 'stale') outcome.shards.forEach(leaveShard);
-  }
+  if (swept.kind === 'covered') return true;
+  const outcome = await writeTransfers(ledgerWrite([swept.plan]));
+  if (outcome.status === 'stale') outcome.shards.forEach(leaveShard);
+  return outcome.status === 'posted';
 }
 
 /** Whether a transfer may be tried again; one that may not is answered `ledger_busy` (nothing of it was written). */

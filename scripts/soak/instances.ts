@@ -25,6 +25,8 @@ const workersCount = 2;
 const writesPerItemPerSecond = 10;
 const hotWritesPerItemPerSecond = 3;
 const hotPayments = 16;
+/** The shards of a burst's accounts when they are hot. */
+const hotShards = 8;
 /** A keyed payment is retried at most this often after a 5xx; the ledger bounds each attempt itself. */
 const keyedAttemptsMax = 20;
 
@@ -71,7 +73,7 @@ export async function instancesPhase(target: number, instances: number, seed: nu
         if (result.failed) console.log(`\n${fc.defaultReportMessage(result)}`);
       }));
       modelOptions.writesPerItemPerSecond = hotWritesPerItemPerSecond;
-      const burst = await keyedBurst(driver).finally(() => { modelOptions.writesPerItemPerSecond = writesPerItemPerSecond; });
+      const burst = await keyedBurst(driver, round).finally(() => { modelOptions.writesPerItemPerSecond = writesPerItemPerSecond; });
       totals.operations += burst.payments + burst.retries;
       keyed.payments += burst.payments;
       keyed.retries += burst.retries;
@@ -95,14 +97,16 @@ export async function instancesPhase(target: number, instances: number, seed: nu
 
 /**
  * Every instance pays one merchant from one system account at once, past the item's write rate, each payment under
- * its own key and retried with it after every 5xx. Then each payment answered 201 must be stored exactly once,
- * every replay must name the transaction first posted, nothing refused may be stored, one still busy after every
- * retry is stored at most once, and the merchant's balance must be the sum of what is stored.
+ * its own key and retried with it after every 5xx; the two accounts are hot ones every other burst. Then each payment
+ * answered 201 must be stored exactly once (found through its debit, on the bank), every replay must name the
+ * transaction first posted, nothing refused may be stored, one still busy after every retry is stored at most once,
+ * and the merchant's balance must be the sum of what is stored.
  */
-async function keyedBurst(driver: LedgerDriver) {
+async function keyedBurst(driver: LedgerDriver, burst: number) {
   const admin: Caller = { userId: `soak-admin-${randomUUID()}`, role: 'admin' };
-  const bank = await driver.openAccount(admin, { currency: 'USD', type: 'system' });
-  const merchant = await driver.openAccount(admin, { currency: 'USD', ownerId: admin.userId });
+  const shards = burst % 2 === 0 ? 1 : hotShards;
+  const bank = await driver.openAccount(admin, { currency: 'USD', type: 'system', shards });
+  const merchant = await driver.openAccount(admin, { currency: 'USD', ownerId: admin.userId, shards });
   let retries = 0;
   const payments = Array.from({ length: hotPayments }, (_, i) => ({
     key: `soak-hot-${randomUUID()}`,
@@ -119,7 +123,7 @@ async function keyedBurst(driver: LedgerDriver) {
     }
     return seen;
   }));
-  const stored = await storedTransfers([merchant.id]);
+  const stored = await storedTransfers([bank.id]);
   const violations: string[] = [];
   let posted = 0;
   let unsettled = 0;
