@@ -7,7 +7,6 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import execa from 'execa';
-import { issueToken } from '../../lib/identity/tokens';
 import { apiClient, type ApiCall } from '../local/api-client';
 import { parentOf } from '../local/lifeline';
 import { freePort } from '../local/ports';
@@ -76,7 +75,10 @@ function descendants(pid: number): Array<{ pid: number; cmd: string }> {
 async function startPlatform(platform: Platform): Promise<Service> {
   const service = start('npm start', process.execPath, ['--import', 'tsx', resolve(root, 'scripts/start.ts')], {
     cwd: root,
-    env: { PORT: String(platform.ports.api), DYNAMODB_PORT: String(platform.ports.dynamo), TABLE_NAME: tableName, DYNAMODB_ENDPOINT: '' },
+    env: {
+      PORT: String(platform.ports.api), DYNAMODB_PORT: String(platform.ports.dynamo), TABLE_NAME: tableName, DYNAMODB_ENDPOINT: '',
+      ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: password,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     onOutput: (chunk) => platform.log.push(chunk),
   });
@@ -105,14 +107,27 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** A platform on two free ports, with a client that signs tokens for any caller as the API would. */
+/** The admin `npm start` makes from ADMIN_EMAIL and ADMIN_PASSWORD, and the password of every caller. */
+const admin = { name: 'crash-admin', email: 'crash-admin@example.com' };
+const password = 'crash-soak-password-0123';
+
+/**
+ * A platform on two free ports, with a client that holds a token for each caller, as a client would: the admin logs
+ * in, every other caller registers first (the API reads each caller's standing from the table, so a token alone is
+ * not enough).
+ */
 async function platformOnFreePorts(): Promise<Platform> {
   const ports = { api: await freePort(), dynamo: await freePort() };
   const call: ApiCall = apiClient(`http://127.0.0.1:${ports.api}`, requestTimeoutMs);
   const tokens = new Map<string, string>();
-  const token = async (userId: string): Promise<string> => {
-    if (!tokens.has(userId)) tokens.set(userId, (await issueToken(userId, userId === 'crash-admin' ? 'admin' : 'user')).accessToken);
-    return tokens.get(userId)!;
+  const token = async (caller: string): Promise<string> => {
+    if (tokens.has(caller)) return tokens.get(caller)!;
+    const email = caller === admin.name ? admin.email : `${caller}@example.com`;
+    if (caller !== admin.name) await call('POST', '/api/v1/users/register', { json: { email, password } });
+    const login = await call('POST', '/api/v1/users/login', { json: { email, password } });
+    if (login.status !== 200) throw new Error(`${caller} could not log in: ${login.status} ${login.text.slice(0, 200)}`);
+    tokens.set(caller, String(login.body.accessToken));
+    return tokens.get(caller)!;
   };
   return {
     ports,
@@ -133,13 +148,14 @@ async function platformOnFreePorts(): Promise<Platform> {
 
 /** A funded world of three owners with two accounts each, and one keyed transfer per request between them. */
 async function seedWorld(platform: Platform, victim: CrashReport['victim'], requests: number) {
-  const bank = (await platform.post('crash-admin', '/v1/accounts', { currency: 'USD', type: 'system' })).json.id as string;
+  // The bank every account is funded from is a hot account, so a crash also lands mid-write on its shards.
+  const bank = (await platform.post(admin.name, '/v1/accounts', { currency: 'USD', type: 'system', shards: 4 })).json.id as string;
   const accounts: Array<{ id: string; owner: string }> = [];
   for (const owner of ['crash-u0', 'crash-u1', 'crash-u2']) {
     for (let i = 0; i < 2; i += 1) {
       const id = (await platform.post(owner, '/v1/accounts', { currency: 'USD' })).json.id as string;
       accounts.push({ id, owner });
-      await platform.post('crash-admin', '/v1/transfers', { fromAccountId: bank, toAccountId: id, amount: 100_000, currency: 'USD' }, `crash-fund-${id}`);
+      await platform.post(admin.name, '/v1/transfers', { fromAccountId: bank, toAccountId: id, amount: 100_000, currency: 'USD' }, `crash-fund-${id}`);
     }
   }
   const pending: Pending[] = Array.from({ length: requests }, (_, n) => {
