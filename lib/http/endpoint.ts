@@ -5,7 +5,7 @@ import type { Caller } from '../identity/model';
 import { limits } from '../limits';
 import { withDeadline } from '../request-context';
 import type { Route, Schema } from '../routes/route';
-import { UnauthorizedError, ValidationError } from '../errors';
+import { LedgerUnavailableError, StorageUnavailableError, UnauthorizedError, ValidationError } from '../errors';
 import { responseHeaders } from './headers';
 import { parseWith, readJsonBody, requireJsonBody, singleHeader } from './input';
 import { errorResponses, loggedCaller, requestLog } from './middleware';
@@ -72,7 +72,14 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
       body: JSON.stringify(result.body),
     };
   };
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  // The request's own deadline answers first; should the answer still not be out a few milliseconds before Lambda stops
+  // the function (a starved event loop), middy answers for it: a 503 problem, never a 500. A write may then be in
+  // flight, so a route that moves money says its outcome is unknown (retry with the same key).
+  const movesMoney = (route.headers ?? []).some(({ name }) => name.toLowerCase() === 'idempotency-key');
+  const timeoutEarlyResponse = () => {
+    throw movesMoney ? new LedgerUnavailableError() : new StorageUnavailableError();
+  };
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyResponse })
     .use(requestLog())
     .use(responseHeaders())
     .use(errorResponses())

@@ -179,4 +179,18 @@ describe('endpoint', () => {
     const answer = await invoke(handler, event({ headers: { Authorization: `Bearer ${accessToken}` } }));
     expect(answer).toMatchObject({ status: 200, body: { userId: 'user-42', role: 'admin' } });
   });
+
+  it.each([
+    ['a route that moves money', [{ name: 'Idempotency-Key', description: 'a key', schema: z.string() }], 'ledger_unavailable'],
+    ['any other route', [], 'storage_unavailable'],
+  ] as const)('answers %s with a 503 problem when the answer is not out just before the function\'s timeout', async (_, headers, code) => {
+    // The function ignores its deadline, as a starved event loop would: middy answers for it, 5 ms before the end.
+    const handler = endpoint({ auth: false, status: 200, headers }, () => new Promise(() => {}));
+    const hurried = { ...context, getRemainingTimeInMillis: () => 150 } as Context;
+    const result = (await handler(event(), hurried)) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(String(result.body))).toMatchObject({ status: 503, code });
+    expect(logged.join('\n')).not.toContain('unhandled error');
+  });
 });
