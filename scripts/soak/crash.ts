@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import execa from 'execa';
-import { issueToken } from '../../lib/identity/tokens';
+import { issueAccessToken } from '../../lib/identity/tokens';
 import { apiClient, type ApiCall } from '../local/api-client';
 import { parentOf } from '../local/lifeline';
 import { freePort } from '../local/ports';
@@ -111,7 +111,7 @@ async function platformOnFreePorts(): Promise<Platform> {
   const call: ApiCall = apiClient(`http://127.0.0.1:${ports.api}`, requestTimeoutMs);
   const tokens = new Map<string, string>();
   const token = async (userId: string): Promise<string> => {
-    if (!tokens.has(userId)) tokens.set(userId, (await issueToken(userId, userId === 'crash-admin' ? 'admin' : 'user')).accessToken);
+    if (!tokens.has(userId)) tokens.set(userId, await issueAccessToken(userId, `session-of-${userId}`));
     return tokens.get(userId)!;
   };
   return {

@@ -3,7 +3,7 @@ import { QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import { EmailTakenError } from '../../lib/errors';
 import type { Caller } from '../../lib/identity/model';
-import { issueToken } from '../../lib/identity/tokens';
+import { openSession } from '../../lib/identity/sessions';
 import { createAccount } from '../../lib/ledger/accounts';
 import { transfer } from '../../lib/ledger/transfers';
 import type { AccountView } from '../../lib/ledger/schemas';
@@ -23,7 +23,7 @@ export async function newUser(role: Caller['role'] = 'user'): Promise<Caller> {
   const caller = newCaller(role);
   await insertUser({
     id: caller.userId, email: `${caller.userId}@example.com`, name: null, role, passwordHash: 'unused', disabled: false,
-    createdAt: new Date().toISOString(),
+    sessionGeneration: 0, createdAt: new Date().toISOString(),
   });
   return caller;
 }
@@ -60,17 +60,18 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<{ code?: stri
 }
 
 /**
- * A bearer token for `caller`, stored as a user first if it is not one yet: the API reads every caller's standing
- * from the table, so a token for a user that does not exist is refused.
+ * An access token of a new session of `caller`, stored as a user first if it is not one yet: the API reads every
+ * caller's standing and session from the table, so a token for a user or session that does not exist is refused.
  */
 export async function tokenOfStoredUser(caller: Caller): Promise<string> {
+  const user = {
+    id: caller.userId, email: `${caller.userId}@example.com`, name: null, role: caller.role, passwordHash: 'unused',
+    disabled: false, sessionGeneration: 0, createdAt: new Date().toISOString(),
+  };
   try {
-    await insertUser({
-      id: caller.userId, email: `${caller.userId}@example.com`, name: null, role: caller.role, passwordHash: 'unused',
-      disabled: false, createdAt: new Date().toISOString(),
-    });
+    await insertUser(user);
   } catch (error) {
     if (!(error instanceof EmailTakenError)) throw error;
   }
-  return (await issueToken(caller.userId, caller.role)).accessToken;
+  return (await openSession(user)).accessToken;
 }
