@@ -13,7 +13,7 @@ import { route as login } from './users/login';
 import { route as logout } from './users/logout';
 import { route as me } from './users/me';
 import { route as changePassword } from './users/password';
-import { route as refreshToken } from './users/refresh';
+import { route as refreshSession } from './users/refresh';
 import { route as register } from './users/register';
 import { route as updateUser } from './users/update';
 
@@ -23,6 +23,7 @@ import { route as updateUser } from './users/update';
  * other route's schemas or token code.
  */
 export const routes: readonly Route[] = [
-  register, login, refreshToken, logout, me, changePassword, listUsers, updateUser, createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer,
-  getTransaction, openapi, notFound,
+  register, login, refreshSession, logout, me, changePassword, listUsers, updateUser,
+  createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer, getTransaction,
+  openapi, notFound,
 ];
