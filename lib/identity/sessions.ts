@@ -53,10 +53,15 @@ export async function openSession(user: UserRecord): Promise<TokenPair> {
   return pairOf(user.id, id, refresh.token);
 }
 
-/** Whether a session may still be used by this user as stored (or `undefined` for a user that no longer exists). */
+/**
+ * Whether a session may still be used by this user as stored (`undefined`: a user or session that does not exist). A
+ * session opened under an older generation of the user was revoked by a password change or by disabling the user. One
+ * opened under a newer generation than `user` shows is live: `user` is an older reading (standing caches readings
+ * for 5 s), and a generation only grows, so a login right after a password change is not refused for it.
+ */
 export function sessionIsLive(session: SessionRecord | undefined, user: UserRecord | undefined): boolean {
   return session !== undefined && user !== undefined && session.userId === user.id && !session.revoked && !user.disabled
-    && session.expiresAt > nowSeconds() && session.userGeneration === user.sessionGeneration;
+    && session.expiresAt > nowSeconds() && session.userGeneration >= user.sessionGeneration;
 }
 
 /**
