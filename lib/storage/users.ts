@@ -150,7 +150,10 @@ export async function setUserStanding(userId: string, changes: { role?: Role; di
 /**
  * Replaces a user's password hash and moves the session generation on, which revokes every session of the user in
  * the same write. The condition on the old hash makes two concurrent changes of one password commit one at a time:
- * the second was checked against a password that is no longer the user's, and fails as a wrong one would.
+ * the second was checked against a password that is no longer the user's, and fails as a wrong one would. The new
+ * hash passes the condition too: it has a fresh salt, so only this very change can have stored it, and the SDK's retry
+ * of a send whose answer was lost then meets its own write and succeeds (moving the generation on once more, which
+ * revokes nothing more than the first did).
  */
 export async function replacePassword(userId: string, oldHash: string, newHash: string): Promise<boolean> {
   try {
@@ -158,7 +161,7 @@ export async function replacePassword(userId: string, oldHash: string, newHash: 
       TableName: config.tableName,
       Key: keys.user(userId),
       UpdateExpression: 'SET passwordHash = :new, sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one',
-      ConditionExpression: 'passwordHash = :old',
+      ConditionExpression: 'passwordHash IN (:old, :new)',
       ExpressionAttributeValues: { ':new': newHash, ':old': oldHash, ':zero': 0, ':one': 1 },
     }));
     return true;
