@@ -79,12 +79,33 @@ export class InvalidCredentialsError extends AppError {
   }
 }
 
+/**
+ * A refresh token that is unknown, expired, already spent (which also revokes its session), or whose session or user
+ * is no longer live: one answer for all, so a probe learns nothing.
+ */
+export class InvalidRefreshTokenError extends AppError {
+  static readonly code = 'invalid_refresh_token';
+  static readonly status = 401;
+  constructor() {
+    super('The refresh token is not valid; log in again.');
+  }
+}
+
 /** The caller is known but may not do this (admin-only actions). */
 export class ForbiddenError extends AppError {
   static readonly code = 'forbidden';
   static readonly status = 403;
   constructor(message: string) {
     super(message);
+  }
+}
+
+/** The right password of a user that an admin has disabled: told apart only once the password proved who asks. */
+export class UserDisabledError extends AppError {
+  static readonly code = 'user_disabled';
+  static readonly status = 403;
+  constructor() {
+    super('This user is disabled.');
   }
 }
 
@@ -196,6 +217,15 @@ export class IdempotencyKeyReusedError extends AppError {
   }
 }
 
+/** An admin changing its own role or disabling itself, which could leave no admin to undo it. */
+export class SelfChangeRefusedError extends AppError {
+  static readonly code = 'self_change_refused';
+  static readonly status = 422;
+  constructor() {
+    super('An admin may not change its own role or disable itself; ask another admin.');
+  }
+}
+
 /** The accounts stayed contended through every bounded retry; nothing was written, the caller may retry. */
 export class LedgerBusyError extends AppError {
   static readonly code = 'ledger_busy';
@@ -237,11 +267,11 @@ export const internalErrorCode = 'internal_error';
 
 /** Every `AppError` the API can answer with, in the order the README's table lists them. */
 export const errorCatalogue = [
-  ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError, ForbiddenError,
-  AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, EmailTakenError,
+  ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError,
+  InvalidRefreshTokenError, ForbiddenError, UserDisabledError, AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, EmailTakenError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
   BalanceLimitExceededError,
-  IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
+  IdempotencyKeyReusedError, SelfChangeRefusedError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 
 /** One entry of the catalogue: a class with its static `code` and `status`. */

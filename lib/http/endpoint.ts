@@ -66,6 +66,8 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
       event,
     } as RouteInput<R>;
     const result = await fn(input);
+    // 204 No Content carries no body, and so no content type.
+    if (route.status === noContent) return { statusCode: noContent, headers: { ...result.headers } };
     return {
       statusCode: route.status,
       headers: { 'content-type': 'application/json', ...result.headers },
@@ -85,6 +87,8 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
     .use(errorResponses())
     .handler(core);
 }
+
+const noContent = 204;
 
 /** Routes without `auth` never read the caller; this placeholder keeps the input type simple. */
 const anonymous: Caller = { userId: '', role: 'user' };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../http/zod-locale';
+import { roles } from './model';
 
 /** Emails are trimmed and lower-cased before anything else sees them, so one mailbox is one user. */
 const emailSchema = z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)), z.email());
@@ -21,5 +22,34 @@ export const loginBody = z.strictObject({
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
+/** A refresh token as login and refresh hand it out: 32 random bytes in base64url (43 characters). */
+const refreshTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Must be a refresh token this API issued.'));
+
+export const refreshBody = z.strictObject({ refreshToken: refreshTokenSchema });
+export type RefreshBody = z.infer<typeof refreshBody>;
+
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().check(z.minLength(1), z.maxLength(128)),
+  newPassword: passwordSchema,
+});
+export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
+
+/** A user id in a path: what registration issues (a UUID), or any id of the same alphabet the table holds. */
+export const userIdParams = z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Must be an id issued by this API.')) });
+
+/** Page size 1–100 (default 20) and an opaque cursor from the previous page. */
+export const listUsersQuery = z.strictObject({
+  limit: z._default(z.coerce.number<string>().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+});
+export type ListUsersQuery = z.infer<typeof listUsersQuery>;
+
+/** An admin's change to a user's standing: a role, whether it is disabled, or both; never nothing. */
+export const updateUserBody = z.strictObject({
+  role: z.optional(z.enum(roles)),
+  disabled: z.optional(z.boolean()),
+}).check(z.refine((body) => body.role !== undefined || body.disabled !== undefined, 'Give role, disabled or both.'));
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
 /** A user as the API shows it (./views.ts): never the hash. */
-export type { UserView } from './views';
+export type { AdminUserView, UserView } from './views';

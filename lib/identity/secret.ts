@@ -1,16 +1,20 @@
+import { config } from '../config';
 import { logWarn } from '../http/log';
 import { recordSecretRead } from '../storage/call-log';
 
-/** The development secret: it signs tokens on a laptop only, and is refused inside a real Lambda. */
+/** The development secret: it signs tokens on a laptop only (the `local` stage), and is refused everywhere else. */
 const devSecret = 'dev-only-secret-do-not-use-in-production-0123456789';
 const secretLengthMin = 32;
+/** The one stage that may sign with the development secret: a laptop's `npm start`. */
+const localStage = 'local';
 
 let cached: Promise<Uint8Array> | undefined;
 
 /**
  * The HMAC key that signs access tokens, loaded once per cold start. A deployment reads it from the SSM parameter
  * that `JWT_SECRET_PARAMETER` names (`readSecureParameter`); `npm start` and the tests pass it in `JWT_SECRET`; with
- * neither, a laptop falls back to a development secret with a warning, and a real Lambda refuses to start.
+ * neither, only the `local` stage (`npm start`'s default table, `payments-local`) falls back to a development secret,
+ * with a warning. Every other stage, and any real Lambda, refuses to sign or verify: the development secret is public.
  */
 export function signingKey(): Promise<Uint8Array> {
   recordSecretRead();
@@ -30,8 +34,11 @@ async function loadSecret(): Promise<Uint8Array> {
     if (secret.length < secretLengthMin) throw new Error(`The JWT secret must be at least ${secretLengthMin} characters.`);
     return new TextEncoder().encode(secret);
   }
+  // Fail closed: the fallback needs the local stage, named by the table (`payments-local`), and no real Lambda around.
   const inRealLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined && process.env.IS_OFFLINE !== 'true';
-  if (inRealLambda) throw new Error('No JWT secret is configured (JWT_SECRET_PARAMETER).');
+  if (inRealLambda || config.stage !== localStage) {
+    throw new Error(`No JWT secret is configured (JWT_SECRET_PARAMETER or JWT_SECRET) for stage "${config.stage}".`);
+  }
   logWarn('JWT_SECRET is not set: signing tokens with the development secret. Never do this in production.');
   return new TextEncoder().encode(devSecret);
 }

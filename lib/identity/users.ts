@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidCredentialsError } from '../errors';
-import type { Role, UserRecord } from './model';
-import { findUserByEmail, insertUser, updateUser } from '../storage/users';
+import { InvalidCredentialsError, UserDisabledError, UserNotFoundError } from '../errors';
+import type { Caller, Role, UserRecord } from './model';
+import { findUserByEmail, findUserById, insertUser, replacePassword, updateUser } from '../storage/users';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { toUserView } from './profile';
-import type { LoginBody, RegisterBody, UserView } from './schemas';
-import { issueToken, type AccessToken } from './tokens';
+import type { ChangePasswordBody, LoginBody, RegisterBody, UserView } from './schemas';
+import { openSession } from './sessions';
+import type { TokenPair } from './tokens';
 
 /** Registers a user with the `user` role. A taken email is a `ConflictError` (`email_taken`). */
 export async function register(input: RegisterBody): Promise<UserView> {
@@ -16,6 +17,7 @@ export async function register(input: RegisterBody): Promise<UserView> {
     role: 'user',
     passwordHash: await hashPassword(input.password),
     disabled: false,
+    sessionGeneration: 0,
     createdAt: new Date().toISOString(),
   };
   await insertUser(user);
@@ -23,17 +25,33 @@ export async function register(input: RegisterBody): Promise<UserView> {
 }
 
 /**
- * Exchanges email and password for an access token. An unknown email costs the same hashing work as a wrong
- * password and fails with the same error, so neither the answer nor its timing tells which it was.
+ * Exchanges email and password for a new session's tokens. An unknown email costs the same hashing work as a wrong
+ * password and fails with the same error, so neither the answer nor its timing tells which it was. A disabled user
+ * is told so (`user_disabled`) only after the right password, so the answer reveals nothing to a guesser.
  */
-export async function login(input: LoginBody): Promise<AccessToken> {
+export async function login(input: LoginBody): Promise<TokenPair> {
   const user = await findUserByEmail(input.email);
   if (!user) {
     await verifyAgainstDummy(input.password);
     throw new InvalidCredentialsError();
   }
   if (!(await verifyPassword(user.passwordHash, input.password))) throw new InvalidCredentialsError();
-  return issueToken(user.id, user.role);
+  if (user.disabled) throw new UserDisabledError();
+  return openSession(user);
+}
+
+/**
+ * Changes the caller's password, given the current one, and revokes every session of the user, the caller's own
+ * included, in the same write (`replacePassword`). A wrong current password is `invalid_credentials`.
+ */
+export async function changePassword(caller: Caller, input: ChangePasswordBody): Promise<void> {
+  const user = await findUserById(caller.userId);
+  if (!user) throw new UserNotFoundError('The user no longer exists.');
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw new InvalidCredentialsError();
+  // A change that raced another one was checked against a hash that is gone: the password it proved is not current.
+  if (!(await replacePassword(user.id, user.passwordHash, await hashPassword(input.newPassword)))) {
+    throw new InvalidCredentialsError();
+  }
 }
 
 /**

@@ -17,9 +17,18 @@ export const userView = z.object({
 });
 export type UserView = z.infer<typeof userView>;
 
-/** What login answers. */
-export const accessTokenView = z.object({
+/** A user as admins see it (user management): whether it is disabled too. */
+export const adminUserView = z.extend(userView, { disabled: z.boolean() });
+export type AdminUserView = z.infer<typeof adminUserView>;
+
+/** One page of users, oldest first. */
+export const userPageView = z.object({ data: z.array(adminUserView), nextCursor: z.nullable(z.string()) });
+
+/** What login and refresh answer: both lifetimes in seconds. */
+export const tokenPairView = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().check(z.int()),
+  refreshToken: z.string(),
+  refreshExpiresIn: z.number().check(z.int()),
 });

@@ -51,7 +51,9 @@ function operation(route: Route) {
     ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.missing !== undefined, description: h.description, schema: { type: 'string' } })),
   ];
   const responses: Record<string, unknown> = {
-    [route.status]: { description: STATUS_CODES[route.status], content: { 'application/json': { schema: responseSchema(route) } } },
+    [route.status]: route.status === 204
+      ? { description: STATUS_CODES[route.status] }
+      : { description: STATUS_CODES[route.status], content: { 'application/json': { schema: responseSchema(route) } } },
   };
   for (const [status, ofStatus] of Object.entries(groupByStatus(codes))) {
     responses[status] = {

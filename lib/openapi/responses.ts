@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { accessTokenView, userView } from '../identity/views';
+import { adminUserView, tokenPairView, userPageView, userView } from '../identity/views';
 import { accountView, balanceView, pageOf, transactionView } from '../ledger/views';
 
 /**
@@ -10,7 +10,9 @@ import { accountView, balanceView, pageOf, transactionView } from '../ledger/vie
  */
 export const responses = {
   user: userView,
-  accessToken: accessTokenView,
+  adminUser: adminUserView,
+  userPage: userPageView,
+  tokenPair: tokenPairView,
   account: accountView,
   accountPage: pageOf(accountView),
   balance: balanceView,

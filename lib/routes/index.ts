@@ -8,9 +8,14 @@ import { route as openapi } from './meta/openapi';
 import type { Route } from './route';
 import { route as getTransaction } from './transactions/get';
 import { route as createTransfer } from './transfers/create';
+import { route as listUsers } from './users/list';
 import { route as login } from './users/login';
+import { route as logout } from './users/logout';
 import { route as me } from './users/me';
+import { route as changePassword } from './users/password';
+import { route as refreshSession } from './users/refresh';
 import { route as register } from './users/register';
+import { route as updateUser } from './users/update';
 
 /**
  * Every route of the HTTP API, in the order the OpenAPI document lists them, the catch-all last. Only the document,
@@ -18,6 +23,7 @@ import { route as register } from './users/register';
  * other route's schemas or token code.
  */
 export const routes: readonly Route[] = [
-  register, login, me, createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer,
-  getTransaction, openapi, notFound,
+  register, login, refreshSession, logout, me, changePassword, listUsers, updateUser,
+  createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer, getTransaction,
+  openapi, notFound,
 ];

@@ -38,7 +38,7 @@ export interface Route {
   /** The handler's file and export, as the Serverless Framework names it: `functions/users/register.handler`. */
   handler: string;
   /** `*` only for the catch-all, which the OpenAPI document leaves out. */
-  method: 'GET' | 'POST' | '*';
+  method: 'GET' | 'POST' | 'PATCH' | '*';
   path: string;
   summary: string;
   /** How the caller is authenticated, or `false` for a public route. */
@@ -49,7 +49,10 @@ export interface Route {
   headers?: readonly HeaderParameter[];
   /** The status of a successful answer. */
   status: number;
-  /** The schema of a successful answer, by its name in lib/openapi/responses.ts; none for the catch-all. */
+  /**
+   * The schema of a successful answer, by its name in lib/openapi/responses.ts; none for the catch-all, and none for
+   * a route whose success is `204 No Content`.
+   */
   response?: ResponseName;
   /** The errors this route can answer with, besides `internal_error`, as classes of the catalogue (lib/errors.ts). */
   errors: readonly ErrorKind[];

@@ -9,6 +9,12 @@ function shardKey(accountId: string, shard: number): { pk: string; sk: string } 
 export const keys = {
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
   email: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
+  /** Every user is listed in one `gsi1` partition, oldest first, for admins to page through. */
+  allUsers: () => ({ gsi1pk: 'USERS' }),
+  userInUserList: (createdAt: string, userId: string) => ({ gsi1pk: 'USERS', gsi1sk: `USER#${createdAt}#${userId}` }),
+  session: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' }),
+  /** A refresh token is found by its hash: the token itself is never stored. */
+  refreshToken: (hash: string) => ({ pk: `REFRESH#${hash}`, sk: 'REFRESH' }),
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
   /**
    * A balance shard: shard 0 is the account item itself; each other shard of a hot account is an item with a

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, EmailTakenError, RegistrationBusyError, StorageUnavailableError, UserNotFoundError } from '../errors';
 import type { Role, UserRecord } from '../identity/model';
@@ -7,10 +7,9 @@ import { cancellationReasons, conditionFailed, isConditionFailed, isUnavailable 
 import { keys } from './keys';
 
 /*
- * The user item (`USER#<id>` / `USER`) and the email claim (`EMAIL#<email>` / `EMAIL`) that makes an email belong to
- * one user: written together, read by id or by email.
+ * The user item (`USER#<id>` / `USER`, listed for admins in `gsi1` under `USERS`, oldest first) and the email claim
+ * (`EMAIL#<email>` / `EMAIL`) that makes an email belong to one user: written together, read by id or by email.
  */
-
 
 /** Attempts at the insert when concurrent registrations of one email cancel each other, and the jitter between. */
 const insertAttemptsMax = 5;
@@ -55,7 +54,7 @@ function insertCommand(user: UserRecord): TransactWriteCommand {
       {
         Put: {
           TableName: config.tableName,
-          Item: { ...keys.user(user.id), entity: 'user', ...user },
+          Item: { ...keys.user(user.id), ...keys.userInUserList(user.createdAt, user.id), entity: 'user', ...user },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -101,6 +100,77 @@ export async function updateUser(userId: string, changes: { role: Role; password
   }
 }
 
+/** One page of every user, oldest first. `after` is the last `gsi1sk` of the previous page. */
+export async function queryUsers(limit: number, after?: string): Promise<{ users: UserRecord[]; nextAfter: string | null }> {
+  const result = await db.send(new QueryCommand({
+    TableName: config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.allUsers().gsi1pk, ...(after ? { ':after': after } : {}) },
+    Limit: limit + 1,
+  }));
+  const items = result.Items ?? [];
+  const page = items.slice(0, limit);
+  const last = page.at(-1);
+  return { users: page.map(userFromItem), nextAfter: items.length > limit && last ? String(last.gsi1sk) : null };
+}
+
+/**
+ * Sets a user's role and whether it is disabled, and returns the user as stored after. Disabling also moves the
+ * session generation on, so that no session opened before comes back to life if the user is enabled again.
+ */
+export async function setUserStanding(userId: string, changes: { role?: Role; disabled?: boolean }): Promise<UserRecord> {
+  const sets = [
+    ...(changes.role !== undefined ? ['#role = :role'] : []),
+    ...(changes.disabled !== undefined ? ['disabled = :disabled'] : []),
+    ...(changes.disabled === true ? ['sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one'] : []),
+  ];
+  assert(sets.length > 0, 'a standing change changes something');
+  try {
+    const result = await db.send(new UpdateCommand({
+      TableName: config.tableName,
+      Key: keys.user(userId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(changes.role !== undefined ? { ExpressionAttributeNames: { '#role': 'role' } } : {}),
+      ExpressionAttributeValues: {
+        ...(changes.role !== undefined ? { ':role': changes.role } : {}),
+        ...(changes.disabled !== undefined ? { ':disabled': changes.disabled } : {}),
+        ...(changes.disabled === true ? { ':zero': 0, ':one': 1 } : {}),
+      },
+      ReturnValues: 'ALL_NEW',
+    }));
+    return userFromItem(result.Attributes!);
+  } catch (error) {
+    if (isConditionFailed(error)) throw new UserNotFoundError();
+    throw error;
+  }
+}
+
+/**
+ * Replaces a user's password hash and moves the session generation on, which revokes every session of the user in
+ * the same write. The condition on the old hash makes two concurrent changes of one password commit one at a time:
+ * the second was checked against a password that is no longer the user's, and fails as a wrong one would. The new
+ * hash passes the condition too: it has a fresh salt, so only this very change can have stored it, and the SDK's retry
+ * of a send whose answer was lost then meets its own write and succeeds (moving the generation on once more, which
+ * revokes nothing more than the first did).
+ */
+export async function replacePassword(userId: string, oldHash: string, newHash: string): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand({
+      TableName: config.tableName,
+      Key: keys.user(userId),
+      UpdateExpression: 'SET passwordHash = :new, sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one',
+      ConditionExpression: 'passwordHash IN (:old, :new)',
+      ExpressionAttributeValues: { ':new': newHash, ':old': oldHash, ':zero': 0, ':one': 1 },
+    }));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 /** The user an item holds. A role no write of ours could have stored is a bug in the data, not a default. */
 function userFromItem(item: Record<string, unknown>): UserRecord {
   const role = item.role;
@@ -112,6 +182,8 @@ function userFromItem(item: Record<string, unknown>): UserRecord {
     role,
     passwordHash: String(item.passwordHash),
     disabled: item.disabled === true,
+    // Users stored before sessions existed have no generation: theirs is the first.
+    sessionGeneration: typeof item.sessionGeneration === 'number' ? item.sessionGeneration : 0,
     createdAt: String(item.createdAt),
   };
 }

@@ -69,9 +69,9 @@ afterAll(async () => {
   for (const dir of [refusalDir, ...Object.values(stages).map((stage) => stage.serviceDir)]) rmSync(dir, { recursive: true, force: true });
 });
 
-it('takes its functions from the route declarations: only register and login hash, only register, openapi and notFound hold no token code', () => {
-  expect(hashing).toEqual(['register', 'login']);
-  expect(Object.keys(functions).filter((name) => !functions[name]!.secret)).toEqual(['register', 'openapi', 'notFound']);
+it('takes its functions from the route declarations: only register, login and changePassword hash, only register, logout, openapi and notFound hold no token code', () => {
+  expect(hashing).toEqual(['register', 'login', 'changePassword']);
+  expect(Object.keys(functions).filter((name) => !functions[name]!.secret)).toEqual(['register', 'logout', 'openapi', 'notFound']);
   expect(withoutTable).toEqual(['openapi', 'notFound']);
 });
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { limits } from '../../lib/limits';
 import { keys } from '../../lib/storage/keys';
+import { sessionPut } from '../../lib/storage/sessions';
 import { apiClient, type Answer, type ApiCall } from '../../scripts/local/api-client';
 import { createLocalTable, localClient, startDynamo, type LocalDynamo } from '../../scripts/local/dynamo';
 import { startApi, type LocalApi } from '../../scripts/local/offline';
@@ -52,8 +53,14 @@ test('frozen mid-flight, every transfer answers 201 or 503 in time, and the keye
     TableName: tableName,
     Item: { ...keys.user(adminId), entity: 'user', id: adminId, email: `${adminId}@example.com`, role: 'admin', passwordHash: 'unused', createdAt: new Date().toISOString() },
   }));
+  // And so is a session of it, which its token names.
+  const sessionId = randomUUID();
+  const session = {
+    id: sessionId, userId: adminId, userGeneration: 0, revoked: false, createdAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  };
+  await client.send(new PutCommand({ ...sessionPut(session).Put!, TableName: tableName }));
   client.destroy();
-  const token = await forgeToken(jwtSecret(), { sub: adminId, role: 'admin' });
+  const token = await forgeToken(jwtSecret(), { sub: adminId, sid: sessionId });
   const bank = await call('POST', '/v1/accounts', { token, json: { currency: 'USD', type: 'system' } });
   expect(bank.status).toBe(201);
   const shop = await call('POST', '/v1/accounts', { token, json: { currency: 'USD' } });

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { uniqueEmail, uniquePassword } from '../support/data';
 import { argon2Parameters, directClient, storedUser } from '../support/dynamo';
 import { apiLogFile, jwtSecret } from '../support/env';
-import { call, loginUser, registerUser } from '../support/http';
+import { call, loginPair, registerUser } from '../support/http';
 
 const client = directClient();
 const logWaitMs = 20_000;
@@ -39,13 +39,27 @@ describe('secrets', () => {
     expect(JSON.stringify(item)).not.toContain(password);
   });
 
-  it('never writes a password, hash, token or the signing secret to the API log', async () => {
+  it('never writes a password, hash, token, refresh token or the signing secret to the API log', async () => {
     const email = uniqueEmail();
     const password = uniquePassword();
     const wrongPassword = uniquePassword();
+    const newPassword = uniquePassword();
     const user = await registerUser(email, password);
-    const token = await loginUser(email, password);
+    const first = await loginPair(email, password);
+    const token = first.accessToken;
     expect((await call('GET', '/api/v1/users/me', { token })).status).toBe(200);
+    // Every way a refresh token travels: refreshed, spent and presented again (reuse), logged out, and a password change.
+    const refreshed = await call('POST', '/api/v1/users/token/refresh', { json: { refreshToken: first.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    expect((await call('POST', '/api/v1/users/token/refresh', { json: { refreshToken: first.refreshToken } })).status).toBe(401);
+    const second = await loginPair(email, password);
+    expect((await call('POST', '/api/v1/users/logout', { json: { refreshToken: second.refreshToken } })).status).toBe(204);
+    const third = await loginPair(email, password);
+    const changed = await call('POST', '/api/v1/users/me/password', { token: third.accessToken, json: { currentPassword: password, newPassword } });
+    expect(changed.status).toBe(204);
+    expect(changed.text).toBe('');
+    const refreshTokens = [first.refreshToken, refreshed.body.refreshToken as string, second.refreshToken, third.refreshToken];
+    const accessTokens = [token, refreshed.body.accessToken as string, second.accessToken, third.accessToken];
     expect((await call('POST', '/api/v1/users/login', { json: { email, password: wrongPassword } })).status).toBe(401);
     expect((await call('POST', '/api/v1/users/register', { json: { email, password } })).status).toBe(409);
     const tooShort = uniquePassword().slice(0, 11);
@@ -57,11 +71,16 @@ describe('secrets', () => {
     // The scan means something only if the requests above were logged at all.
     expect(log).toMatch(/"route":"POST \/api\/v1\/users\/register".*"status":201/);
     expect(log).toMatch(/"route":"GET \/api\/v1\/users\/me".*"status":200/);
-    for (const secret of [password, wrongPassword, tooShort, hash, token, token.split('.')[2]!, jwtSecret()]) {
+    expect(log).toMatch(/"route":"POST \/api\/v1\/users\/token\/refresh".*"status":200/);
+    expect(log).toMatch(/"route":"POST \/api\/v1\/users\/logout".*"status":204/);
+    expect(log).toMatch(/"route":"POST \/api\/v1\/users\/me\/password".*"status":204/);
+    const refreshHashes = refreshTokens.map((refreshToken) => createHash('sha256').update(refreshToken).digest('hex'));
+    const signatures = accessTokens.map((accessToken) => accessToken.split('.')[2]!);
+    for (const secret of [password, wrongPassword, newPassword, tooShort, hash, ...accessTokens, ...signatures, ...refreshTokens, ...refreshHashes, jwtSecret()]) {
       expect(log.includes(secret)).toBe(false);
     }
     expect(log).not.toMatch(/\$argon2/);
     expect(log).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+/);
-    expect(log).not.toMatch(/"(password|passwordHash|authorization|accessToken)"/i);
+    expect(log).not.toMatch(/"(password|currentPassword|newPassword|passwordHash|authorization|accessToken|refreshToken)"/i);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmailTakenError, UserNotFoundError } from '../../lib/errors';
 import type { UserRecord } from '../../lib/identity/model';
-import { findUserByEmail, findUserById, insertUser, updateUser } from '../../lib/storage/users';
+import { findUserByEmail, findUserById, insertUser, replacePassword, setUserStanding, updateUser } from '../../lib/storage/users';
 import { caught } from '../support/caught';
 import { uniqueEmail } from '../support/data';
 import { directClient, storedUser } from '../support/dynamo';
@@ -12,7 +12,7 @@ afterAll(() => client.destroy());
 
 /** A user record as the identity module would build it; the hash is opaque to storage. */
 function userRecord(email = uniqueEmail()): UserRecord {
-  return { id: randomUUID(), email, name: null, role: 'user', passwordHash: `hash-${randomUUID()}`, disabled: false, createdAt: new Date().toISOString() };
+  return { id: randomUUID(), email, name: null, role: 'user', passwordHash: `hash-${randomUUID()}`, disabled: false, sessionGeneration: 0, createdAt: new Date().toISOString() };
 }
 
 describe('users store', () => {
@@ -57,6 +57,27 @@ describe('users store', () => {
     expect(await findUserById(user.id)).toEqual({ ...user, role: 'admin' });
     await updateUser(user.id, { role: 'admin', passwordHash: 'new-hash' });
     expect(await findUserById(user.id)).toEqual({ ...user, role: 'admin', passwordHash: 'new-hash' });
+  });
+
+  it('replaces a password only from the hash it was checked against, moving the session generation on each time', async () => {
+    const user = userRecord();
+    await insertUser(user);
+    expect(await replacePassword(user.id, user.passwordHash, 'hash-2')).toBe(true);
+    expect(await findUserById(user.id)).toMatchObject({ passwordHash: 'hash-2', sessionGeneration: 1 });
+    // The SDK's retry of a change whose answer was lost meets its own write, and succeeds.
+    expect(await replacePassword(user.id, user.passwordHash, 'hash-2')).toBe(true);
+    // A change checked against the old password after another change landed is refused.
+    expect(await replacePassword(user.id, user.passwordHash, 'hash-3')).toBe(false);
+    expect(await findUserById(user.id)).toMatchObject({ passwordHash: 'hash-2', sessionGeneration: 2 });
+  });
+
+  it('sets role and disabled, answering the user as stored; disabling moves the session generation on', async () => {
+    const user = userRecord();
+    await insertUser(user);
+    expect(await setUserStanding(user.id, { role: 'admin' })).toEqual({ ...user, role: 'admin' });
+    expect(await setUserStanding(user.id, { disabled: true })).toEqual({ ...user, role: 'admin', disabled: true, sessionGeneration: 1 });
+    expect(await setUserStanding(user.id, { disabled: false })).toEqual({ ...user, role: 'admin', sessionGeneration: 1 });
+    expect(await caught(setUserStanding(randomUUID(), { disabled: true }))).toBeInstanceOf(UserNotFoundError);
   });
 
   it('refuses to update a user that does not exist, rather than creating one', async () => {

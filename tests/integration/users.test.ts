@@ -1,6 +1,7 @@
 import { EmailTakenError, InvalidCredentialsError, UserNotFoundError } from '../../lib/errors';
 import { config } from '../../lib/config';
 import { registerBody } from '../../lib/identity/schemas';
+import { authenticate } from '../../lib/identity/standing';
 import { verifyToken } from '../../lib/identity/tokens';
 import { getProfile } from '../../lib/identity/profile';
 import { ensureAdmin, login, register } from '../../lib/identity/users';
@@ -75,8 +76,8 @@ describe('login', () => {
     const password = uniquePassword();
     const user = await registerParsed({ email: uniqueEmail(), password });
     const token = await login({ email: user.email, password });
-    expect(token).toMatchObject({ tokenType: 'Bearer', expiresIn: config.tokenTtlSeconds });
-    await expect(verifyToken(token.accessToken)).resolves.toEqual({ userId: user.id, role: 'user' });
+    expect(token).toMatchObject({ tokenType: 'Bearer', expiresIn: config.tokenTtlSeconds, refreshExpiresIn: config.refreshTtlSeconds });
+    await expect(verifyToken(token.accessToken)).resolves.toEqual({ userId: user.id, sessionId: expect.any(String) });
   });
 
   it('fails a wrong password and an unknown email with the same error', async () => {
@@ -109,7 +110,7 @@ describe('ensureAdmin', () => {
     expect(user).toMatchObject({ email, role: 'admin' });
     expect(await storedUser(client, user.id)).toMatchObject({ role: 'admin' });
     const { accessToken } = await login({ email, password });
-    await expect(verifyToken(accessToken)).resolves.toEqual({ userId: user.id, role: 'admin' });
+    await expect(authenticate(`Bearer ${accessToken}`)).resolves.toEqual({ userId: user.id, role: 'admin' });
   });
 
   it('promotes an existing user and replaces the password, keeping the id', async () => {
@@ -120,7 +121,7 @@ describe('ensureAdmin', () => {
     expect(created).toBe(false);
     expect(user).toEqual({ ...existing, role: 'admin' });
     await expect(login({ email: existing.email, password: oldPassword })).rejects.toBeInstanceOf(InvalidCredentialsError);
-    await expect(verifyToken((await login({ email: existing.email, password: newPassword })).accessToken))
+    await expect(authenticate(`Bearer ${(await login({ email: existing.email, password: newPassword })).accessToken}`))
       .resolves.toEqual({ userId: existing.id, role: 'admin' });
   });
 

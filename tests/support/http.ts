@@ -29,6 +29,22 @@ export async function registerUser(email: string, password: string, name?: strin
   return answer.body as { id: string; email: string; name: string | null; role: string; createdAt: string };
 }
 
+/** What login and refresh answer. */
+export interface TokenPair {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+}
+
+/** Logs in through the API and returns the whole pair: access and refresh token. */
+export async function loginPair(email: string, password: string): Promise<TokenPair> {
+  const answer = await call('POST', '/api/v1/users/login', { json: { email, password } });
+  expect(answer.status).toBe(200);
+  return answer.body as TokenPair;
+}
+
 /** Logs in through the API and returns the access token. */
 export async function loginUser(email: string, password: string): Promise<string> {
   const answer = await call('POST', '/api/v1/users/login', { json: { email, password } });

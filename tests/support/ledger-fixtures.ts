@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import { EmailTakenError } from '../../lib/errors';
-import type { Caller } from '../../lib/identity/model';
-import { issueToken } from '../../lib/identity/tokens';
+import type { Caller, UserRecord } from '../../lib/identity/model';
+import { openSession } from '../../lib/identity/sessions';
 import { createAccount } from '../../lib/ledger/accounts';
 import { transfer } from '../../lib/ledger/transfers';
 import type { AccountView } from '../../lib/ledger/schemas';
@@ -57,22 +57,26 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<{ code?: stri
 }
 
 /**
- * A bearer token for `caller`, stored as a user first if it is not one yet: the API reads every caller's standing
- * from the table, so a token for a user that does not exist is refused.
+ * An access token of a new session of `caller`, stored as a user first if it is not one yet: the API reads every
+ * caller's standing and session from the table, so a token for a user or session that does not exist is refused.
  */
 export async function tokenOfStoredUser(caller: Caller): Promise<string> {
-  await storeUser(caller);
-  return (await issueToken(caller.userId, caller.role)).accessToken;
+  return (await openSession(await storeUser(caller))).accessToken;
 }
 
-/** Stores `caller` as a user (with a placeholder hash: it never logs in), unless it is stored already. */
-export async function storeUser(caller: Caller): Promise<void> {
+/**
+ * Stores `caller` as a user (with a placeholder hash: it never logs in), unless it is stored already; answers the user
+ * as a new one is stored.
+ */
+export async function storeUser(caller: Caller): Promise<UserRecord> {
+  const user: UserRecord = {
+    id: caller.userId, email: `${caller.userId}@example.com`, name: null, role: caller.role, passwordHash: 'unused',
+    disabled: false, sessionGeneration: 0, createdAt: new Date().toISOString(),
+  };
   try {
-    await insertUser({
-      id: caller.userId, email: `${caller.userId}@example.com`, name: null, role: caller.role, passwordHash: 'unused',
-      disabled: false, createdAt: new Date().toISOString(),
-    });
+    await insertUser(user);
   } catch (error) {
     if (!(error instanceof EmailTakenError)) throw error;
   }
+  return user;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ensureAdmin } from '../../lib/identity/users';
 import { loginUser, registerUser } from './http';
 
-/** Registers a fresh user over HTTP and logs in; returns its id and token. */
+/** Registers a fresh user over HTTP and logs in; returns its id, email and access token. */
 export async function signUp(): Promise<{ id: string; email: string; token: string }> {
   const email = `user-${randomUUID()}@example.com`;
   const password = 'a-long-enough-password';

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import * as z from 'zod/mini';
 import { EmailTakenError } from '../../lib/errors';
 import { endpoint } from '../../lib/http/endpoint';
-import { issueToken, verifyBearer } from '../../lib/identity/tokens';
+import { issueAccessToken, verifyBearer } from '../../lib/identity/tokens';
 
 // Tokens are signed with this secret in these tests; `npm test` sets one, and a direct jest run gets this one.
 process.env.JWT_SECRET ??= 'unit-test-secret-0123456789-abcdefghijklmnop';
@@ -29,6 +29,9 @@ async function invoke(handler: ReturnType<typeof endpoint>, input: APIGatewayPro
   const result = (await handler(input, context)) as APIGatewayProxyStructuredResultV2;
   return { status: result.statusCode, headers: result.headers ?? {}, text: String(result.body), body: JSON.parse(String(result.body)) };
 }
+
+/** An authenticator that checks the token alone (the standing read needs a table): every caller is a user. */
+const tokenOnly = async (authorization: string | undefined) => ({ userId: (await verifyBearer(authorization)).userId, role: 'user' as const });
 
 let logged: string[];
 
@@ -138,8 +141,8 @@ describe('endpoint', () => {
       const answer = await invoke(keyed, event({ headers }));
       expect([answer.status, answer.body.code, answer.body.errors[0].path]).toEqual([400, 'validation_failed', 'header.idempotency-key']);
     }
-    const { accessToken } = await issueToken('user-42', 'user');
-    const authed = endpoint({ auth: verifyBearer, status: 200 }, async () => ({ body: {} }));
+    const accessToken = await issueAccessToken('user-42', 'session-42');
+    const authed = endpoint({ auth: tokenOnly, status: 200 }, async () => ({ body: {} }));
     expect((await invoke(authed, event({ headers: { authorization: `Bearer ${accessToken}` } }))).status).toBe(200);
     for (const authorization of [`Bearer ${accessToken},Bearer ${accessToken}`, `Bearer ${accessToken}, Bearer x`]) {
       expect((await invoke(authed, event({ headers: { authorization } }))).body.code).toBe('unauthorized');
@@ -156,7 +159,7 @@ describe('endpoint', () => {
 
   it('refuses a route with `auth` without a valid bearer token, and never calls the function', async () => {
     const fn = jest.fn(async () => ({ body: {} }));
-    const handler = endpoint({ auth: verifyBearer, status: 200 }, fn);
+    const handler = endpoint({ auth: tokenOnly, status: 200 }, fn);
     const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic dXNlcjpwYXNz' }];
     for (const headers of attempts) {
       const answer = await invoke(handler, event({ headers }));
@@ -168,16 +171,25 @@ describe('endpoint', () => {
   });
 
   it('checks the token before the body, so an anonymous caller learns nothing from validation', async () => {
-    const handler = endpoint({ auth: verifyBearer, status: 200, body: z.strictObject({ a: z.string() }) }, async () => ({ body: {} }));
+    const handler = endpoint({ auth: tokenOnly, status: 200, body: z.strictObject({ a: z.string() }) }, async () => ({ body: {} }));
     const answer = await invoke(handler, event({ body: '{"b":1}' }));
     expect(answer.status).toBe(401);
   });
 
   it('hands the function the caller a valid token proves', async () => {
-    const { accessToken } = await issueToken('user-42', 'admin');
-    const handler = endpoint({ auth: verifyBearer, status: 200 }, async ({ caller }) => ({ body: caller }));
+    const accessToken = await issueAccessToken('user-42', 'session-42');
+    const handler = endpoint({ auth: tokenOnly, status: 200 }, async ({ caller }) => ({ body: caller }));
     const answer = await invoke(handler, event({ headers: { Authorization: `Bearer ${accessToken}` } }));
-    expect(answer).toMatchObject({ status: 200, body: { userId: 'user-42', role: 'admin' } });
+    expect(answer).toMatchObject({ status: 200, body: { userId: 'user-42', role: 'user' } });
+  });
+
+  it('answers a 204 route with no body and no content type', async () => {
+    const handler = endpoint({ auth: false, status: 204 }, async () => ({ body: undefined }));
+    const answer = (await handler(event(), context)) as APIGatewayProxyStructuredResultV2;
+    expect(answer.statusCode).toBe(204);
+    expect(answer.body).toBeUndefined();
+    expect(answer.headers?.['content-type']).toBeUndefined();
+    expect(answer.headers?.['cache-control']).toBe('no-store');
   });
 
   it.each([

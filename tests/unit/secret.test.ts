@@ -12,6 +12,8 @@ async function freshSigningKey() {
 beforeEach(() => {
   jest.resetModules();
   for (const name of ['JWT_SECRET', 'JWT_SECRET_PARAMETER', 'AWS_LAMBDA_FUNCTION_NAME', 'IS_OFFLINE']) delete process.env[name];
+  // The stage is the table's (`payments-<stage>`); the local one is `npm start`'s default.
+  process.env.TABLE_NAME = 'payments-local';
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
 
@@ -34,15 +36,31 @@ describe('signingKey', () => {
     await expect((await freshSigningKey())()).rejects.toThrow('at least 32 characters');
   });
 
-  it('falls back to the development secret on a laptop, with a warning', async () => {
+  it('falls back to the development secret on a laptop at the local stage, with a warning', async () => {
     const key = await (await freshSigningKey())();
     expect(key.byteLength).toBeGreaterThanOrEqual(32);
     expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('JWT_SECRET is not set'));
   });
 
-  it('refuses the development secret inside a real Lambda', async () => {
+  it('refuses the development secret inside a real Lambda, even at the local stage', async () => {
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'serverless-payments-prod-login';
     await expect((await freshSigningKey())()).rejects.toThrow('No JWT secret is configured');
+  });
+
+  it.each(['payments-dev', 'payments-prod', 'payments-localstack', 'payments-local-copy', 'my-table'])(
+    'refuses the development secret outside a Lambda when the table is %s, which is not the local stage',
+    async (tableName) => {
+      process.env.TABLE_NAME = tableName;
+      process.env.IS_OFFLINE = 'true';
+      await expect((await freshSigningKey())()).rejects.toThrow('No JWT secret is configured');
+      expect(console.warn).not.toHaveBeenCalled();
+    },
+  );
+
+  it('signs nothing with the development secret at another stage: issuing a token fails', async () => {
+    process.env.TABLE_NAME = 'payments-prod';
+    const { issueAccessToken } = await import('../../lib/identity/tokens');
+    await expect(issueAccessToken('user-1', 'session-1')).rejects.toThrow('No JWT secret is configured');
   });
 
   it('reads the secret from SSM when JWT_SECRET_PARAMETER names one', async () => {

@@ -19,6 +19,7 @@ const user: UserRecord = {
   role: 'user',
   passwordHash: 'hash',
   disabled: false,
+  sessionGeneration: 0,
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 

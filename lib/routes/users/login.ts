@@ -1,21 +1,22 @@
-import { InvalidCredentialsError } from '../../errors';
+import { InvalidCredentialsError, UserDisabledError } from '../../errors';
 import { loginBody } from '../../identity/schemas';
 import { inputErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
 
-/** `POST /api/v1/users/login`: exchanges email and password for a bearer token. */
+/** `POST /api/v1/users/login`: exchanges email and password for a new session's access and refresh tokens. */
 export const route = {
   name: 'login',
   handler: 'functions/users/login.handler',
   method: 'POST',
   path: '/api/v1/users/login',
-  summary: 'Log in for a bearer token',
+  summary: 'Log in for an access token and a refresh token',
   auth: false,
   body: loginBody,
   status: 200,
-  response: 'accessToken',
-  errors: [...inputErrors, InvalidCredentialsError, ...storageErrors],
-  // findUserByEmail: two GetItems (the email claim, then the user); then it signs a token.
-  access: { table: ['GetItem'], signsTokens: true },
+  response: 'tokenPair',
+  errors: [...inputErrors, InvalidCredentialsError, UserDisabledError, ...storageErrors],
+  // findUserByEmail: two GetItems (the email claim, then the user); insertSession: one TransactWriteItems of two
+  // Puts (the session and its refresh token); then it signs a token.
+  access: { table: ['GetItem', 'PutItem'], signsTokens: true },
   hashesPasswords: true,
 } satisfies Route;
