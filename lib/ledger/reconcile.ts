@@ -75,7 +75,7 @@ export class Reconciler {
         this.keysBound.push(item);
         break;
       case 'other':
-        if (item.kind !== 'user' && item.kind !== 'email') {
+        if (item.kind !== 'user' && item.kind !== 'email' && item.kind !== 'loginFailures') {
           this.violation('entity_known', item.key, `entity is ${JSON.stringify(item.kind)}`);
         }
         break;

@@ -14,6 +14,8 @@ export const keys = {
   /** An account's entries sort by its own gap-free sequence number, so history reads back in posting order. */
   entry: (accountId: string, seq: number) => ({ pk: `ACCOUNT#${accountId}`, sk: `ENTRY#${entrySeq(seq)}` }),
   transaction: (transactionId: string) => ({ pk: `TXN#${transactionId}`, sk: 'TXN' }),
+  /** The login throttle's record of one email's or one source address's failed logins. */
+  loginFailures: (kind: 'EMAIL' | 'ADDRESS', id: string) => ({ pk: `LOGIN#${kind}#${id}`, sk: 'FAILURES' }),
   idempotency: (callerId: string, key: string) => ({ pk: `IDEMPOTENCY#${callerId}#${key}`, sk: 'IDEMPOTENCY' }),
 } as const;
 

@@ -1,4 +1,4 @@
-import { InvalidCredentialsError } from '../../errors';
+import { InvalidCredentialsError, TooManyAttemptsError } from '../../errors';
 import { loginBody } from '../../identity/schemas';
 import { inputErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
@@ -14,8 +14,10 @@ export const route = {
   body: loginBody,
   status: 200,
   response: 'accessToken',
-  errors: [...inputErrors, InvalidCredentialsError, ...storageErrors],
-  // findUserByEmail: two GetItems (the email claim, then the user); then it signs a token.
-  access: { table: ['GetItem'], signsTokens: true },
+  errors: [...inputErrors, InvalidCredentialsError, TooManyAttemptsError, ...storageErrors],
+  // The login throttle (lib/storage/login-failures.ts): a BatchGetItem of its two records, a TransactWriteItems of
+  // two Updates, then Updates to clear or restore them; findUserByEmail: two GetItems (the email claim, then the
+  // user, or a user that never exists); then it signs a token.
+  access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem'], signsTokens: true },
   hashesPasswords: true,
 } satisfies Route;
