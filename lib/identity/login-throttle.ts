@@ -16,8 +16,12 @@ import { addressFreeAtMs, lockMsAfter, loginPolicy, secondsUntil, type LoginPoli
 /** Read once at cold start. */
 const defaultPolicy = loginPolicy(process.env);
 
-/** Rounds of read-then-write when other logins of the same email or address keep writing first. */
-const reserveRoundsMax = 3;
+/**
+ * Rounds of read-then-write when other logins of the same email or address keep writing first, and the most jitter
+ * between them: logins that share an address (a NAT, or every test client at 127.0.0.1) write one item.
+ */
+const reserveRoundsMax = 5;
+const reserveJitterMsMax = 25;
 
 /** Who is logging in: the normalized email (as the login schema leaves it) and API Gateway's source address. */
 export interface LoginAttempt {
@@ -69,6 +73,7 @@ async function reserve(who: LoginAttempt, policy: LoginPolicy): Promise<Reservat
     if (await writeLoginFailures(who.email, who.sourceIp, stored, next)) {
       return { attemptId, emailBefore: email, emailVersion: stored.email.version + 1 };
     }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * reserveJitterMsMax));
   }
   // Other logins of this email or address kept writing first: a flood of them, which may wait like any other.
   throw new TooManyAttemptsError(1);

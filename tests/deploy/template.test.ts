@@ -224,7 +224,13 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
   it('allows browsers from other origins everywhere but prod', () => {
     const cors = template().Resources.HttpApi.Properties.CorsConfiguration;
     if (stage === 'prod') expect(cors).toBeUndefined();
-    else expect(cors).toMatchObject({ AllowOrigins: ['*'], AllowHeaders: expect.arrayContaining(['authorization', 'idempotency-key']) });
+    else {
+      expect(cors).toMatchObject({
+        AllowOrigins: ['*'], AllowHeaders: expect.arrayContaining(['authorization', 'idempotency-key']),
+        // A login's 429 says when to retry, a 405 what the path allows: scripts in the browser may read both.
+        ExposeHeaders: expect.arrayContaining(['idempotent-replayed', 'retry-after', 'allow']),
+      });
+    }
   });
 });
 
