@@ -9,6 +9,7 @@ import { countRequests } from './counter';
 import { cpuPerOperation, type CpuSample } from './cpu';
 import { apiLogins, apiTransfers, libPaymentsTo, libTransfers, rawTransfers } from './drivers';
 import { runLoad, type LoadShape, type Operation, type PhaseResult } from './load';
+import { measureLoginTiming, type LoginTiming } from './login-timing';
 import type { Progress } from './progress';
 import { openMerchant, registerAndLogin, seedPairs, type AccountPair, type BenchUser } from './seed';
 import { median, ratio } from './stats';
@@ -27,6 +28,8 @@ export interface Timing {
   warmupMs: number;
   measureMs: number;
   argon2Runs: number;
+  /** Logins of each kind, unknown email and wrong password, whose medians are compared. */
+  loginTimingSamples: number;
 }
 
 /** What every phase needs besides its operation: the progress bar, the timing, and a CPU sampler. */
@@ -65,6 +68,8 @@ export interface LoginResults {
   hashMs: number;
   verifyMs: number;
   concurrency: Record<string, MeasuredPhase>;
+  /** Unknown email against wrong password, one at a time. */
+  timing: LoginTiming;
 }
 
 /**
@@ -118,7 +123,10 @@ export async function measureHotAccount(fixture: Fixture, context: PhaseContext)
   return { spread, hot };
 }
 
-/** argon2id hash and verify in this process (median), then login over HTTP at each concurrency. */
+/**
+ * argon2id hash and verify in this process (median), then login over HTTP at each concurrency, then the medians of an
+ * unknown email and a wrong password.
+ */
 export async function measureLogin(fixture: Fixture, apiUrl: string, context: PhaseContext): Promise<LoginResults> {
   context.progress.begin('argon2id');
   const hashes: number[] = [];
@@ -137,7 +145,9 @@ export async function measureLogin(fixture: Fixture, apiUrl: string, context: Ph
   for (const inFlight of loginConcurrencies) {
     concurrency[String(inFlight)] = await phase(context, `login ×${inFlight}`, apiShapeFor(inFlight, context.timing), login);
   }
-  return { hashMs: median(hashes), verifyMs: median(verifies), concurrency };
+  context.progress.begin('login: unknown email vs wrong password');
+  const timing = await measureLoginTiming(apiUrl, context.timing.loginTimingSamples, (fraction) => context.progress.update(fraction));
+  return { hashMs: median(hashes), verifyMs: median(verifies), concurrency, timing };
 }
 
 /** In process, the code and the client's connections are warm after the first phase: the warm-up is time alone. */

@@ -61,7 +61,10 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '',
     `**Login**: argon2id hash ${results.login.argon2idHashMs} ms, verify ${results.login.argon2idVerifyMs} ms (in process, median); ` +
       `\`POST /api/v1/users/login\` p50 ${Object.entries(results.login.p50Ms).map(([c, ms]) => `${ms} ms at ${c} in flight`).join(', ')} ` +
-      `(${Object.entries(results.login.tps).map(([c, tps]) => `${tps}/s at ${c}`).join(', ')}; ${results.login.errors} errors).`,
+      `(${Object.entries(results.login.tps).map(([c, tps]) => `${tps}/s at ${c}`).join(', ')}; ${results.login.errors} errors). ` +
+      `A 401 at 1 in flight, p50: unknown email ${results.login.timing.unknownEmailP50Ms} ms, wrong password ` +
+      `${results.login.timing.wrongPasswordP50Ms} ms (${results.login.timing.samples} of each, alternating, a fresh unknown email each time ` +
+      `and at most 4 wrong passwords per user, below the 5 failures that make an email wait).`,
     '',
     '**Targets**',
     '',

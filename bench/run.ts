@@ -29,12 +29,12 @@ const resultsDir = join(root, 'bench', 'results');
  */
 const settings = {
   full: {
-    timing: { warmupMs: 800, measureMs: 3500, argon2Runs: 10 }, coldStartRuns: 5, overlapColdStart: false,
+    timing: { warmupMs: 800, measureMs: 3500, argon2Runs: 10, loginTimingSamples: 40 }, coldStartRuns: 5, overlapColdStart: false,
     // A hot account posts a few dozen transfers a second across instances: a longer window gives p99 some samples.
     lambda: { instanceCounts: lambdaInstanceCounts, measureMs: 6000 },
   },
   quick: {
-    timing: { warmupMs: 150, measureMs: 500, argon2Runs: 3 }, coldStartRuns: 1, overlapColdStart: true,
+    timing: { warmupMs: 150, measureMs: 500, argon2Runs: 3, loginTimingSamples: 8 }, coldStartRuns: 1, overlapColdStart: true,
     // 32 cold instances and their contended stragglers take most of a minute: a smoke run stops at 8.
     lambda: { instanceCounts: [8], measureMs: 1000 },
   },
@@ -55,6 +55,7 @@ function plan(mode: 'quick' | 'full'): Step[] {
     { label: 'argon2id', weightS: timing.argon2Runs * 0.1 },
     { label: 'login ×1', weightS: phaseS },
     { label: 'login ×8', weightS: phaseS + 2 },
+    { label: 'login: unknown email vs wrong password', weightS: timing.loginTimingSamples * 0.15 },
     { label: 'start the Lambda model', weightS: 10 },
     // Each client's first request starts a new instance: at 32 that is 32 cold starts on the shared cores.
     ...lambda.instanceCounts.flatMap((n) => lambdaLoads.map((load) => ({

@@ -93,28 +93,47 @@ const chunksBesideTheirBundle = {
  */
 const documentModule = path.join(__dirname, '..', 'lib', 'openapi', 'document.ts');
 
-const openApiDocumentAtBuildTime = {
-  name: 'openapi-document-at-build-time',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]openapi[\\/]document\.ts$/ }, async (args) => {
-      if (args.path !== documentModule) return undefined;
-      const { outputFiles } = await build.esbuild.build({
-        entryPoints: [documentModule], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent',
-        // Reached through the token code, and never run by the document.
-        external: ['@aws-sdk/*', 'argon2'],
-      });
-      const module = { exports: {} };
-      new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, require);
-      const json = JSON.stringify(module.exports.openApiDocument());
-      return {
-        // JSON.parse of a string literal loads faster than the same object written as a literal.
-        contents: `/** The OpenAPI document, built when the bundle was. */\n` +
-          `export function openApiDocument() { return JSON.parse(${JSON.stringify(json)}); }\n`,
-        loader: 'js',
-        watchFiles: [documentModule],
-      };
-    });
-  },
-};
+/**
+ * The catch-all route answers 405 with `Allow` for a declared path asked with another method, from the method and
+ * path of every route (lib/routes/methods.ts). Read from the declarations at cold start, that table would bring every
+ * route's schemas and token code into the smallest bundle; so, like the document, it is built in.
+ */
+const routeMethodsModule = path.join(__dirname, '..', 'lib', 'routes', 'methods.ts');
 
-module.exports = [hashingModuleWithoutSideEffects, environmentCredentialsOnly, chunksBesideTheirBundle, openApiDocumentAtBuildTime];
+/**
+ * A plugin that bundles and runs `modulePath` at build time and replaces it with a module whose `exportName()` returns
+ * what it returned then. The function must take no arguments and return JSON.
+ */
+function builtAtBuildTime(name, modulePath, exportName, what) {
+  const file = path.basename(modulePath).replace(/\./g, '\\.');
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter: new RegExp(`[\\\\/]${file}$`) }, async (args) => {
+        if (args.path !== modulePath) return undefined;
+        const { outputFiles } = await build.esbuild.build({
+          entryPoints: [modulePath], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent',
+          // Reached through the token code, and never run here.
+          external: ['@aws-sdk/*', 'argon2'],
+        });
+        const module = { exports: {} };
+        new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, require);
+        const json = JSON.stringify(module.exports[exportName]());
+        return {
+          // JSON.parse of a string literal loads faster than the same object written as a literal.
+          contents: `/** ${what}, built when the bundle was. */\n` +
+            `export function ${exportName}() { return JSON.parse(${JSON.stringify(json)}); }\n`,
+          loader: 'js',
+          watchFiles: [modulePath],
+        };
+      });
+    },
+  };
+}
+
+const openApiDocumentAtBuildTime = builtAtBuildTime('openapi-document-at-build-time', documentModule, 'openApiDocument', 'The OpenAPI document');
+const routeMethodsAtBuildTime = builtAtBuildTime('route-methods-at-build-time', routeMethodsModule, 'routeMethods', 'The method and path of every route');
+
+module.exports = [
+  hashingModuleWithoutSideEffects, environmentCredentialsOnly, chunksBesideTheirBundle, openApiDocumentAtBuildTime, routeMethodsAtBuildTime,
+];

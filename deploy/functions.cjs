@@ -4,18 +4,24 @@ const { declaredRoutes, normalizedName, routeKey, routeLogicalId } = require('./
 
 /**
  * What serverless.yml makes of the route declarations (lib/routes/): `functions`, one per route, on its handler with
- * its own role (deploy/roles.cjs) and its one HTTP API event; and the stage's settings for the routes that hash
- * passwords, which each cost an argon2 hash and so are throttled harder than the rest (`passwordRouteSettings`, and
- * `passwordRouteIds` for the stage to depend on, since it names them).
+ * its own role (deploy/roles.cjs) and its one HTTP API event; and the stage's own throttling for two kinds of route
+ * (`routeSettings`, and `throttledRouteIds` for the stage to depend on, since it names them). The routes that hash
+ * passwords each cost an argon2 hash, so they are throttled harder than the rest. The catch-all answers every unknown
+ * path: a flood of those gets its own small allowance, and cannot use up the rate the real routes share.
  */
 module.exports = async ({ resolveVariable }) => {
   const routes = declaredRoutes();
   const hashing = routes.filter((route) => route.hashesPasswords);
+  const catchAll = routes.filter((route) => route.method === '*');
   // argon2 stays outside the bundles (serverless.yml: custom.esbuild.exclude); these are its files to ship instead.
   const argon2Files = await resolveVariable('self:custom.argon2Files');
-  const throttle = {
+  const credentials = {
     ThrottlingRateLimit: await resolveVariable('param:credentialsRateLimitPerSecond'),
     ThrottlingBurstLimit: await resolveVariable('param:credentialsBurstLimit'),
+  };
+  const unknownPaths = {
+    ThrottlingRateLimit: await resolveVariable('param:catchAllRateLimitPerSecond'),
+    ThrottlingBurstLimit: await resolveVariable('param:catchAllBurstLimit'),
   };
   return {
     functions: Object.fromEntries(routes.map((route) => [route.name, {
@@ -24,7 +30,10 @@ module.exports = async ({ resolveVariable }) => {
       ...(route.hashesPasswords ? { package: { patterns: argon2Files } } : {}),
       events: [{ httpApi: { method: route.method, path: route.path } }],
     }])),
-    passwordRouteSettings: Object.fromEntries(hashing.map((route) => [routeKey(route), throttle])),
-    passwordRouteIds: hashing.map(routeLogicalId),
+    routeSettings: Object.fromEntries([
+      ...hashing.map((route) => [routeKey(route), credentials]),
+      ...catchAll.map((route) => [routeKey(route), unknownPaths]),
+    ]),
+    throttledRouteIds: [...hashing, ...catchAll].map(routeLogicalId),
   };
 };

@@ -145,6 +145,15 @@ export class RouteNotFoundError extends AppError {
   }
 }
 
+/** The path exists, but not with this method; `Allow` lists the methods it answers. */
+export class MethodNotAllowedError extends AppError {
+  static readonly code = 'method_not_allowed';
+  static readonly status = 405;
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(`${path} does not answer ${method}; it answers ${allowed.join(', ')}.`, [], MethodNotAllowedError, { allow: allowed.join(', ') });
+  }
+}
+
 /** Registration with an email that already has a user. */
 export class EmailTakenError extends AppError {
   static readonly code = 'email_taken';
@@ -226,6 +235,18 @@ export class SelfChangeRefusedError extends AppError {
   }
 }
 
+/**
+ * Too many failed logins for one email, or from one source address: no password is checked until `Retry-After`
+ * seconds have passed (lib/identity/login-throttle.ts).
+ */
+export class TooManyAttemptsError extends AppError {
+  static readonly code = 'too_many_attempts';
+  static readonly status = 429;
+  constructor(retryAfterSeconds: number) {
+    super(`Too many failed logins; retry in ${retryAfterSeconds} s.`, [], TooManyAttemptsError, { 'retry-after': String(retryAfterSeconds) });
+  }
+}
+
 /** The accounts stayed contended through every bounded retry; nothing was written, the caller may retry. */
 export class LedgerBusyError extends AppError {
   static readonly code = 'ledger_busy';
@@ -268,10 +289,11 @@ export const internalErrorCode = 'internal_error';
 /** Every `AppError` the API can answer with, in the order the README's table lists them. */
 export const errorCatalogue = [
   ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError,
-  InvalidRefreshTokenError, ForbiddenError, UserDisabledError, AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, EmailTakenError,
+  InvalidRefreshTokenError, ForbiddenError, UserDisabledError, AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError,
+  MethodNotAllowedError, EmailTakenError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
   BalanceLimitExceededError,
-  IdempotencyKeyReusedError, SelfChangeRefusedError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
+  IdempotencyKeyReusedError, SelfChangeRefusedError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 
 /** One entry of the catalogue: a class with its static `code` and `status`. */

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const url = `http://${apiId}.execute-api.localhost.localstack.cloud:4566`;
   console.log(`\nThe localstack stage is up: ${url}`);
   console.log('Create an admin in its table, then smoke it:');
-  console.log(`  DYNAMODB_ENDPOINT=${endpoint} TABLE_NAME=payments-${stage} npm run admin -- create --email admin@example.com --password '<12+ characters>'`);
+  console.log(`  DYNAMODB_ENDPOINT=${endpoint} TABLE_NAME=payments-${stage} npm run admin -- create --email admin@example.com   (asks for the password)`);
   console.log(`  ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD='<the same>' npm run smoke -- --url ${url}`);
 }
 

@@ -70,7 +70,10 @@ function untilStopped(shutdown: AbortSignal, services: Record<string, LocalDynam
   });
 }
 
-/** Creates or promotes the admin named by ADMIN_EMAIL/ADMIN_PASSWORD, if both are set. Safe to repeat. */
+/**
+ * Creates or promotes the admin named by ADMIN_EMAIL/ADMIN_PASSWORD, if both are set. Safe to repeat. An existing
+ * user's password is left as it was, as `npm run admin` leaves it without --reset-password.
+ */
 async function ensureAdminFromEnv(): Promise<void> {
   const email = process.env.ADMIN_EMAIL;
   const password = process.env.ADMIN_PASSWORD;
@@ -78,7 +81,8 @@ async function ensureAdminFromEnv(): Promise<void> {
   // Imported here, after DYNAMODB_ENDPOINT is set, because the storage client reads its configuration once on load.
   const { ensureAdminUser } = await import('./admin-user');
   const { created, user } = await ensureAdminUser(email, password);
-  console.log(`Admin ${user.email} ${created ? 'created' : 'is ready'}.`);
+  console.log(created ? `Admin ${user.email} created.` : `Admin ${user.email} is ready; its password is unchanged (ADMIN_PASSWORD sets it only `
+    + 'for a new admin; `npm run admin -- create --email E --reset-password` changes it).');
 }
 
 void main().then((code) => {

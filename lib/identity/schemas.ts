@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { freeText } from '../http/free-text';
 import '../http/zod-locale';
 import { roles } from './model';
 
@@ -11,7 +12,7 @@ const passwordSchema = z.string().check(z.minLength(12), z.maxLength(128));
 export const registerBody = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
-  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  name: z.optional(freeText({ minLength: 1, maxLength: 100 })),
 });
 export type RegisterBody = z.infer<typeof registerBody>;
 

@@ -55,17 +55,21 @@ export async function changePassword(caller: Caller, input: ChangePasswordBody):
 }
 
 /**
- * Makes sure an admin with this email exists: creates one, or promotes the existing user and sets the password.
- * Safe to repeat. Returns whether the user was created.
+ * Makes sure an admin with this email exists: creates one, or promotes the existing user. An existing user's password
+ * is replaced only when `resetPassword` is set, and otherwise left as it was (and not hashed at all). Safe to repeat.
+ * Returns whether the user was created, and whether its password was set.
  */
-export async function ensureAdmin(input: RegisterBody): Promise<{ user: UserView; created: boolean }> {
+export async function ensureAdmin(
+  input: RegisterBody, options: { resetPassword?: boolean } = {},
+): Promise<{ user: UserView; created: boolean; passwordChanged: boolean }> {
   const existing = await findUserByEmail(input.email);
   const role: Role = 'admin';
   if (existing) {
-    await updateUser(existing.id, { role, passwordHash: await hashPassword(input.password) });
-    return { user: toUserView({ ...existing, role }), created: false };
+    const passwordHash = options.resetPassword ? await hashPassword(input.password) : undefined;
+    await updateUser(existing.id, passwordHash === undefined ? { role } : { role, passwordHash });
+    return { user: toUserView({ ...existing, role }), created: false, passwordChanged: passwordHash !== undefined };
   }
   const created = await register(input);
   await updateUser(created.id, { role });
-  return { user: { ...created, role }, created: true };
+  return { user: { ...created, role }, created: true, passwordChanged: true };
 }

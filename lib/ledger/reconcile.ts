@@ -78,7 +78,7 @@ export class Reconciler {
         this.keysBound.push(item);
         break;
       case 'other':
-        if (!['user', 'email', 'session', 'refresh_token'].includes(String(item.kind))) {
+        if (!['user', 'email', 'session', 'refresh_token', 'loginFailures'].includes(String(item.kind))) {
           this.violation('entity_known', item.key, `entity is ${JSON.stringify(item.kind)}`);
         }
         break;

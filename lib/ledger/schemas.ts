@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { freeText } from '../http/free-text';
 import '../http/zod-locale';
 import { accountType, amountMinor, currency, id } from './fields';
 import { shardsMax } from './model';
@@ -10,7 +11,7 @@ export type { AccountView, BalanceView, TransactionView } from './views';
 
 export const createAccountBody = z.strictObject({
   currency,
-  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  name: z.optional(freeText({ minLength: 1, maxLength: 100 })),
   type: z.optional(accountType),
   ownerId: z.optional(id),
   /** Balance shards: 1 (the default) for most accounts; more for a hot one (admins only). */
@@ -37,7 +38,7 @@ export const transferBody = z.strictObject({
   toAccountId: id,
   amount: amountMinor,
   currency,
-  description: z.optional(z.string().check(z.maxLength(280))),
+  description: z.optional(freeText({ minLength: 0, maxLength: 280 })),
 });
 export type TransferBody = z.infer<typeof transferBody>;
 

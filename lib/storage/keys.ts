@@ -32,6 +32,8 @@ export const keys = {
    */
   entry: (accountId: string, seq: number, shard = 0) => ({ pk: shardKey(accountId, shard).pk, sk: `ENTRY#${entrySeq(seq)}` }),
   transaction: (transactionId: string) => ({ pk: `TXN#${transactionId}`, sk: 'TXN' }),
+  /** The login throttle's record of one email's or one source address's failed logins. */
+  loginFailures: (kind: 'EMAIL' | 'ADDRESS', id: string) => ({ pk: `LOGIN#${kind}#${id}`, sk: 'FAILURES' }),
   idempotency: (callerId: string, key: string) => ({ pk: `IDEMPOTENCY#${callerId}#${key}`, sk: 'IDEMPOTENCY' }),
 } as const;
 

@@ -75,11 +75,18 @@ export async function findUserById(userId: string): Promise<UserRecord | undefin
   return result.Item ? userFromItem(result.Item) : undefined;
 }
 
-/** Reads a user by (normalized) email, or `undefined`. */
+/** An id no user has: the user read an unknown email still makes. */
+const absentUserId = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Reads a user by (normalized) email, or `undefined`. An unknown email makes the same two reads as a known one (the
+ * second of a user that never exists), so login's timing does not tell them apart.
+ */
 export async function findUserByEmail(email: string): Promise<UserRecord | undefined> {
   const claim = await db.send(new GetCommand({ TableName: config.tableName, Key: keys.email(email), ConsistentRead: true }));
   const userId = claim.Item?.userId;
-  return typeof userId === 'string' ? findUserById(userId) : undefined;
+  const user = await findUserById(typeof userId === 'string' ? userId : absentUserId);
+  return typeof userId === 'string' ? user : undefined;
 }
 
 /** Changes a user's role (and, when given, password hash). */

@@ -89,21 +89,28 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
     expect(routes).toEqual(Object.fromEntries(Object.values(functions).map((f) => [f.route, f.handler])));
   });
 
-  it('throttles the whole API, and the password routes harder', () => {
+  it('throttles the whole API, the password routes harder, and the catch-all on its own', () => {
     const stageProps = template().Resources.HttpApiStage.Properties;
     const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = stageProps.DefaultRouteSettings;
     expect(rate).toBeGreaterThan(0);
     expect(burst).toBeGreaterThanOrEqual(rate);
     const passwordRoutes = hashing.map((name) => functions[name]!.route);
-    expect(Object.keys(stageProps.RouteSettings).sort()).toEqual([...passwordRoutes].sort());
-    for (const route of passwordRoutes) {
+    const catchAll = functions.notFound!.route;
+    expect(catchAll).toBe('ANY /{proxy+}');
+    expect(Object.keys(stageProps.RouteSettings).sort()).toEqual([...passwordRoutes, catchAll].sort());
+    for (const route of [...passwordRoutes, catchAll]) {
+      expect(stageProps.RouteSettings[route].ThrottlingRateLimit).toBeGreaterThan(0);
       expect(stageProps.RouteSettings[route].ThrottlingRateLimit).toBeLessThan(rate);
       expect(stageProps.RouteSettings[route].ThrottlingBurstLimit).toBeLessThan(burst);
     }
+    // A flood of unknown paths may take at most a tenth of what the real routes share.
+    expect(stageProps.RouteSettings[catchAll].ThrottlingRateLimit).toBeLessThanOrEqual(rate / 10);
+    expect(stageProps.RouteSettings[catchAll].ThrottlingBurstLimit).toBeLessThanOrEqual(burst / 10);
     // The stage names those routes, so it must come after them.
+    const throttled = [...passwordRoutes, catchAll];
     const routeIds = ofType(template(), 'AWS::ApiGatewayV2::Route')
-      .filter(([, route]) => passwordRoutes.includes(route.Properties.RouteKey)).map(([id]) => id);
-    expect(routeIds).toHaveLength(passwordRoutes.length);
+      .filter(([, route]) => throttled.includes(route.Properties.RouteKey)).map(([id]) => id);
+    expect(routeIds).toHaveLength(throttled.length);
     expect(template().Resources.HttpApiStage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
@@ -217,7 +224,13 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
   it('allows browsers from other origins everywhere but prod', () => {
     const cors = template().Resources.HttpApi.Properties.CorsConfiguration;
     if (stage === 'prod') expect(cors).toBeUndefined();
-    else expect(cors).toMatchObject({ AllowOrigins: ['*'], AllowHeaders: expect.arrayContaining(['authorization', 'idempotency-key']) });
+    else {
+      expect(cors).toMatchObject({
+        AllowOrigins: ['*'], AllowHeaders: expect.arrayContaining(['authorization', 'idempotency-key']),
+        // A login's 429 says when to retry, a 405 what the path allows: scripts in the browser may read both.
+        ExposeHeaders: expect.arrayContaining(['idempotent-replayed', 'retry-after', 'allow']),
+      });
+    }
   });
 });
 
@@ -308,7 +321,7 @@ describe('the LocalStack packages, run as Lambda runs them', () => {
   const event = (method: string, path: string, body?: unknown, token?: string) => ({
     version: '2.0', routeKey: `${method} ${path}`, rawPath: path, rawQueryString: '',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    requestContext: { http: { method, path }, requestId: randomUUID() },
+    requestContext: { http: { method, path, sourceIp: '192.0.2.10' }, requestId: randomUUID() },
     body: body === undefined ? undefined : JSON.stringify(body), isBase64Encoded: false,
   });
   const invoke = (module: string, evt: unknown) =>
@@ -363,6 +376,26 @@ describe('the LocalStack packages, run as Lambda runs them', () => {
       });
       expect(answer.statusCode).toBe(200);
       expect(JSON.parse(answer.body)).toEqual(openApiDocument());
+    } finally {
+      rmSync(sim, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a known path with the wrong method 405 with Allow from the catch-all, whose bundle holds no route', async () => {
+    const sim = mkdtempSync(join(tmpdir(), 'payments-sim-'));
+    try {
+      const task = unpackTask(sim, [zip('notFound')]);
+      const bundle = join(task, 'functions/meta/not-found.mjs');
+      // The method table is built in (deploy/esbuild-plugins.cjs): no route's schemas, so no zod.
+      expect(readZip(zip('notFound')).get('functions/meta/not-found.mjs')!.toString('utf8')).not.toMatch(/strictObject|ZodError/);
+      const answers = await runInSim(sim, `console.log(JSON.stringify([
+        await ${invoke(bundle, event('GET', '/api/v1/users/login'))},
+        await ${invoke(bundle, event('DELETE', '/v1/accounts/acc-1'))},
+        await ${invoke(bundle, event('GET', '/no/such/path'))},
+      ]));`, { AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'serverless-payments-localstack-notFound' });
+      expect(answers.map((a: any) => [a.statusCode, a.headers.allow, JSON.parse(a.body).code])).toEqual([
+        [405, 'POST', 'method_not_allowed'], [405, 'GET', 'method_not_allowed'], [404, undefined, 'route_not_found'],
+      ]);
     } finally {
       rmSync(sim, { recursive: true, force: true });
     }

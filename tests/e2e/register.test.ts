@@ -96,10 +96,22 @@ describe('POST /api/v1/users/register', () => {
 });
 
 describe('routing', () => {
-  it.each([['GET', '/no/such/route'], ['POST', '/api/v1/users/unknown'], ['GET', '/api/v1/users/register'], ['DELETE', '/api/v1/users/me']])(
+  it.each([['GET', '/no/such/route'], ['POST', '/api/v1/users/unknown'], ['GET', '/v1/accounts/a/b'], ['DELETE', '/api/v1/users/me/x']])(
     'answers 404 route_not_found to %s %s',
     async (method, path) => {
-      expectProblem(await call(method, path), 404, 'route_not_found');
+      const answer = await call(method, path);
+      expectProblem(answer, 404, 'route_not_found');
+      expect(answer.headers.get('allow')).toBeNull();
     },
   );
+
+  it.each([
+    ['GET', '/api/v1/users/register', 'POST'], ['DELETE', '/api/v1/users/me', 'GET'], ['PUT', '/v1/accounts', 'POST, GET'],
+    ['POST', '/v1/accounts/acc-1/balance', 'GET'], ['PATCH', '/v1/transfers', 'POST'],
+  ])('answers 405 method_not_allowed to %s %s, with Allow: %s', async (method, path, allow) => {
+    const answer = await call(method, path);
+    expectProblem(answer, 405, 'method_not_allowed');
+    expect(answer.headers.get('allow')).toBe(allow);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
 });

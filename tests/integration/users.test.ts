@@ -113,13 +113,18 @@ describe('ensureAdmin', () => {
     await expect(authenticate(`Bearer ${accessToken}`)).resolves.toEqual({ userId: user.id, role: 'admin' });
   });
 
-  it('promotes an existing user and replaces the password, keeping the id', async () => {
+  it('promotes an existing user, keeping the id and the password unless asked to reset it', async () => {
     const oldPassword = uniquePassword();
     const newPassword = uniquePassword();
     const existing = await registerParsed({ email: uniqueEmail(), password: oldPassword });
-    const { user, created } = await ensureAdmin(registerBody.parse({ email: existing.email, password: newPassword }));
-    expect(created).toBe(false);
-    expect(user).toEqual({ ...existing, role: 'admin' });
+    const kept = await ensureAdmin(registerBody.parse({ email: existing.email, password: newPassword }));
+    expect(kept).toEqual({ user: { ...existing, role: 'admin' }, created: false, passwordChanged: false });
+    await expect(login({ email: existing.email, password: newPassword })).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(verifyToken((await login({ email: existing.email, password: oldPassword })).accessToken))
+      .resolves.toEqual({ userId: existing.id, role: 'admin' });
+
+    const reset = await ensureAdmin(registerBody.parse({ email: existing.email, password: newPassword }), { resetPassword: true });
+    expect(reset).toEqual({ user: { ...existing, role: 'admin' }, created: false, passwordChanged: true });
     await expect(login({ email: existing.email, password: oldPassword })).rejects.toBeInstanceOf(InvalidCredentialsError);
     await expect(authenticate(`Bearer ${(await login({ email: existing.email, password: newPassword })).accessToken}`))
       .resolves.toEqual({ userId: existing.id, role: 'admin' });
@@ -129,6 +134,6 @@ describe('ensureAdmin', () => {
     const input = registerBody.parse({ email: uniqueEmail('admin'), password: uniquePassword() });
     const first = await ensureAdmin(input);
     const second = await ensureAdmin(input);
-    expect(second).toEqual({ user: first.user, created: false });
+    expect(second).toEqual({ user: first.user, created: false, passwordChanged: false });
   });
 });

@@ -1,7 +1,10 @@
-import { RouteNotFoundError } from '../../errors';
+import { MethodNotAllowedError, RouteNotFoundError } from '../../errors';
 import type { Route } from '../route';
 
-/** Every path no route claims: a problem response, not API Gateway's bare message. Not in the OpenAPI document. */
+/**
+ * Every method and path no route claims: a problem response, not API Gateway's bare message; 405 with `Allow` when
+ * the path is a route's with another method. Not in the OpenAPI document.
+ */
 export const route = {
   name: 'notFound',
   handler: 'functions/meta/not-found.handler',
@@ -9,7 +12,7 @@ export const route = {
   path: '/{proxy+}',
   summary: 'Every path no other route claims',
   auth: false,
-  // Its function always throws RouteNotFoundError, so 404 is the only status it answers with.
+  // Its function always throws (RouteNotFoundError or MethodNotAllowedError), so it never answers this status.
   status: 404,
-  errors: [RouteNotFoundError],
+  errors: [RouteNotFoundError, MethodNotAllowedError],
 } satisfies Route;

@@ -1,4 +1,4 @@
-import { InvalidCredentialsError, UserDisabledError } from '../../errors';
+import { InvalidCredentialsError, TooManyAttemptsError, UserDisabledError } from '../../errors';
 import { loginBody } from '../../identity/schemas';
 import { inputErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
@@ -14,9 +14,11 @@ export const route = {
   body: loginBody,
   status: 200,
   response: 'tokenPair',
-  errors: [...inputErrors, InvalidCredentialsError, UserDisabledError, ...storageErrors],
-  // findUserByEmail: two GetItems (the email claim, then the user); insertSession: one TransactWriteItems of two
-  // Puts (the session and its refresh token); then it signs a token.
-  access: { table: ['GetItem', 'PutItem'], signsTokens: true },
+  errors: [...inputErrors, InvalidCredentialsError, UserDisabledError, TooManyAttemptsError, ...storageErrors],
+  // The login throttle (lib/storage/login-failures.ts): a BatchGetItem of its two records, a TransactWriteItems of
+  // two Updates, then Updates to clear or restore them; findUserByEmail: two GetItems (the email claim, then the
+  // user, or a user that never exists); insertSession: one TransactWriteItems of two Puts (the session and its
+  // refresh token); then it signs a token.
+  access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], signsTokens: true },
   hashesPasswords: true,
 } satisfies Route;
