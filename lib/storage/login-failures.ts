@@ -1,15 +1,17 @@
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { StorageUnavailableError } from '../errors';
 import { db } from './client';
-import { cancellationReasons, isConditionFailed, isUnavailable } from './dynamo-errors';
+import { isConditionFailed, isUnavailable } from './dynamo-errors';
 import { keys } from './keys';
 
 /*
  * The login throttle's two items, both of entity `loginFailures` and removed by DynamoDB's TTL once `expiresAt`
- * passes: an email's consecutive failures (`LOGIN#EMAIL#<email>` / `FAILURES`) and a source address's recent failures
- * (`LOGIN#ADDRESS#<address>` / `FAILURES`). Every write is conditional on the `version` that was read, so instances
- * racing on one email or address each count, and none counts past the limit (lib/identity/login-throttle.ts).
+ * passes: an email's consecutive failures (`LOGIN#EMAIL#<email>` / `FAILURES`), written only on the `version` that
+ * was read, so instances racing on one email each count and none counts past the limit; and a source address's
+ * recent failures (`LOGIN#ADDRESS#<address>` / `FAILURES`), a set of their times that failures join with no
+ * condition, so logins from one address (a NAT, a backend signing its users in) never wait on each other
+ * (lib/identity/login-throttle.ts).
  */
 
 /** An email's consecutive failed logins, and until when its logins wait (epoch ms, 0 for not locked). */
@@ -20,16 +22,15 @@ export interface EmailFailures {
   expiresAt: number;
 }
 
-/** An address's failed (and in-flight) logins, by attempt id, at the epoch ms each began. */
+/** An address's failed logins: the epoch ms of each (with a random fraction, so that two never coincide). */
 export interface AddressFailures {
-  attempts: Record<string, number>;
-  expiresAt: number;
+  failuresMs: number[];
 }
 
-/** Both records as read, each with the version a write must find (0: no item yet). */
+/** Both records as read; the email's with the version a write must find (0: no item yet). */
 export interface StoredLoginFailures {
   email: EmailFailures & { version: number };
-  address: AddressFailures & { version: number };
+  address: AddressFailures;
 }
 
 const emailKey = (email: string) => keys.loginFailures('EMAIL', email);
@@ -53,36 +54,45 @@ export async function readLoginFailures(email: string, sourceIp: string): Promis
       expiresAt: Number(emailItem?.expiresAt ?? 0),
       version: Number(emailItem?.version ?? 0),
     },
-    address: {
-      attempts: { ...(addressItem?.attempts as Record<string, number> | undefined) },
-      expiresAt: Number(addressItem?.expiresAt ?? 0),
-      version: Number(addressItem?.version ?? 0),
-    },
+    address: { failuresMs: [...((addressItem?.failureTimes as Set<number> | undefined) ?? [])].map(Number) },
   };
 }
 
 /**
- * Writes both records in one transaction, each only if it is still at the version read. Returns `false` when another
- * login changed either first (nothing is written; read again).
+ * Writes an email's record, only if it is still at the version read. Returns `false` when another login changed it
+ * first (nothing is written; read again).
  */
-export async function writeLoginFailures(
-  email: string, sourceIp: string, read: StoredLoginFailures, next: { email: EmailFailures; address: AddressFailures },
-): Promise<boolean> {
+export async function writeEmailFailures(email: string, version: number, next: EmailFailures): Promise<boolean> {
   try {
-    await db.send(new TransactWriteCommand({
-      TransactItems: [
-        { Update: versionedUpdate(emailKey(email), read.email.version, { email, ...next.email }) },
-        { Update: versionedUpdate(addressKey(sourceIp), read.address.version, { sourceIp, ...next.address }) },
-      ],
-    }));
+    await db.send(new UpdateCommand(versionedUpdate(emailKey(email), version, { email, ...next })));
     return true;
   } catch (error) {
-    const reasons = cancellationReasons(error);
-    if (reasons?.some((reason) => reason === 'ConditionalCheckFailed' || reason === 'TransactionConflict')) return false;
-    // Either way it counted at most this one attempt, which the caller does not run: busy, retry.
+    if (isConditionFailed(error)) return false;
+    // It counted at most this one attempt, which the caller does not run: busy, retry.
     if (isUnavailable(error)) throw new StorageUnavailableError();
     throw error;
   }
+}
+
+/**
+ * Adds a failed login to its address's record, and drops the failures `stale` names (out of the window): no condition,
+ * so concurrent failures from one address each land. The record lives `windowMs` past its last failure.
+ */
+export async function recordAddressFailure(sourceIp: string, atMs: number, windowMs: number, stale: readonly number[]): Promise<void> {
+  await db.send(new UpdateCommand({
+    TableName: config.tableName,
+    Key: addressKey(sourceIp),
+    UpdateExpression: 'SET #entity = :entity, sourceIp = :ip, expiresAt = :expires ADD failureTimes :at',
+    ExpressionAttributeNames: { '#entity': 'entity' },
+    ExpressionAttributeValues: { ':entity': 'loginFailures', ':ip': sourceIp, ':expires': Math.ceil((atMs + windowMs) / 1000), ':at': new Set([atMs]) },
+  }));
+  if (stale.length === 0) return;
+  await db.send(new UpdateCommand({
+    TableName: config.tableName,
+    Key: addressKey(sourceIp),
+    UpdateExpression: 'DELETE failureTimes :stale',
+    ExpressionAttributeValues: { ':stale': new Set(stale) },
+  }));
 }
 
 /** A whole-record update of one item, conditional on its version. */
@@ -125,18 +135,6 @@ export async function clearEmailFailures(email: string): Promise<void> {
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeNames: { '#version': 'version' },
     ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-  }));
-}
-
-/** Removes one attempt from an address's record: it was not a failure. */
-export async function removeAddressAttempt(sourceIp: string, attemptId: string): Promise<void> {
-  await ignoringConditionFailed(new UpdateCommand({
-    TableName: config.tableName,
-    Key: addressKey(sourceIp),
-    UpdateExpression: 'REMOVE attempts.#attempt ADD #version :one',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeNames: { '#attempt': attemptId, '#version': 'version' },
-    ExpressionAttributeValues: { ':one': 1 },
   }));
 }
 

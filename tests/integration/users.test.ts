@@ -120,7 +120,7 @@ describe('ensureAdmin', () => {
     const kept = await ensureAdmin(registerBody.parse({ email: existing.email, password: newPassword }));
     expect(kept).toEqual({ user: { ...existing, role: 'admin' }, created: false, passwordChanged: false });
     await expect(login({ email: existing.email, password: newPassword })).rejects.toBeInstanceOf(InvalidCredentialsError);
-    await expect(verifyToken((await login({ email: existing.email, password: oldPassword })).accessToken))
+    await expect(authenticate(`Bearer ${(await login({ email: existing.email, password: oldPassword })).accessToken}`))
       .resolves.toEqual({ userId: existing.id, role: 'admin' });
 
     const reset = await ensureAdmin(registerBody.parse({ email: existing.email, password: newPassword }), { resetPassword: true });

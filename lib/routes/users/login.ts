@@ -15,10 +15,10 @@ export const route = {
   status: 200,
   response: 'tokenPair',
   errors: [...inputErrors, InvalidCredentialsError, UserDisabledError, TooManyAttemptsError, ...storageErrors],
-  // The login throttle (lib/storage/login-failures.ts): a BatchGetItem of its two records, a TransactWriteItems of
-  // two Updates, then Updates to clear or restore them; findUserByEmail: two GetItems (the email claim, then the
-  // user, or a user that never exists); insertSession: one TransactWriteItems of two Puts (the session and its
-  // refresh token); then it signs a token.
+  // The login throttle (lib/storage/login-failures.ts): a BatchGetItem of its two records, then Updates (count the
+  // email's failure, clear or restore it, add a failure to the address); findUserByEmail: two GetItems (the email
+  // claim, then the user, or a user that never exists); insertSession: one TransactWriteItems of two Puts (the
+  // session and its refresh token); then it signs a token.
   access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], signsTokens: true },
   hashesPasswords: true,
 } satisfies Route;
