@@ -48,14 +48,16 @@ export async function startStack(dynamoPort: number, shutdown: AbortSignal): Pro
   const apiPort = await freePort();
   // The API prints a few lines per request; into a pipe that this busy process drains late, they would stall it.
   const logDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
+  // The login phase fails logins on purpose, all from 127.0.0.1: more than the per-address limit of 50 allows, and
+  // both APIs (in process, then the Lambda model) count them in the same table.
+  const loginLimits = { LOGIN_ADDRESS_FAILURES_MAX: '1000000' };
   const [dynamo, api] = await Promise.allSettled([
     startDynamo(dynamoPort, undefined, shutdown),
     startApi({
       port: apiPort,
       dynamoEndpoint,
       tableName: benchTableName,
-      // The login phase fails logins on purpose, all from 127.0.0.1: more than the per-address limit of 50 allows.
-      env: { JWT_SECRET: benchJwtSecret, JWT_SECRET_PARAMETER: '', LOGIN_ADDRESS_FAILURES_MAX: '1000000' },
+      env: { JWT_SECRET: benchJwtSecret, JWT_SECRET_PARAMETER: '', ...loginLimits },
       logFile: join(logDir, 'api.log'),
       shutdown,
     }),
@@ -75,7 +77,7 @@ export async function startStack(dynamoPort: number, shutdown: AbortSignal): Pro
       dynamoEndpoint,
       tableName: benchTableName,
       // Only the Lambda model's functions record their calls: the bench's own ledger is counted by its client.
-      env: { JWT_SECRET: benchJwtSecret, AWS_CALL_LOG: callLog },
+      env: { JWT_SECRET: benchJwtSecret, AWS_CALL_LOG: callLog, ...loginLimits },
       logFile: join(logDir, 'lambda.log'),
       shutdown: lambdaShutdown,
     });
