@@ -1,11 +1,12 @@
-/**
- * Key builders for the single table: every item's `pk`/`sk` (and `gsi1pk`/`gsi1sk` where it is listed) is made here
- * and nowhere else.
- */
+/** A balance shard's key: shard 0 is the account item itself. */
 function shardKey(accountId: string, shard: number): { pk: string; sk: string } {
   return shard === 0 ? { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' } : { pk: `SHARD#${accountId}#${shard}`, sk: 'SHARD' };
 }
 
+/**
+ * Key builders for the single table: every item's `pk`/`sk` (and `gsi1pk`/`gsi1sk` where it is listed) is made here
+ * and nowhere else.
+ */
 export const keys = {
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
   email: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),

@@ -8,8 +8,8 @@ import { entryPrefix, keys } from './keys';
 
 /*
  * The transaction item (`TXN#<id>` / `TXN`) and its entry items, one per leg, each in its shard's partition
- * (`ACCOUNT#<id>` / `ENTRY#<seq>` for shard 0) so that a shard's history is one query. Both are written only by the ledger write
- * (`ledger-write.ts`), with the items built here.
+ * (`ACCOUNT#<id>` / `ENTRY#<seq>` for shard 0) so that a shard's history is one query. Both are written only by the
+ * ledger write (`ledger-write.ts`), with the items built here.
  */
 
 /** Reads a transaction, or `undefined`. */

@@ -1,5 +1,6 @@
 import { apiClient, type Answer, type CallOptions } from '../../scripts/local/api-client';
 import { apiUrl } from './env';
+import type { TokenPair } from '../../lib/identity/tokens';
 
 export type { Answer } from '../../scripts/local/api-client';
 
@@ -30,13 +31,7 @@ export async function registerUser(email: string, password: string, name?: strin
 }
 
 /** What login and refresh answer. */
-export interface TokenPair {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresIn: number;
-}
+export type { TokenPair };
 
 /** Logs in through the API and returns the whole pair: access and refresh token. */
 export async function loginPair(email: string, password: string): Promise<TokenPair> {
