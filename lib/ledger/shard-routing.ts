@@ -1,11 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { AccountRecord, AccountType, ShardRef } from './model';
+import type { TransferBody } from './schemas';
 
 /*
  * Where this process writes each account. An account's shard count and type never change once it exists, so what a
  * read showed is kept (a bounded map). A hot account takes credits, and a hot system account debits too, on a shard
  * this process picked at random and keeps while no other process writes it: when a write finds its shard moved on,
- * this process moves to another, so N instances settle on different shards and stop meeting each other. A user
+ * this process moves to one that no process wrote lately, so N instances settle on different shards, and soon stop
+ * meeting each other. A user
  * account's debits always go to shard 0, where its floor is kept. An account not yet read here is written on shard 0.
  */
 const knownMax = 10_000;
@@ -21,6 +23,14 @@ export function learn(account: AccountRecord): void {
   known.set(account.id, { shards: account.shards, type: account.type });
 }
 
+/** The shards a transfer posts to: its debit's, then its credit's. */
+export function legsOf(input: Pick<TransferBody, 'fromAccountId' | 'toAccountId'>): ShardRef[] {
+  return [
+    { accountId: input.fromAccountId, shard: shardFor(input.fromAccountId, 'debit') },
+    { accountId: input.toAccountId, shard: shardFor(input.toAccountId, 'credit') },
+  ];
+}
+
 /** The shard this process writes `accountId` on, for a debit or a credit. */
 export function shardFor(accountId: string, direction: 'debit' | 'credit'): number {
   const account = known.get(accountId);
@@ -33,11 +43,31 @@ export function shardFor(accountId: string, direction: 'debit' | 'credit'): numb
   return shard;
 }
 
-/** Leaves a shard another process wrote under this one's write: the next write on that account picks another. */
-export function leaveShard({ accountId, shard }: ShardRef): void {
+/**
+ * The shards to look at before leaving `stale`, a shard another process wrote under this one's write: every shard of
+ * its account, or none when this process does not write there (shard 0, an account of one or two shards, or a shard
+ * it already left).
+ */
+export function shardsToLeave({ accountId, shard }: ShardRef): ShardRef[] {
   const account = known.get(accountId);
-  if (!account || shard === 0 || chosen.get(accountId) !== shard || account.shards < 3) return;
+  if (!account || shard === 0 || chosen.get(accountId) !== shard || account.shards < 3) return [];
+  return Array.from({ length: account.shards }, (_, index) => ({ accountId, shard: index }));
+}
+
+/**
+ * Leaves a shard another process wrote under this one's write: the next write on that account goes to one of `quiet`
+ * (shards that no process wrote lately, as read), or, if there is none, to any other shard, each as likely.
+ */
+export function leaveShard(stale: ShardRef, quiet: readonly number[] = []): void {
+  const { accountId, shard } = stale;
+  if (shardsToLeave(stale).length === 0) return;
+  const shards = known.get(accountId)!.shards;
+  const candidates = quiet.filter((other) => other !== 0 && other !== shard && other < shards);
+  if (candidates.length > 0) {
+    chosen.set(accountId, candidates[randomInt(candidates.length)]!);
+    return;
+  }
   // One of the other shards (1 … shards − 1, less this one), each as likely.
-  const next = 1 + randomInt(account.shards - 2);
+  const next = 1 + randomInt(shards - 2);
   chosen.set(accountId, next >= shard ? next + 1 : next);
 }

@@ -17,7 +17,7 @@ import {
   transactionView,
 } from './rules';
 import type { TransactionView, TransferBody } from './schemas';
-import { leaveShard, learn, shardFor } from './shard-routing';
+import { leaveShard, learn, legsOf, shardsToLeave } from './shard-routing';
 
 /**
  * What a transfer answers: the transaction as the caller may see it, and whether it replays an earlier request with
@@ -169,7 +169,7 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
       }
       continue;
     }
-    if (outcome.status === 'stale') outcome.shards.forEach(leaveShard);
+    if (outcome.status === 'stale') await moveOff(outcome.shards);
     await backoff(attempt);
   }
 }
@@ -199,8 +199,26 @@ async function sweepFor({ queued, from }: Short): Promise<boolean> {
   }
   if (swept.kind === 'covered') return true;
   const outcome = await writeTransfers(ledgerWrite([swept.plan]));
-  if (outcome.status === 'stale') outcome.shards.forEach(leaveShard);
+  if (outcome.status === 'stale') await moveOff(outcome.shards);
   return outcome.status === 'posted';
+}
+
+/** A shard no write touched for this long is taken to be no process's: one to move to. */
+const quietMs = 2000;
+
+/**
+ * Moves this process off the hot accounts' shards that another process wrote under its write, each to a shard that
+ * no process wrote lately (one read of the account's shards), so that instances find shards of their own in a move
+ * or two instead of meeting again at random.
+ */
+async function moveOff(stale: readonly ShardRef[]): Promise<void> {
+  for (const ref of stale) {
+    const shards = shardsToLeave(ref);
+    if (shards.length === 0) continue;
+    const quietSinceMs = Date.now() - quietMs;
+    const read = await readForWrite(shards, []);
+    leaveShard(ref, [...read.accounts.values()].filter((shard) => Date.parse(shard.updatedAt) < quietSinceMs).map((shard) => shard.shard));
+  }
 }
 
 /** Whether a transfer may be tried again; one that may not is answered `ledger_busy` (nothing of it was written). */
@@ -267,14 +285,6 @@ function planAll(
     }
   }
   return { planned, refused, short };
-}
-
-/** The shards a transfer posts to: its debit's, then its credit's. */
-function legsOf(input: TransferBody): ShardRef[] {
-  return [
-    { accountId: input.fromAccountId, shard: shardFor(input.fromAccountId, 'debit') },
-    { accountId: input.toAccountId, shard: shardFor(input.toAccountId, 'credit') },
-  ];
 }
 
 /** Settles a transfer whose key another request took first, with that request's outcome, if it is there. */

@@ -4,7 +4,7 @@ import { shardsMax, sweepShardsMax, type AccountRecord, type TransactionRecord }
 import {
   accountsAfter, ledgerWrite, planSweep, planTransfer, shardLimit, transactionView,
 } from '../../lib/ledger/rules';
-import { leaveShard, learn, shardFor } from '../../lib/ledger/shard-routing';
+import { leaveShard, learn, legsOf, shardFor, shardsToLeave } from '../../lib/ledger/shard-routing';
 import { mergeShardLines } from '../../lib/ledger/transactions';
 import type { StatementLine } from '../../lib/storage/transactions';
 
@@ -122,6 +122,28 @@ describe('shard routing in one process', () => {
     expect(second).not.toBe(first);
     expect(second).toBeGreaterThanOrEqual(1);
     expect(second).toBeLessThan(4);
+  });
+
+  it('moves to a shard no process wrote lately, when the read of the account shows one', () => {
+    learn(shard(0, { id: 'merchant-c', shards: 64 }));
+    const kept = shardFor('merchant-c', 'credit');
+    const survey = shardsToLeave({ accountId: 'merchant-c', shard: kept });
+    expect(survey.map((ref) => ref.shard)).toEqual(Array.from({ length: 64 }, (_, index) => index));
+    for (let round = 0; round < 20; round += 1) {
+      const now = shardFor('merchant-c', 'credit');
+      leaveShard({ accountId: 'merchant-c', shard: now }, [0, now, 17, 40]);
+      expect([17, 40]).toContain(shardFor('merchant-c', 'credit'));
+    }
+    expect(shardsToLeave({ accountId: 'merchant-c', shard: 0 })).toEqual([]);
+    expect(shardsToLeave({ accountId: 'never-read', shard: 3 })).toEqual([]);
+  });
+
+  it('names a transfer\'s shards, debit then credit', () => {
+    learn(shard(0, { id: 'settlement-d', type: 'system', shards: 4 }));
+    const [debit, credit] = legsOf({ fromAccountId: 'settlement-d', toAccountId: 'payee-d' });
+    expect(debit).toEqual({ accountId: 'settlement-d', shard: shardFor('settlement-d', 'debit') });
+    expect(debit!.shard).toBeGreaterThan(0);
+    expect(credit).toEqual({ accountId: 'payee-d', shard: 0 });
   });
 
   it('stays where it is when another shard, or shard 0, was the one that moved', () => {
