@@ -89,17 +89,22 @@ export async function findUserByEmail(email: string): Promise<UserRecord | undef
   return typeof userId === 'string' ? user : undefined;
 }
 
-/** Changes a user's role (and, when given, password hash). */
+/**
+ * Changes a user's role (and, when given, password hash). A new password revokes every session of the user, as a
+ * password change does: the one it replaces may be what an attacker holds.
+ */
 export async function updateUser(userId: string, changes: { role: Role; passwordHash?: string }): Promise<void> {
   const setHash = changes.passwordHash !== undefined;
   try {
     await db.send(new UpdateCommand({
       TableName: config.tableName,
       Key: keys.user(userId),
-      UpdateExpression: setHash ? 'SET #role = :role, passwordHash = :hash' : 'SET #role = :role',
+      UpdateExpression: setHash
+        ? 'SET #role = :role, passwordHash = :hash, sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one'
+        : 'SET #role = :role',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#role': 'role' },
-      ExpressionAttributeValues: { ':role': changes.role, ...(setHash ? { ':hash': changes.passwordHash } : {}) },
+      ExpressionAttributeValues: { ':role': changes.role, ...(setHash ? { ':hash': changes.passwordHash, ':zero': 0, ':one': 1 } : {}) },
     }));
   } catch (error) {
     if (isConditionFailed(error)) throw new UserNotFoundError();

@@ -119,12 +119,15 @@ describe('ensureAdmin', () => {
     const existing = await registerParsed({ email: uniqueEmail(), password: oldPassword });
     const kept = await ensureAdmin(registerBody.parse({ email: existing.email, password: newPassword }));
     expect(kept).toEqual({ user: { ...existing, role: 'admin' }, created: false, passwordChanged: false });
+    expect(await storedUser(client, existing.id)).toMatchObject({ sessionGeneration: 0 });
     await expect(login({ email: existing.email, password: newPassword })).rejects.toBeInstanceOf(InvalidCredentialsError);
     await expect(authenticate(`Bearer ${(await login({ email: existing.email, password: oldPassword })).accessToken}`))
       .resolves.toEqual({ userId: existing.id, role: 'admin' });
 
     const reset = await ensureAdmin(registerBody.parse({ email: existing.email, password: newPassword }), { resetPassword: true });
     expect(reset).toEqual({ user: { ...existing, role: 'admin' }, created: false, passwordChanged: true });
+    // A reset password revokes every session of the user, as a password change does.
+    expect(await storedUser(client, existing.id)).toMatchObject({ sessionGeneration: 1 });
     await expect(login({ email: existing.email, password: oldPassword })).rejects.toBeInstanceOf(InvalidCredentialsError);
     await expect(authenticate(`Bearer ${(await login({ email: existing.email, password: newPassword })).accessToken}`))
       .resolves.toEqual({ userId: existing.id, role: 'admin' });
