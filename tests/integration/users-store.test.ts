@@ -50,13 +50,15 @@ describe('users store', () => {
     expect((await findUserByEmail(email))?.id).toBe(committed[0]?.id);
   });
 
-  it('changes the role alone, or the role and the hash', async () => {
+  it('changes the role alone, or the role and the hash, which revokes every session (the generation moves on)', async () => {
     const user = userRecord();
     await insertUser(user);
     await updateUser(user.id, { role: 'admin' });
     expect(await findUserById(user.id)).toEqual({ ...user, role: 'admin' });
     await updateUser(user.id, { role: 'admin', passwordHash: 'new-hash' });
-    expect(await findUserById(user.id)).toEqual({ ...user, role: 'admin', passwordHash: 'new-hash' });
+    expect(await findUserById(user.id)).toEqual({
+      ...user, role: 'admin', passwordHash: 'new-hash', sessionGeneration: user.sessionGeneration + 1,
+    });
   });
 
   it('replaces a password only from the hash it was checked against, moving the session generation on each time', async () => {
