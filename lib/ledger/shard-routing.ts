@@ -48,10 +48,15 @@ export function shardFor(accountId: string, direction: 'debit' | 'credit'): numb
  * its account, or none when this process does not write there (shard 0, an account of one or two shards, or a shard
  * it already left).
  */
-export function shardsToLeave({ accountId, shard }: ShardRef): ShardRef[] {
+export function shardsToLeave(stale: ShardRef): ShardRef[] {
+  if (!leaves(stale)) return [];
+  return Array.from({ length: known.get(stale.accountId)!.shards }, (_, shard) => ({ accountId: stale.accountId, shard }));
+}
+
+/** Whether this process writes `stale` by its own choice, with another shard to move to. */
+function leaves({ accountId, shard }: ShardRef): boolean {
   const account = known.get(accountId);
-  if (!account || shard === 0 || chosen.get(accountId) !== shard || account.shards < 3) return [];
-  return Array.from({ length: account.shards }, (_, index) => ({ accountId, shard: index }));
+  return account !== undefined && shard !== 0 && chosen.get(accountId) === shard && account.shards >= 3;
 }
 
 /**
@@ -60,7 +65,7 @@ export function shardsToLeave({ accountId, shard }: ShardRef): ShardRef[] {
  */
 export function leaveShard(stale: ShardRef, quiet: readonly number[] = []): void {
   const { accountId, shard } = stale;
-  if (shardsToLeave(stale).length === 0) return;
+  if (!leaves(stale)) return;
   const shards = known.get(accountId)!.shards;
   const candidates = quiet.filter((other) => other !== 0 && other !== shard && other < shards);
   if (candidates.length > 0) {

@@ -1,10 +1,10 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, StorageUnavailableError } from '../errors';
 import { backoff } from '../ledger/backoff';
 import { currencyCodes, type CurrencyCode } from '../ledger/currencies';
 import type { AccountChange, AccountRecord } from '../ledger/model';
-import { db } from './client';
+import { batchGetConsistent, db } from './client';
 import {
   cancellationReasons, conditionFailed, isConditionFailed, isUnavailable, retryableCancellation, type TransactItem,
 } from './dynamo-errors';
@@ -109,13 +109,8 @@ const shardReadsMax = 6;
 export async function readShards(account: AccountRecord): Promise<AccountRecord[]> {
   const shardKeys = Array.from({ length: account.shards }, (_, shard) => keys.shard(account.id, shard));
   for (let attempt = 0; ; attempt += 1) {
-    const items = new Map<number, Record<string, unknown>>();
-    for (let pending = shardKeys, round = 0; pending.length > 0; round += 1) {
-      if (round >= shardReadsMax) throw new StorageUnavailableError();
-      const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      for (const item of result.Responses?.[config.tableName] ?? []) items.set(Number(item.shard ?? 0), item);
-      pending = (result.UnprocessedKeys?.[config.tableName]?.Keys ?? []) as typeof shardKeys;
-    }
+    const read = await batchGetConsistent(shardKeys, shardReadsMax, () => new StorageUnavailableError());
+    const items = new Map(read.map((item) => [Number(item.shard ?? 0), item]));
     const shards = shardKeys.map((_, shard) => items.get(shard));
     assert(shards.every((item) => item !== undefined), 'every shard of an account exists');
     if (account.type === 'system' || await sweepsOf(account.id) === (shards[0]!.sweeps ?? 0)) {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { config } from '../config';
 import { deadlineSignal } from '../request-context';
@@ -80,3 +80,20 @@ export const rawDb = createClient(config.dynamoEndpoint);
 
 /** The shared client, created once at cold start and reused by every invocation. */
 export const db = DynamoDBDocumentClient.from(rawDb, { marshallOptions: { removeUndefinedValues: true } });
+
+/**
+ * Reads items by key, strongly consistent, in `BatchGetItem` rounds until DynamoDB has answered for every key (it may
+ * leave some unprocessed under load); after `roundsMax` rounds it throws what `busy` makes. Missing items are absent.
+ */
+export async function batchGetConsistent(
+  keyList: ReadonlyArray<Record<string, string>>, roundsMax: number, busy: () => Error,
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  for (let pending = [...keyList], round = 0; pending.length > 0; round += 1) {
+    if (round >= roundsMax) throw busy();
+    const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true } } }));
+    items.push(...(result.Responses?.[config.tableName] ?? []));
+    pending = (result.UnprocessedKeys?.[config.tableName]?.Keys ?? []) as Array<Record<string, string>>;
+  }
+  return items;
+}

@@ -1,5 +1,4 @@
-import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LedgerBusyError, LedgerUnavailableError } from '../errors';
 import { limits } from '../limits';
 import { backoff } from '../ledger/backoff';
@@ -7,7 +6,7 @@ import {
   keyName, shardName, type AccountRecord, type IdempotencyRecord, type KeyRef, type LedgerWrite, type ShardRef, type WriteOutcome,
 } from '../ledger/model';
 import { accountFromItem, balanceUpdate, isAccountItem } from './accounts';
-import { db } from './client';
+import { batchGetConsistent, db } from './client';
 import {
   cancellationReasons, conditionFailed, isAmbiguous, isThrottled, retriedBySdk, retryableCancellation, type TransactItem,
 } from './dynamo-errors';
@@ -42,22 +41,16 @@ export async function readForWrite(shards: readonly ShardRef[], refs: readonly K
     refOfPk.set(key.pk, ref);
   }
   if (unique.size > readKeysMax) throw new Error(`A batch read of ${unique.size} keys is over DynamoDB's limit.`);
-  let pending = [...unique.values()];
   const reads: LedgerReads = { accounts: new Map(), records: new Map() };
-  for (let round = 0; pending.length > 0; round += 1) {
-    if (round >= batchRoundsMax) throw new LedgerBusyError();
-    const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true } } }));
-    for (const item of result.Responses?.[config.tableName] ?? []) {
-      if (isAccountItem(item)) {
-        const account = accountFromItem(item);
-        reads.accounts.set(shardName(account.id, account.shard), account);
-        continue;
-      }
-      const ref = refOfPk.get(String(item.pk));
-      const record = idempotencyFromItem(item);
-      if (ref && record) reads.records.set(keyName(ref), record);
+  for (const item of await batchGetConsistent([...unique.values()], batchRoundsMax, () => new LedgerBusyError())) {
+    if (isAccountItem(item)) {
+      const account = accountFromItem(item);
+      reads.accounts.set(shardName(account.id, account.shard), account);
+      continue;
     }
-    pending = (result.UnprocessedKeys?.[config.tableName]?.Keys ?? []) as Array<Record<string, string>>;
+    const ref = refOfPk.get(String(item.pk));
+    const record = idempotencyFromItem(item);
+    if (ref && record) reads.records.set(keyName(ref), record);
   }
   return reads;
 }
