@@ -21,7 +21,7 @@ export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, wh
 }
 
 /**
- * Reads the JSON body: refuses it over the size limit (413) or when it is not JSON (400). A missing body reads as
+ * Reads the JSON body: refuses it over the size limit (413) or when it is not JSON (400), or holds the key `__proto__` (400). A missing body reads as
  * `undefined`, which the route's schema then rejects if it needs one.
  */
 export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
@@ -29,10 +29,19 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > config.bodyLimitBytes) throw new PayloadTooLargeError(config.bodyLimitBytes);
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(raw.toString('utf8'), refuseProtoKey);
   } catch {
     throw new MalformedJsonError();
   }
+}
+
+/**
+ * JSON may hold `__proto__` as a key of its own, which a schema's parsed object (metadata, say) would drop without a
+ * word, or which code copying keys could turn into a prototype: no body needs it, so a body holding it is refused.
+ */
+function refuseProtoKey(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new MalformedJsonError();
+  return value;
 }
 
 /** Reads one header, case-insensitively (API Gateway lower-cases them; other callers may not). */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { freeText } from '../http/free-text';
 import '../http/zod-locale';
 import { currencyCodes } from './currencies';
 
@@ -21,3 +22,18 @@ export const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Must be an 
 
 /** A user's own account, or one of the platform's system accounts (which may go below zero). */
 export const accountType = z.enum(['user', 'system']);
+
+/** The most keys a metadata object holds, the longest key and the longest value: bounded like every other field. */
+export const metadataKeysMax = 20;
+const metadataKeyLengthMax = 40;
+const metadataValueLengthMax = 500;
+
+/**
+ * Metadata a client attaches to an account or a transaction, to find it again by its own ids (an order, an invoice):
+ * at most 20 keys of 1–40 characters of `[A-Za-z0-9_.-]`, each a string value of at most 500 characters, held to the
+ * rules of free text (no control, format or bidirectional characters; NFC, trimmed) since statements show it.
+ */
+export const metadata = z.record(
+  z.string().check(z.regex(new RegExp(`^[A-Za-z0-9_.-]{1,${metadataKeyLengthMax}}$`), `Keys must be 1–${metadataKeyLengthMax} characters of A–Z, a–z, 0–9, _ . -`)),
+  freeText({ minLength: 0, maxLength: metadataValueLengthMax }),
+).check(z.refine((value) => Object.keys(value).length <= metadataKeysMax, `At most ${metadataKeysMax} keys.`));

@@ -34,7 +34,7 @@ describe('readJsonBody', () => {
     expect(readJsonBody(eventWith({ body: encoded, isBase64Encoded: true }))).toEqual({ a: 1 });
   });
 
-  it.each(['{"email":', 'not json', '{"a":1}}', "{'a':1}"])('refuses %p as malformed JSON (400)', (body) => {
+  it.each(['{"email":', 'not json', '{"a":1}}', "{'a':1}", '{"__proto__":{"role":"admin"}}', '{"m":{"__proto__":"x"}}'])('refuses %p as malformed JSON (400)', (body) => {
     const error = thrownBy(() => readJsonBody(eventWith({ body })));
     expect(error).toBeInstanceOf(MalformedJsonError);
     expect(error).toMatchObject({ status: 400, code: 'malformed_json' });
