@@ -12,7 +12,8 @@ import { transfer } from '../lib/ledger/transfers';
 import { createDocumentClient } from '../lib/storage/client';
 import { keys } from '../lib/storage/keys';
 import type { AccountRecord, IdempotencyRecord, TransactionRecord } from '../lib/ledger/model';
-import { hashRequest, ledgerWrite, postedRecord } from '../lib/ledger/rules';
+import { hashRequest, postedRecord } from '../lib/ledger/idempotency';
+import { ledgerWrite, planTransfer, transferMovement } from '../lib/ledger/rules';
 import { accountFromItem } from '../lib/storage/accounts';
 import { transactItems } from '../lib/storage/ledger-write';
 import { postJson } from './http';
@@ -145,30 +146,20 @@ async function readAccount(client: DynamoDBDocumentClient, accountId: string): P
   return accountFromItem(result.Item);
 }
 
-/** The transaction record the ledger would plan for one minor unit from `from` to `to`. */
+/** The transaction record the ledger plans for one minor unit from `from` to `to` (its own rules, as an admin). */
 function transactionFor(from: AccountRecord, to: AccountRecord): TransactionRecord {
-  return {
-    id: randomUUID(),
-    kind: 'transfer',
-    status: 'posted',
-    amount: amountMinor,
-    currency: benchCurrency,
-    fromAccountId: from.id,
-    toAccountId: to.id,
-    description: null,
-    createdAt: new Date().toISOString(),
-    entries: [
-      { accountId: from.id, direction: 'debit', amount: amountMinor, balanceAfter: from.balance - amountMinor, shard: null },
-      { accountId: to.id, direction: 'credit', amount: amountMinor, balanceAfter: to.balance + amountMinor, shard: null },
-    ],
-    fromOwnerId: from.ownerId,
-    toOwnerId: to.ownerId,
-    initiatedBy: { userId: from.ownerId, role: 'admin', requestId: null, sourceIp: null },
-  };
+  const initiatedBy = { userId: from.ownerId, role: 'admin' as const, requestId: null, sourceIp: null };
+  const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
+  const caller = { userId: from.ownerId, role: 'admin' as const };
+  return planTransfer(caller, transferInput(from, to), from, to, minted).transaction;
+}
+
+function transferInput(from: AccountRecord, to: AccountRecord) {
+  return { fromAccountId: from.id, toAccountId: to.id, amount: amountMinor, currency: benchCurrency };
 }
 
 /** The ledger's own idempotency record for `txn`, so raw writes the same bytes. */
 function idempotencyRecordFor(txn: TransactionRecord): IdempotencyRecord {
-  const input = { fromAccountId: txn.fromAccountId, toAccountId: txn.toAccountId, amount: txn.amount, currency: txn.currency };
-  return postedRecord(txn, hashRequest(input), config.idempotencyTtlSeconds);
+  const input = { fromAccountId: txn.fromAccountId!, toAccountId: txn.toAccountId!, amount: txn.amount, currency: benchCurrency };
+  return postedRecord(txn, hashRequest(transferMovement(input)), config.idempotencyTtlSeconds);
 }

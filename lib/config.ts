@@ -38,5 +38,9 @@ export const config = {
   /** How long a refresh token can be used; each refresh starts a new one, so a session lives while it is used. */
   refreshTtlSeconds: secondsFromEnv('REFRESH_TTL_SECONDS', 14 * 24 * 3600, 90 * 24 * 3600),
   idempotencyTtlSeconds: intFromEnv('IDEMPOTENCY_TTL_SECONDS', 24 * 3600),
-  bodyLimitBytes: 16 * 1024,
+  /**
+   * The largest request body: room for the largest transaction (20 entries, 20 metadata values of 500 characters of
+   * up to 3 UTF-8 bytes each: `tests/unit/transaction-limits.test.ts`), and no more.
+   */
+  bodyLimitBytes: 64 * 1024,
 } as const;

@@ -5,8 +5,14 @@
  * plain 500 (`internal_error`) that leaks nothing.
  */
 import { AppError } from './app-error';
+import {
+  NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
+} from './ledger/movement-errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
+export {
+  NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
+} from './ledger/movement-errors';
 
 /** The request is malformed or breaks a schema rule. */
 export class ValidationError extends AppError {
@@ -166,7 +172,7 @@ export class CurrencyMismatchError extends AppError {
   static readonly code = 'currency_mismatch';
   static readonly status = 422;
   constructor(currency: string) {
-    super(`Both accounts must hold ${currency}.`);
+    super(`Every account must hold the currency of its entry (${currency}).`);
   }
 }
 
@@ -175,7 +181,7 @@ export class InsufficientFundsError extends AppError {
   static readonly code = 'insufficient_funds';
   static readonly status = 422;
   constructor() {
-    super('The source account does not hold enough funds.');
+    super('A debited account does not hold enough funds.');
   }
 }
 
@@ -184,7 +190,7 @@ export class BalanceLimitExceededError extends AppError {
   static readonly code = 'balance_limit_exceeded';
   static readonly status = 422;
   constructor() {
-    super('The transfer would take a balance beyond 2^53 − 1 minor units.');
+    super('The movement would take a balance beyond 2^53 − 1 minor units.');
   }
 }
 
@@ -263,7 +269,8 @@ export const errorCatalogue = [
   InvalidRefreshTokenError, ForbiddenError, UserDisabledError, AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError,
   MethodNotAllowedError, EmailTakenError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
-  BalanceLimitExceededError,
+  BalanceLimitExceededError, UnbalancedTransactionError, PartialReversalUnsupportedError, ReversalExceedsOriginalError,
+  NotReversibleError,
   IdempotencyKeyReusedError, SelfChangeRefusedError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

@@ -56,8 +56,9 @@ export interface Initiator {
 }
 
 /**
- * One leg of a transaction: the account it moves, which way, by how much, and the balance it leaves. On an account of
- * several shards, `shard` names the shard it posted to and `balanceAfter` is that shard's balance after it (the
+ * One leg of a transaction: the account it moves, which way, by how much and in its currency, the balance it leaves,
+ * and the account's owner (so a read shows balances only to those who may see them, with no more I/O). On an account
+ * of several shards, `shard` names the shard it posted to and `balanceAfter` is that shard's balance after it (the
  * account's balance after one entry is not defined while entries land on its shards at once); `shard` is `null` on an
  * account of one shard.
  */
@@ -65,31 +66,64 @@ export interface EntryRecord {
   accountId: string;
   direction: 'debit' | 'credit';
   amount: number;
+  currency: CurrencyCode;
   balanceAfter: number;
   shard: number | null;
+  ownerId: string;
 }
 
 /**
- * A posted transaction with its entries, and the owners of both sides, so a read is authorized without more I/O.
- * A `transfer` moves money between two accounts; a `sweep` moves a hot user account's money from its other shards
- * into shard 0, which its debits draw on: it leaves the account's balance as it was, and no client is shown it.
+ * What a transaction is. A `transfer` moves money from one account to another (`POST /v1/transfers`); a
+ * `transaction` is any balanced set of 2–20 entries (`POST /v1/transactions`); a `reversal` inverts (part of) an
+ * earlier transfer or transaction; a `sweep` moves a hot user account's money from its other shards into shard 0,
+ * which its debits draw on: it leaves the account's balance as it was, and no client is shown it.
+ */
+export type TransactionKind = 'transfer' | 'transaction' | 'reversal' | 'sweep';
+
+/** Metadata a client attached: string keys and values, bounded by the `metadata` schema. */
+export type Metadata = Record<string, string>;
+
+/**
+ * A posted transaction with its entries. `amount` is the sum of its debits (across currencies: it is the measure its
+ * reversals are bounded by, not a sum of money); `currency`, `fromAccountId` and `toAccountId` name the one currency
+ * and the two accounts of a transaction of one debit and one credit, and are `null` on any other. `reversedAmount`
+ * and `reversalIds` are kept on the transaction's own item as reversals post; the copies its entry items hold stay as
+ * posted.
  */
 export interface TransactionRecord {
   id: string;
-  kind: 'transfer' | 'sweep';
+  kind: TransactionKind;
   status: 'posted';
   amount: number;
-  currency: CurrencyCode;
-  fromAccountId: string;
-  toAccountId: string;
+  currency: CurrencyCode | null;
+  fromAccountId: string | null;
+  toAccountId: string | null;
   description: string | null;
+  metadata: Metadata;
   createdAt: string;
   entries: EntryRecord[];
-  fromOwnerId: string;
-  toOwnerId: string;
+  /** The transaction a reversal reverses; `null` on every other kind. */
+  reverses: string | null;
+  reversedAmount: number;
+  reversalIds: string[];
   /** `null` on transactions posted before the audit trail was kept. */
   initiatedBy: Initiator | null;
 }
+
+/**
+ * What a reversal's write also does to the transaction it reverses: adds `amount` to its `reversedAmount` and its id
+ * to `reversalIds`, on condition that the sum stays within the original's `amount` and the list within
+ * `reversalsMax`. The condition, not the read, is what keeps reversals from adding up to more than the original when
+ * many are sent at once.
+ */
+export interface ReversalGuard {
+  transactionId: string;
+  originalAmount: number;
+  amount: number;
+}
+
+/** The most reversals one transaction may have: its item lists them all, so the list is bounded. */
+export const reversalsMax = 100;
 
 /** A caller's idempotency key: keys are scoped to the caller who sent them. */
 export interface KeyRef {
@@ -123,6 +157,7 @@ export interface TransferPlan {
   transaction: TransactionRecord;
   legs: AccountRecord[];
   idempotency?: { ref: KeyRef; record: IdempotencyRecord };
+  reversal?: ReversalGuard;
 }
 
 /**
@@ -150,12 +185,14 @@ export interface ShardRef {
 
 /**
  * How a ledger write ended. `stale`: the shards named changed since they were read (re-read and re-plan).
- * `key_taken`: another request posted first under these keys. `busy`: DynamoDB asked us to back off.
+ * `key_taken`: another request posted first under these keys. `over_reversed`: these transactions' reversals would
+ * add up to more than them (or their list is full). `busy`: DynamoDB asked us to back off.
  */
 export type WriteOutcome =
   | { status: 'posted' | 'busy' }
   | { status: 'stale'; shards: ShardRef[] }
-  | { status: 'key_taken'; keys: KeyRef[] };
+  | { status: 'key_taken'; keys: KeyRef[] }
+  | { status: 'over_reversed'; transactionIds: string[] };
 
 /** A stable name for a caller's key, unique across callers (caller ids hold no NUL). */
 export function keyName(ref: KeyRef): string {

@@ -49,8 +49,9 @@ export async function reconcileAccounts(accountIds: Iterable<string>): Promise<R
  * - every shard's balance equals its credits minus its debits, and its entries are numbered 1..seq without gaps;
  * - each entry's `balanceAfter` is the shard's running balance, and agrees with the transaction it belongs to;
  * - every shard of an account exists, of its account's currency and type, and no other does;
- * - every transaction balances (debits = credits = amount), names existing accounts of its currency, and each of its
- *   entries is stored exactly once; no entry lacks its transaction;
+ * - every transaction balances in each currency (its amount is its debits), names existing accounts of each entry's
+ *   currency, and each of its entries is stored exactly once; no entry lacks its transaction;
+ * - a transaction's `reversedAmount` is the sum of its reversals and at most its amount, and reversals link both ways;
  * - per currency, all balances sum to 0; no `user` account is below 0; every posted idempotency key names a transaction, and a refused one none.
  */
 export class Reconciler {
@@ -183,20 +184,21 @@ export class Reconciler {
   }
 
   private checkTransaction(txn: ScannedTransaction, posted: Posting[]): void {
-    const sum = (direction: string) => txn.entries
-      .filter((e) => e.direction === direction)
-      .reduce((total, e) => total + (e.amount ?? 0n), 0n);
-    const debits = sum('debit');
-    const credits = sum('credit');
-    if (txn.amount === undefined || txn.amount <= 0n || debits !== credits || debits !== txn.amount) {
-      this.violation('transaction_balanced', txn.key, `amount ${txn.amount}, debits ${debits}, credits ${credits}`);
+    const net = new Map<string, bigint>();
+    let debits = 0n;
+    for (const { currency, direction, amount = 0n } of txn.entries) {
+      net.set(String(currency), (net.get(String(currency)) ?? 0n) + (direction === 'credit' ? amount : -amount));
+      if (direction === 'debit') debits += amount;
+    }
+    if (txn.amount === undefined || txn.amount <= 0n || debits !== txn.amount || [...net.values()].some((sum) => sum !== 0n)) {
+      this.violation('transaction_balanced', txn.key, `amount ${txn.amount}, debits ${debits}, net per currency ${[...net].join(' ')}`);
     }
     for (const line of txn.entries) {
       const account = line.accountId === undefined ? undefined : this.accounts.get(shardName(line.accountId, 0));
       if (!account) {
         this.violation('transaction_account_exists', txn.key, `account ${line.accountId} is missing`);
-      } else if (account.currency !== txn.currency) {
-        this.violation('transaction_currency', txn.key, `account ${account.id} holds ${account.currency}, not ${txn.currency}`);
+      } else if (account.currency !== line.currency) {
+        this.violation('transaction_currency', txn.key, `account ${account.id} holds ${account.currency}, not ${line.currency}`);
       }
       const stored = posted.filter((p) => p.accountId === line.accountId && p.direction === line.direction && p.shard === (line.shard ?? 0)).length;
       if (stored !== 1) {
@@ -205,6 +207,25 @@ export class Reconciler {
     }
     if (posted.length !== txn.entries.length) {
       this.violation('transaction_entries_stored', txn.key, `${txn.entries.length} entries, ${posted.length} stored`);
+    }
+    this.checkReversals(txn);
+  }
+
+  /**
+   * A transaction's `reversedAmount` is the sum of its reversals' amounts and never more than its own; each reversal
+   * it lists reverses it, and each reversal is listed by the transaction it reverses, once.
+   */
+  private checkReversals(txn: ScannedTransaction): void {
+    const reversals = txn.reversalIds.map((id) => this.transactions.get(id));
+    const sum = reversals.reduce((total, reversal) => total + (reversal?.amount ?? 0n), 0n);
+    if (reversals.some((reversal) => reversal?.reverses !== txn.id) || new Set(txn.reversalIds).size !== txn.reversalIds.length) {
+      this.violation('reversal_links', txn.key, `reversalIds ${txn.reversalIds.join(',')} are not each a reversal of it, once`);
+    }
+    if (txn.reversedAmount !== sum || txn.amount === undefined || sum > txn.amount) {
+      this.violation('reversed_amount', txn.key, `reversedAmount ${txn.reversedAmount}, reversals sum to ${sum}, amount ${txn.amount}`);
+    }
+    if (txn.reverses !== undefined && !this.transactions.get(txn.reverses)?.reversalIds.includes(txn.id)) {
+      this.violation('reversal_links', txn.key, `reverses ${txn.reverses}, which does not list it`);
     }
   }
 

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import {
-  AccountNotFoundError, AppError, assert, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError,
-  IdempotencyKeyReusedError, InsufficientFundsError, ReplayedRefusalError,
+  AccountNotFoundError, assert, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, InsufficientFundsError,
+  UnbalancedTransactionError,
 } from '../errors';
 import type { Caller } from '../identity/model';
 import {
-  shardName, sweepShardsMax, type AccountChange, type AccountRecord, type EntryRecord, type IdempotencyRecord, type Initiator,
-  type LedgerWrite, type Refusal, type TransactionRecord, type TransferPlan,
+  shardName, sweepShardsMax, type AccountChange, type AccountRecord, type EntryRecord, type Initiator, type LedgerWrite,
+  type Metadata, type TransactionKind, type TransactionRecord, type TransferPlan,
 } from './model';
-import { amountMinorMax, type TransactionView, type TransferBody } from './schemas';
+import { amountMinorMax, type EntryBody, type TransferBody } from './schemas';
 
 /*
  * The ledger's rules, as pure functions of records already read: no storage, no clock, no randomness of their own.
@@ -37,10 +36,86 @@ export function shardLimit(account: Pick<AccountRecord, 'shards'>): number {
 }
 
 /**
- * Checks every rule of a transfer against the shards it posts to, as read, and builds its transaction. A user
- * account's debit is always planned on shard 0 (the only shard its floor is kept on), so its funds there must cover
- * it; a hot account's caller sweeps its other shards into shard 0 first (`planSweep`) when they do not.
+ * What a request asks the ledger to move, whatever route it came by: a transfer's two entries, a transaction's 2–20,
+ * or a reversal's (the original's, inverted). `reverses` names the transaction a reversal reverses.
  */
+export interface Movement {
+  kind: Exclude<TransactionKind, 'sweep'>;
+  entries: EntryBody[];
+  description: string | null;
+  metadata: Metadata;
+  reverses: string | null;
+}
+
+/** A transfer as a movement: a debit of the source and a credit of the destination. */
+export function transferMovement(input: TransferBody): Movement {
+  const { fromAccountId, toAccountId, amount, currency } = input;
+  return {
+    kind: 'transfer',
+    entries: [
+      { accountId: fromAccountId, direction: 'debit', amount, currency },
+      { accountId: toAccountId, direction: 'credit', amount, currency },
+    ],
+    description: input.description ?? null,
+    metadata: {},
+    reverses: null,
+  };
+}
+
+/**
+ * Refuses a movement whose debits and credits differ in any currency: checked before any account is read, since no
+ * account can make it right. Each currency balances on its own (an FX conversion is four entries in two currencies).
+ */
+export function assertMovementBalances(movement: Movement): void {
+  const net = new Map<string, number>();
+  for (const { currency, direction, amount } of movement.entries) {
+    net.set(currency, (net.get(currency) ?? 0) + (direction === 'credit' ? amount : -amount));
+  }
+  const unbalanced = [...net].filter(([, sum]) => sum !== 0).map(([currency]) => currency);
+  if (unbalanced.length > 0) throw new UnbalancedTransactionError(unbalanced);
+}
+
+/**
+ * Checks every rule of a movement against the shards its entries post to (`legs`, one per entry, as read; `undefined`
+ * for an account that does not exist), and builds its transaction. Every debited account must be one the caller may
+ * see (money leaves only the caller's own accounts, or any for an admin), and a system account's money moves only by
+ * an admin; every credited account must exist. A user account's debit is always planned on shard 0 (the only shard
+ * its floor is kept on), so its funds there must cover it; a hot account's caller sweeps its other shards into shard
+ * 0 first (`planSweep`) when they do not.
+ */
+export function planMovement(
+  caller: Caller,
+  movement: Movement,
+  legs: ReadonlyArray<AccountRecord | undefined>,
+  minted: Minted,
+): Omit<TransferPlan, 'idempotency'> {
+  assert(legs.length === movement.entries.length, 'a movement is planned against one shard per entry');
+  const read = movement.entries.map((entry, index) => {
+    const account = legs[index];
+    if (!account || (entry.direction === 'debit' && !canSee(caller, account))) throw new AccountNotFoundError();
+    if (entry.direction === 'debit' && account.type === 'system' && caller.role !== 'admin') {
+      throw new ForbiddenError('Only admins move money out of system accounts.');
+    }
+    return account;
+  });
+  const mismatch = movement.entries.find((entry, index) => read[index]!.currency !== entry.currency);
+  if (mismatch) throw new CurrencyMismatchError(mismatch.currency);
+  const entries = movement.entries.map((entry, index): EntryRecord => {
+    const account = read[index]!;
+    assert(entry.direction === 'credit' || account.type === 'system' || account.shard === 0, 'a user account is debited on shard 0, where its floor is kept');
+    const balanceAfter = account.balance + (entry.direction === 'credit' ? entry.amount : -entry.amount);
+    if (account.type === 'user' && balanceAfter < 0) throw new InsufficientFundsError();
+    if (Math.abs(balanceAfter) > shardLimit(account)) throw new BalanceLimitExceededError();
+    return { ...entry, balanceAfter, shard: shardOfEntry(account), ownerId: account.ownerId };
+  });
+  const transaction = transactionOf(movement.kind, entries, minted, {
+    description: movement.description, metadata: movement.metadata, reverses: movement.reverses,
+  });
+  assertBalanced(transaction);
+  return { transaction, legs: read };
+}
+
+/** Checks every rule of a transfer and builds its transaction: the movement of its two entries. */
 export function planTransfer(
   caller: Caller,
   input: TransferBody,
@@ -48,37 +123,37 @@ export function planTransfer(
   to: AccountRecord | undefined,
   minted: Minted,
 ): Omit<TransferPlan, 'idempotency'> {
-  if (!from || !canSee(caller, from)) throw new AccountNotFoundError();
-  if (!to) throw new AccountNotFoundError();
-  if (from.type === 'system' && caller.role !== 'admin') {
-    throw new ForbiddenError('Only admins move money out of system accounts.');
-  }
-  if (from.currency !== input.currency || to.currency !== input.currency) throw new CurrencyMismatchError(input.currency);
-  assert(from.type === 'system' || from.shard === 0, 'a user account is debited on shard 0, where its floor is kept');
-  const fromAfter = from.balance - input.amount;
-  const toAfter = to.balance + input.amount;
-  if (from.type === 'user' && fromAfter < 0) throw new InsufficientFundsError();
-  if (toAfter > shardLimit(to) || fromAfter < -shardLimit(from)) throw new BalanceLimitExceededError();
-  const transaction: TransactionRecord = {
+  return planMovement(caller, transferMovement(input), [from, to], minted);
+}
+
+/**
+ * A transaction record of `entries`: its `amount` is the sum of its debits, and a transaction of one debit and one
+ * credit in one currency also names them (`fromAccountId`, `toAccountId`, `currency`).
+ */
+function transactionOf(
+  kind: TransactionKind,
+  entries: EntryRecord[],
+  minted: Minted,
+  fields: Pick<TransactionRecord, 'description' | 'metadata' | 'reverses'>,
+): TransactionRecord {
+  const debits = entries.filter((entry) => entry.direction === 'debit');
+  const credits = entries.filter((entry) => entry.direction === 'credit');
+  const pair = debits.length === 1 && credits.length === 1 && debits[0]!.currency === credits[0]!.currency;
+  return {
     id: minted.id,
-    kind: 'transfer',
+    kind,
     status: 'posted',
-    amount: input.amount,
-    currency: input.currency,
-    fromAccountId: from.id,
-    toAccountId: to.id,
-    description: input.description ?? null,
+    amount: debits.reduce((sum, entry) => sum + entry.amount, 0),
+    currency: pair ? debits[0]!.currency : null,
+    fromAccountId: pair ? debits[0]!.accountId : null,
+    toAccountId: pair ? credits[0]!.accountId : null,
+    ...fields,
     createdAt: minted.createdAt,
-    entries: [
-      { accountId: from.id, direction: 'debit', amount: input.amount, balanceAfter: fromAfter, shard: shardOfEntry(from) },
-      { accountId: to.id, direction: 'credit', amount: input.amount, balanceAfter: toAfter, shard: shardOfEntry(to) },
-    ],
-    fromOwnerId: from.ownerId,
-    toOwnerId: to.ownerId,
+    entries,
+    reversedAmount: 0,
+    reversalIds: [],
     initiatedBy: minted.initiatedBy,
   };
-  assertBalanced(transaction);
-  return { transaction, legs: [from, to] };
 }
 
 /** An entry names its shard only on an account of several. */
@@ -123,26 +198,16 @@ export function planSweep(shards: readonly AccountRecord[], needed: number, mint
     if (main.balance + moved >= needed) break;
     const amount = Math.min(shard.balance, room - moved);
     legs.push(shard);
-    entries.push({ accountId: main.id, direction: 'debit', amount, balanceAfter: shard.balance - amount, shard: shard.shard });
+    entries.push({
+      accountId: main.id, direction: 'debit', amount, currency: main.currency, balanceAfter: shard.balance - amount, shard: shard.shard, ownerId: main.ownerId,
+    });
     moved += amount;
   }
   legs.push(main);
-  entries.push({ accountId: main.id, direction: 'credit', amount: moved, balanceAfter: main.balance + moved, shard: 0 });
-  const transaction: TransactionRecord = {
-    id: minted.id,
-    kind: 'sweep',
-    status: 'posted',
-    amount: moved,
-    currency: main.currency,
-    fromAccountId: main.id,
-    toAccountId: main.id,
-    description: null,
-    createdAt: minted.createdAt,
-    entries,
-    fromOwnerId: main.ownerId,
-    toOwnerId: main.ownerId,
-    initiatedBy: minted.initiatedBy,
-  };
+  entries.push({
+    accountId: main.id, direction: 'credit', amount: moved, currency: main.currency, balanceAfter: main.balance + moved, shard: 0, ownerId: main.ownerId,
+  });
+  const transaction = transactionOf('sweep', entries, minted, { description: null, metadata: {}, reverses: null });
   assertBalanced(transaction);
   return { kind: 'sweep', plan: { transaction, legs } };
 }
@@ -152,13 +217,19 @@ export function accountsAfter({ transaction, legs }: Omit<TransferPlan, 'idempot
   return legs.map((leg, index) => ({ ...leg, balance: transaction.entries[index]!.balanceAfter, seq: leg.seq + 1 }));
 }
 
-/** Debits equal credits, and each entry moves its account by exactly the amount. A failure here is a bug. */
+/**
+ * In each currency debits equal credits, `amount` is the sum of the debits, and every entry moves a positive integer
+ * amount. A failure here is a bug: the rules refuse an unbalanced movement before it is planned.
+ */
 export function assertBalanced(txn: TransactionRecord): void {
+  const net = new Map<string, number>();
+  for (const { currency, direction, amount } of txn.entries) {
+    assert(Number.isSafeInteger(amount) && amount > 0, 'every entry moves a positive integer amount');
+    net.set(currency, (net.get(currency) ?? 0) + (direction === 'credit' ? amount : -amount));
+  }
+  assert([...net.values()].every((sum) => sum === 0), 'a transaction debits exactly what it credits, in each currency');
   const debits = txn.entries.filter((e) => e.direction === 'debit').reduce((sum, e) => sum + e.amount, 0);
-  const credits = txn.entries.filter((e) => e.direction === 'credit').reduce((sum, e) => sum + e.amount, 0);
-  assert(debits === credits && debits === txn.amount, 'a transaction debits exactly what it credits');
-  assert(Number.isSafeInteger(txn.amount) && txn.amount > 0, 'a transaction moves a positive integer amount');
-  assert(txn.entries.every((e) => Number.isSafeInteger(e.amount) && e.amount > 0), 'every entry moves a positive integer amount');
+  assert(debits === txn.amount && Number.isSafeInteger(txn.amount) && txn.amount > 0, 'a transaction\'s amount is the sum of its debits');
 }
 
 /**
@@ -185,60 +256,4 @@ export function ledgerWrite(plans: readonly TransferPlan[]): LedgerWrite {
     });
   }
   return { accounts: [...changes.values()], transfers: [...plans] };
-}
-
-/** A hash of the request's meaning: the same fields in any key order hash alike. */
-export function hashRequest(input: TransferBody): string {
-  const canonical = JSON.stringify([
-    input.fromAccountId, input.toAccountId, input.amount, input.currency, input.description ?? null,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
-/** What a key binds once its transfer posts: the request's hash and the transaction, kept for `ttlSeconds`. */
-export function postedRecord(transaction: TransactionRecord, requestHash: string, ttlSeconds: number): IdempotencyRecord {
-  return { requestHash, outcome: 'posted', transaction, expiresAt: epochSeconds(transaction.createdAt) + ttlSeconds };
-}
-
-/**
- * Whether a refusal binds the key it came under: every 422 of the ledger's rules does, so a retry replays it instead
- * of trying again once the balance has moved. A 4xx that says the request never reached the rules (403, 404) binds
- * nothing, and neither does `idempotency_key_reused`, which is the key's own answer.
- */
-export function bindsKey(error: unknown): error is AppError {
-  return error instanceof AppError && error.status === 422 && !(error instanceof IdempotencyKeyReusedError);
-}
-
-/** What a key binds once its transfer is refused: the refusal as the caller was shown it. */
-export function refusedRecord(error: AppError, requestHash: string, now: string, ttlSeconds: number): IdempotencyRecord {
-  const refusal: Refusal = { status: error.status, code: error.code, detail: error.message };
-  return { requestHash, outcome: 'refused', refusal, expiresAt: epochSeconds(now) + ttlSeconds };
-}
-
-function epochSeconds(iso: string): number {
-  return Math.floor(Date.parse(iso) / 1000);
-}
-
-/**
- * Replays the outcome bound to a key: the posted transaction as the caller may see it, or the refusal, thrown again
- * as it was first answered. A different request under the same key is refused.
- */
-export function replay(caller: Caller, record: IdempotencyRecord, requestHash: string): TransactionView {
-  if (record.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-  if (record.outcome === 'refused') throw new ReplayedRefusalError(record.refusal);
-  return transactionView(caller, record.transaction);
-}
-
-/**
- * A transaction as the caller may see it: the balance an entry leaves is shown only on accounts the caller may see
- * (paying the settlement account must not reveal the platform's float) and only on accounts of one shard (on a hot
- * account it would be one shard's part, which means nothing to a client), and who initiated it only to admins.
- */
-export function transactionView(caller: Caller, txn: TransactionRecord): TransactionView {
-  const { fromOwnerId, toOwnerId, initiatedBy, kind: _kind, ...rest } = txn;
-  const ownerOf = (accountId: string) => (accountId === txn.fromAccountId ? fromOwnerId : toOwnerId);
-  const entries = txn.entries.map(({ shard, ...entry }) => (shard === null && canSee(caller, { ownerId: ownerOf(entry.accountId) })
-    ? entry
-    : { ...entry, balanceAfter: null }));
-  return { ...rest, entries, ...(caller.role === 'admin' ? { initiatedBy } : {}) };
 }

@@ -34,15 +34,25 @@ export interface ScannedEntry {
   currency: string | undefined;
 }
 
-/** A transaction record with the entries embedded in it. */
+/** A transaction record with the entries embedded in it, and what its reversals reversed. */
 export interface ScannedTransaction {
   entity: 'transaction';
   key: string;
   id: string;
+  kind: string;
   amount: bigint | undefined;
-  currency: string | undefined;
   /** Each entry's shard: `null` on an account of one shard, which is its shard 0. */
-  entries: Array<{ accountId: string | undefined; direction: string | undefined; amount: bigint | undefined; shard: number | null | undefined }>;
+  entries: Array<{
+    accountId: string | undefined;
+    direction: string | undefined;
+    amount: bigint | undefined;
+    currency: string | undefined;
+    shard: number | null | undefined;
+  }>;
+  /** The transaction a reversal reverses. */
+  reverses: string | undefined;
+  reversedAmount: bigint | undefined;
+  reversalIds: string[];
 }
 
 /** An idempotency record: its outcome, and the transaction its key is bound to when that posted. */

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { freeText } from '../http/free-text';
 import '../http/zod-locale';
-import { accountType, amountMinor, currency, id } from './fields';
+import { accountType, amountMinor, currency, id, metadata } from './fields';
 import { shardsMax } from './model';
 
 /** The field schemas of ./fields.ts, which the request schemas below are built from. */
-export { amountMinorMax, amountMinor, currency, id, accountType } from './fields';
+export { amountMinorMax, amountMinor, currency, id, accountType, metadata } from './fields';
 /** What the API answers, described by the response schemas in ./views.ts. */
 export type { AccountView, BalanceView, TransactionView } from './views';
 
@@ -41,6 +41,43 @@ export const transferBody = z.strictObject({
   description: z.optional(freeText({ minLength: 0, maxLength: 280 })),
 });
 export type TransferBody = z.infer<typeof transferBody>;
+
+/** The fewest and the most entries a transaction holds: 20 with their shards' updates fit one write of 100 items. */
+export const entriesMin = 2;
+export const entriesMax = 20;
+
+/** One leg of a transaction as a client asks for it. */
+export const entryBody = z.strictObject({
+  accountId: id,
+  direction: z.enum(['debit', 'credit']),
+  amount: amountMinor,
+  currency,
+});
+export type EntryBody = z.infer<typeof entryBody>;
+
+/**
+ * A transaction of 2–20 entries, each account at most once (an account debited and credited in one transaction
+ * would be two entries that mean one). Whether each currency balances is a rule of the ledger (422
+ * `unbalanced_transaction`), not of the schema.
+ */
+export const transactionBody = z.strictObject({
+  entries: z.array(entryBody).check(
+    z.minLength(entriesMin),
+    z.maxLength(entriesMax),
+    z.refine((entries) => new Set(entries.map((entry) => entry.accountId)).size === entries.length, 'An account may appear in at most one entry.'),
+  ),
+  description: z.optional(freeText({ minLength: 0, maxLength: 280 })),
+  metadata: z.optional(metadata),
+});
+export type TransactionBody = z.infer<typeof transactionBody>;
+
+/** A reversal: all of the original by default; `amount` reverses part of a transaction of one debit and one credit. */
+export const reversalBody = z.strictObject({
+  amount: z.optional(amountMinor),
+  description: z.optional(freeText({ minLength: 0, maxLength: 280 })),
+  metadata: z.optional(metadata),
+});
+export type ReversalBody = z.infer<typeof reversalBody>;
 
 /** `Idempotency-Key`: 1–255 printable ASCII characters, as Stripe accepts. */
 export const idempotencyKey = z.string().check(z.regex(/^[\x20-\x7E]{1,255}$/, 'Must be 1–255 printable ASCII characters.'));

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { AccountRecord, AccountType, ShardRef } from './model';
-import type { TransferBody } from './schemas';
+import type { EntryBody } from './schemas';
 
 /*
  * Where this process writes each account. An account's shard count and type never change once it exists, so what a
@@ -23,12 +23,9 @@ export function learn(account: AccountRecord): void {
   known.set(account.id, { shards: account.shards, type: account.type });
 }
 
-/** The shards a transfer posts to: its debit's, then its credit's. */
-export function legsOf(input: Pick<TransferBody, 'fromAccountId' | 'toAccountId'>): ShardRef[] {
-  return [
-    { accountId: input.fromAccountId, shard: shardFor(input.fromAccountId, 'debit') },
-    { accountId: input.toAccountId, shard: shardFor(input.toAccountId, 'credit') },
-  ];
+/** The shards a movement's entries post to, one per entry, in order. */
+export function legsOf(entries: ReadonlyArray<Pick<EntryBody, 'accountId' | 'direction'>>): ShardRef[] {
+  return entries.map(({ accountId, direction }) => ({ accountId, shard: shardFor(accountId, direction) }));
 }
 
 /** The shard this process writes `accountId` on, for a debit or a credit. */

@@ -4,16 +4,24 @@ import { findTransaction, queryShardLines, type StatementLine } from '../storage
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { AccountRecord, TransactionRecord } from './model';
-import { transactionView } from './rules';
+import { transactionView } from './transaction-view';
 import type { StatementQuery, TransactionView } from './schemas';
 
-/** A transaction the caller may see: it owns either side, or is an admin. A sweep is bookkeeping, shown to no one. */
+/** A transaction the caller may see: it owns an account of an entry, or is an admin. */
 export async function getTransaction(caller: Caller, transactionId: string): Promise<TransactionView> {
+  return transactionView(caller, await findVisibleTransaction(caller, transactionId));
+}
+
+/**
+ * Reads a transaction the caller may see, or refuses with `transaction_not_found` (one answer for one that does not
+ * exist and one that is not the caller's). A sweep is bookkeeping, shown to no one.
+ */
+export async function findVisibleTransaction(caller: Caller, transactionId: string): Promise<TransactionRecord> {
   const txn = await findTransaction(transactionId);
-  const visible = txn && txn.kind === 'transfer'
-    && (caller.role === 'admin' || txn.fromOwnerId === caller.userId || txn.toOwnerId === caller.userId);
+  const visible = txn && txn.kind !== 'sweep'
+    && (caller.role === 'admin' || txn.entries.some((entry) => entry.ownerId === caller.userId));
   if (!visible) throw new TransactionNotFoundError();
-  return transactionView(caller, txn);
+  return txn;
 }
 
 /**
@@ -89,7 +97,7 @@ export function mergeShardLines(
     if (newest === undefined) break;
     const line = fetched[newest]!.lines[taken[newest]!]!;
     taken[newest]! += 1;
-    if (line.transaction.kind === 'transfer') transactions.push(line.transaction);
+    if (line.transaction.kind !== 'sweep') transactions.push(line.transaction);
   }
   const next = fetched.map(({ lines }, shard) => (taken[shard]! > 0 ? lines[taken[shard]! - 1]!.seq
     : lines.length > 0 ? lines[0]!.seq + 1

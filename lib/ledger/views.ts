@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { roles } from '../identity/model';
-import { accountType, amountMinor, currency } from './fields';
+import { accountType, amountMinor, currency, metadata } from './fields';
 
 /*
  * The ledger's response schemas: what the API answers. The OpenAPI document describes the responses with them
@@ -35,6 +35,7 @@ export const entryView = z.object({
   accountId: z.string(),
   direction: z.enum(['debit', 'credit']),
   amount: amountMinor,
+  currency,
   balanceAfter: z.nullable(z.int()),
 });
 
@@ -46,17 +47,27 @@ export const initiatorView = z.object({
   sourceIp: z.nullable(z.string()),
 });
 
-/** A posted transaction with its entries. */
+/**
+ * A posted transaction with its entries. `amount`, `currency`, `fromAccountId` and `toAccountId` describe a
+ * transaction of one debit and one credit (every transfer) and are `null` on any other. `reversedAmount` is the sum of
+ * the debits its reversals reversed (for one debit and one credit, an amount in its currency).
+ */
 export const transactionView = z.object({
   id: z.string(),
+  type: z.enum(['transfer', 'transaction', 'reversal']),
   status: z.literal('posted'),
-  amount: amountMinor,
-  currency,
-  fromAccountId: z.string(),
-  toAccountId: z.string(),
+  amount: z.nullable(amountMinor),
+  currency: z.nullable(currency),
+  fromAccountId: z.nullable(z.string()),
+  toAccountId: z.nullable(z.string()),
   description: z.nullable(z.string()),
+  metadata,
   createdAt: z.string(),
   entries: z.array(entryView),
+  /** The transaction this one reverses, on a reversal; else `null`. */
+  reverses: z.nullable(z.string()),
+  reversedAmount: z.int(),
+  reversalIds: z.array(z.string()),
   /** Admins only; `null` on transactions posted before the audit trail was kept. */
   initiatedBy: z.optional(z.nullable(initiatorView)),
 });

@@ -6,7 +6,9 @@ import { route as listAccountTransactions } from './accounts/transactions';
 import { route as notFound } from './meta/not-found';
 import { route as openapi } from './meta/openapi';
 import type { Route } from './route';
+import { route as createTransaction } from './transactions/create';
 import { route as getTransaction } from './transactions/get';
+import { route as reverseTransaction } from './transactions/reverse';
 import { route as createTransfer } from './transfers/create';
 import { route as listUsers } from './users/list';
 import { route as login } from './users/login';
@@ -24,6 +26,7 @@ import { route as updateUser } from './users/update';
  */
 export const routes: readonly Route[] = [
   register, login, refreshSession, logout, me, changePassword, listUsers, updateUser,
-  createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer, getTransaction,
+  createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer, createTransaction,
+  getTransaction, reverseTransaction,
   openapi, notFound,
 ];

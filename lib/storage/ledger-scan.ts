@@ -95,11 +95,16 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
   }
   if (kind === 'transaction') {
     return {
-      entity: 'transaction', key, id: pk.replace(/^TXN#/, ''), amount: integer(raw.amount), currency: raw.currency?.S,
+      entity: 'transaction', key, id: pk.replace(/^TXN#/, ''), kind: raw.kind?.S ?? 'transfer', amount: integer(raw.amount),
       entries: (raw.entries?.L ?? []).map((value) => ({
         accountId: value.M?.accountId?.S, direction: value.M?.direction?.S, amount: integer(value.M?.amount),
+        // Entries written before multi-entry transactions hold no currency of their own: the transaction's.
+        currency: value.M?.currency?.S ?? raw.currency?.S,
         shard: value.M?.shard === undefined || value.M.shard.NULL ? null : Number(integer(value.M.shard) ?? NaN),
       })),
+      reverses: raw.reverses?.S,
+      reversedAmount: raw.reversedAmount === undefined ? 0n : integer(raw.reversedAmount),
+      reversalIds: (raw.reversalIds?.L ?? []).map((value) => value.S ?? ''),
     };
   }
   if (kind === 'idempotency') return { entity: 'idempotency', key, outcome: raw.outcome?.S, transactionId: raw.transactionId?.S };

@@ -12,7 +12,7 @@ import {
 } from './dynamo-errors';
 import { idempotencyFromItem, idempotencyKey, idempotencyPut } from './idempotency';
 import { keys } from './keys';
-import { entryPut, transactionExists, transactionPut } from './transactions';
+import { entryPut, reversalUpdate, transactionExists, transactionPut } from './transactions';
 
 /*
  * The ledger's one multi-item write, and the read it is planned from. A write moves money for one or more
@@ -103,7 +103,11 @@ async function committed(transactionId: string): Promise<boolean> {
 }
 
 /** What each item of a write is, so a cancellation reason can be traced to its shard or key. */
-type ItemRole = { kind: 'account'; ref: ShardRef } | { kind: 'transfer' } | { kind: 'key'; ref: KeyRef };
+type ItemRole =
+  | { kind: 'account'; ref: ShardRef }
+  | { kind: 'transfer' }
+  | { kind: 'key'; ref: KeyRef }
+  | { kind: 'reversed'; transactionId: string };
 
 /** The items of a write (exported for the benchmark's raw baseline), with the role of each. */
 export function transactItems(write: LedgerWrite): { items: TransactItem[]; roles: ItemRole[] } {
@@ -114,9 +118,13 @@ export function transactItems(write: LedgerWrite): { items: TransactItem[]; role
     items.push(balanceUpdate(change, now));
     roles.push({ kind: 'account', ref: { accountId: change.read.id, shard: change.read.shard } });
   }
-  for (const { transaction: txn, legs, idempotency } of write.transfers) {
+  for (const { transaction: txn, legs, idempotency, reversal } of write.transfers) {
     items.push(transactionPut(txn));
     roles.push({ kind: 'transfer' });
+    if (reversal) {
+      items.push(reversalUpdate(reversal, txn.id));
+      roles.push({ kind: 'reversed', transactionId: reversal.transactionId });
+    }
     txn.entries.forEach((entry, index) => {
       items.push(entryPut(txn, entry, legs[index]!.seq + 1));
       roles.push({ kind: 'transfer' });
@@ -130,12 +138,15 @@ export function transactItems(write: LedgerWrite): { items: TransactItem[]; role
 }
 
 /**
- * Traces a cancellation to its cause. A failed key condition names the keys another request took; a failed shard
- * condition names the shards that moved on since they were read.
+ * Traces a cancellation to its cause. A failed key condition names the keys another request took; a failed condition
+ * on a reversed transaction names the originals whose reversals would pass them; a failed shard condition names the
+ * shards that moved on since they were read.
  */
 function classify(reasons: string[], roles: readonly ItemRole[]): WriteOutcome {
   const taken = roles.flatMap((role, index) => (role.kind === 'key' && conditionFailed(reasons, index) ? [role.ref] : []));
   if (taken.length > 0) return { status: 'key_taken', keys: taken };
+  const over = roles.flatMap((role, index) => (role.kind === 'reversed' && conditionFailed(reasons, index) ? [role.transactionId] : []));
+  if (over.length > 0) return { status: 'over_reversed', transactionIds: over };
   const stale = roles.flatMap((role, index) => (role.kind === 'account' && conditionFailed(reasons, index) ? [role.ref] : []));
   if (stale.length > 0) return { status: 'stale', shards: stale };
   if (retryableCancellation(reasons)) return { status: 'busy' };

@@ -1,7 +1,10 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, LedgerUnavailableError } from '../errors';
-import type { EntryRecord, Initiator, TransactionRecord } from '../ledger/model';
+import type { CurrencyCode } from '../ledger/currencies';
+import {
+  reversalsMax, type EntryRecord, type Initiator, type Metadata, type ReversalGuard, type TransactionRecord,
+} from '../ledger/model';
 import { db } from './client';
 import type { TransactItem } from './dynamo-errors';
 import { entryPrefix, keys } from './keys';
@@ -94,7 +97,7 @@ export function entryPut(txn: TransactionRecord, entry: EntryRecord, seq: number
         direction: entry.direction,
         amount: entry.amount,
         balanceAfter: entry.balanceAfter,
-        currency: txn.currency,
+        currency: entry.currency,
         createdAt: txn.createdAt,
         transaction: txn,
       },
@@ -103,26 +106,59 @@ export function entryPut(txn: TransactionRecord, entry: EntryRecord, seq: number
   };
 }
 
-/** The transaction an item holds. An amount that is not a positive safe integer is a bug in the data. */
+/**
+ * What a reversal's write does to the transaction it reverses (`ReversalGuard`): adds its amount and id, on condition
+ * that the reversals stay within the original and their list within `reversalsMax`. A failed condition is traced to
+ * this item by the ledger write and answered `reversal_exceeds_original`.
+ */
+export function reversalUpdate(guard: ReversalGuard, reversalId: string): TransactItem {
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.transaction(guard.transactionId),
+      UpdateExpression: 'SET reversedAmount = if_not_exists(reversedAmount, :zero) + :amount, '
+        + 'reversalIds = list_append(if_not_exists(reversalIds, :none), :id)',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(reversedAmount) OR '
+        + '(reversedAmount <= :room AND size(reversalIds) < :listMax))',
+      ExpressionAttributeValues: {
+        ':zero': 0, ':none': [], ':amount': guard.amount, ':id': [reversalId],
+        ':room': guard.originalAmount - guard.amount, ':listMax': reversalsMax,
+      },
+    },
+  };
+}
+
+/**
+ * The transaction an item holds. An amount that is not a positive safe integer is a bug in the data. Items written
+ * before multi-entry transactions name the owners of their two sides instead of each entry's, and hold no metadata
+ * or reversals.
+ */
 export function transactionFromItem(item: Record<string, unknown>): TransactionRecord {
   const amount = item.amount;
   assert(typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0, 'a transaction amount is a positive safe integer');
   assert(Array.isArray(item.entries), 'a transaction holds its entries');
   const kind = item.kind ?? 'transfer';
-  assert(kind === 'transfer' || kind === 'sweep', 'a transaction is a transfer or a sweep');
+  assert(kind === 'transfer' || kind === 'transaction' || kind === 'reversal' || kind === 'sweep', 'a transaction is of a known kind');
+  const reversedAmount = item.reversedAmount ?? 0;
+  assert(typeof reversedAmount === 'number' && Number.isSafeInteger(reversedAmount) && reversedAmount >= 0, 'a reversed amount is a safe integer');
+  const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
+  const legacyOwner = (accountId: string) => String(accountId === item.fromAccountId ? item.fromOwnerId : item.toOwnerId);
+  const legacyCurrency = item.currency as CurrencyCode | null;
   return {
     id: String(item.id),
     kind,
     status: 'posted',
     amount,
-    currency: item.currency as TransactionRecord['currency'],
-    fromAccountId: String(item.fromAccountId),
-    toAccountId: String(item.toAccountId),
-    description: typeof item.description === 'string' ? item.description : null,
+    currency: (item.currency ?? null) as CurrencyCode | null,
+    fromAccountId: nullable(item.fromAccountId),
+    toAccountId: nullable(item.toAccountId),
+    description: nullable(item.description),
+    metadata: (item.metadata ?? {}) as Metadata,
     createdAt: String(item.createdAt),
-    entries: (item.entries as Array<Record<string, unknown>>).map(entryFromItem),
-    fromOwnerId: String(item.fromOwnerId),
-    toOwnerId: String(item.toOwnerId),
+    entries: (item.entries as Array<Record<string, unknown>>).map((entry) => entryFromItem(entry, legacyOwner, legacyCurrency)),
+    reverses: nullable(item.reverses),
+    reversedAmount,
+    reversalIds: Array.isArray(item.reversalIds) ? item.reversalIds.map(String) : [],
     initiatedBy: item.initiatedBy === undefined ? null : initiatorFromItem(item.initiatedBy as Record<string, unknown>),
   };
 }
@@ -134,12 +170,20 @@ function initiatorFromItem(item: Record<string, unknown>): Initiator {
   return { userId: String(item.userId), role, requestId: nullable(item.requestId), sourceIp: nullable(item.sourceIp) };
 }
 
-function entryFromItem(entry: Record<string, unknown>): EntryRecord {
+function entryFromItem(
+  entry: Record<string, unknown>,
+  legacyOwner: (accountId: string) => string,
+  legacyCurrency: CurrencyCode | null,
+): EntryRecord {
   const { amount, balanceAfter, direction } = entry;
   const shard = entry.shard ?? null;
+  const currency = entry.currency ?? legacyCurrency;
   assert(typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0, 'an entry amount is a positive safe integer');
   assert(typeof balanceAfter === 'number' && Number.isSafeInteger(balanceAfter), 'an entry balance is a safe integer');
   assert(direction === 'debit' || direction === 'credit', 'an entry is a debit or a credit');
   assert(shard === null || (typeof shard === 'number' && Number.isSafeInteger(shard) && shard >= 0), 'an entry names its shard, if any');
-  return { accountId: String(entry.accountId), direction, amount, balanceAfter, shard };
+  assert(typeof currency === 'string', 'an entry has a currency');
+  const accountId = String(entry.accountId);
+  const ownerId = typeof entry.ownerId === 'string' ? entry.ownerId : legacyOwner(accountId);
+  return { accountId, direction, amount, currency: currency as CurrencyCode, balanceAfter, shard, ownerId };
 }

@@ -1,5 +1,6 @@
 /**
- * The soak's fault phase: random workloads through the ledger's own code under injected faults, run by several
+ * The soak's fault phase: random workloads through the ledger's own code under injected faults (transfers, and in
+ * every other round multi-entry transactions and reversals), run by several
  * workers at once (faults make each call slow, not busy), in rounds of fast-check runs (each round shrinks its own
  * failure to a minimal sequence), until the operation target is met; then the whole table is reconciled.
  */
@@ -8,6 +9,7 @@ import { reconcileTable } from '../../lib/ledger/reconcile';
 import { db } from '../../lib/storage/client';
 import { balancesOf, inProcessDriver } from '../../tests/support/drivers';
 import { FaultInjector, faultKinds, type FaultRates } from '../../tests/support/faults';
+import { movementsArb, runMovements } from '../../tests/support/movements';
 import { runScenario, scenarioArb } from '../../tests/support/scenario';
 
 const runsPerRound = 5;
@@ -38,6 +40,18 @@ export async function faultPhase(target: number, rates: FaultRates, seed: number
       throw new Error(problems.slice(0, 20).join('\n'));
     }
   });
+  // Every other run: multi-entry transactions and reversals (tests/support/movements.ts), under the same faults.
+  const movements = fc.asyncProperty(movementsArb, async (batches) => {
+    const run = await runMovements(batches, (fn) => faults.quietly(fn));
+    totals.runs += 1;
+    totals.operations += run.operations;
+    for (const [name, count] of Object.entries(run.outcomes)) outcomes[`movement ${name}`] = (outcomes[`movement ${name}`] ?? 0) + count;
+    totals.modelViolations += run.problems.length;
+    if (run.problems.length > 0) {
+      console.log(`\n${run.problems.slice(0, 5).join('\n')}`);
+      throw new Error(run.problems.slice(0, 20).join('\n'));
+    }
+  });
   faults.enable(rates);
   const progress = setInterval(() => {
     process.stdout.write(`\rfaults: ${totals.operations}/${target} operations, ${faults.injected()} faults injected   `);
@@ -45,8 +59,11 @@ export async function faultPhase(target: number, rates: FaultRates, seed: number
   try {
     await Promise.all(Array.from({ length: workersCount }, async (_, worker) => {
       for (let round = 0; totals.operations < target; round += 1) {
-        const result = await fc.check(property, { numRuns: runsPerRound, seed: seed + worker * 100_000 + round });
-        if (result.failed) console.log(`\n${fc.defaultReportMessage(result)}`);
+        const params = { numRuns: runsPerRound, seed: seed + worker * 100_000 + round };
+        const report = round % 2 === 0
+          ? fc.defaultReportMessage(await fc.check(property, params))
+          : fc.defaultReportMessage(await fc.check(movements, params));
+        if (report !== undefined) console.log(`\n${report}`);
       }
     }));
   } finally {

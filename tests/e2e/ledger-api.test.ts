@@ -42,8 +42,8 @@ describe('ledger over HTTP', () => {
     expect(plain.status).toBe(201);
     // Each side sees the balance its own entry leaves, never the other side's.
     expect(plain.body.entries).toEqual([
-      { accountId: alice.account.id, direction: 'debit', amount: 750, balanceAfter: 8_000 },
-      { accountId: bobs.body.id, direction: 'credit', amount: 750, balanceAfter: null },
+      { accountId: alice.account.id, direction: 'debit', amount: 750, currency: 'USD', balanceAfter: 8_000 },
+      { accountId: bobs.body.id, direction: 'credit', amount: 750, currency: 'USD', balanceAfter: null },
     ]);
     expect(plain.body).not.toHaveProperty('initiatedBy');
 

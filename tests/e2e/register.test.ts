@@ -89,8 +89,8 @@ describe('POST /api/v1/users/register', () => {
     expectProblem(answer, 400, 'malformed_json');
   });
 
-  it('answers 413 payload_too_large for a body over 16 KiB, before reading it', async () => {
-    const answer = await call('POST', path, { json: { ...valid(), name: 'n'.repeat(16 * 1024) } });
+  it('answers 413 payload_too_large for a body over 64 KiB, before reading it', async () => {
+    const answer = await call('POST', path, { json: { ...valid(), name: 'n'.repeat(64 * 1024) } });
     expectProblem(answer, 413, 'payload_too_large');
   });
 });

@@ -67,7 +67,7 @@ test('forty payers paying one merchant at once: all posted, in far fewer writes,
   // landed in the merchant's history.
   const admin = newCaller('admin');
   for (const { transaction } of results) {
-    expect(transaction.entries[1]).toEqual({ accountId: merchant.id, direction: 'credit', amount: transaction.amount, balanceAfter: null });
+    expect(transaction.entries[1]).toEqual({ accountId: merchant.id, direction: 'credit', amount: transaction.amount, currency: 'USD', balanceAfter: null });
     const line = statement.entries.find((entry) => entry.transactionId === transaction.id)!;
     expect((await getTransaction(admin, transaction.id)).entries[1]!.balanceAfter).toBe(line.balanceAfter);
   }

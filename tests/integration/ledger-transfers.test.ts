@@ -19,8 +19,8 @@ describe('transfers against DynamoDB Local', () => {
     expect(replayed).toBe(false);
     expect(transaction).toMatchObject({ status: 'posted', amount: 2_500, currency: 'USD', description: 'lunch' });
     expect(transaction.entries).toEqual([
-      { accountId: a.id, direction: 'debit', amount: 2_500, balanceAfter: 7_500 },
-      { accountId: b.id, direction: 'credit', amount: 2_500, balanceAfter: null },
+      { accountId: a.id, direction: 'debit', amount: 2_500, currency: 'USD', balanceAfter: 7_500 },
+      { accountId: b.id, direction: 'credit', amount: 2_500, currency: 'USD', balanceAfter: null },
     ]);
     expect((await getBalance(alice, a.id)).balance).toBe(7_500);
     expect((await getBalance(bob, b.id)).balance).toBe(2_500);

@@ -2,7 +2,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Caller } from '../../lib/identity/model';
 import { createAccount } from '../../lib/ledger/accounts';
 import type { AccountRecord, TransferPlan } from '../../lib/ledger/model';
-import { accountsAfter, hashRequest, ledgerWrite, planTransfer, postedRecord } from '../../lib/ledger/rules';
+import { hashRequest, postedRecord } from '../../lib/ledger/idempotency';
+import { accountsAfter, ledgerWrite, planTransfer, transferMovement } from '../../lib/ledger/rules';
 import { transfer } from '../../lib/ledger/transfers';
 import { findAccount } from '../../lib/storage/accounts';
 import { db } from '../../lib/storage/client';
@@ -58,7 +59,7 @@ test('the largest write a batch can make stays far below DynamoDB\'s 400 KB item
   for (let i = 0; i < 24; i += 1) {
     const input = { fromAccountId: from.id, toAccountId: to.id, amount: 2 ** 40, currency: 'USD', description: '💸'.repeat(280) } as const;
     const plan = planTransfer(caller, input, from, to, { id: `${longId('t').slice(0, 60)}${i}`.padEnd(64, 'x'), createdAt: new Date().toISOString(), initiatedBy: longInitiator });
-    const record = postedRecord(plan.transaction, hashRequest(input), 86_400);
+    const record = postedRecord(plan.transaction, hashRequest(transferMovement(input)), 86_400);
     plans.push({ ...plan, idempotency: { ref: { callerId: caller.userId, key: '~'.repeat(255) }, record } });
     [from, to] = accountsAfter(plan) as [AccountRecord, AccountRecord];
   }

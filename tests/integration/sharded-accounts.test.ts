@@ -129,7 +129,7 @@ test('a debit larger than shard 0 holds sweeps the other shards in; a sweep is s
   // In one process credits land on the one shard it keeps, never on shard 0: the payout needs a sweep.
   const out = await createAccount(owner, { currency: 'USD' });
   const paid = await transfer(owner, { fromAccountId: merchant.id, toAccountId: out.id, amount: 5500, currency: 'USD' }, 'out-1');
-  expect(paid.transaction.entries[0]).toEqual({ accountId: merchant.id, direction: 'debit', amount: 5500, balanceAfter: null });
+  expect(paid.transaction.entries[0]).toEqual({ accountId: merchant.id, direction: 'debit', amount: 5500, currency: 'USD', balanceAfter: null });
   expect(await errorOf(() => transfer(owner, { fromAccountId: merchant.id, toAccountId: out.id, amount: 501, currency: 'USD' }, 'out-2')))
     .toMatchObject({ status: 422, code: 'insufficient_funds' });
   expect((await getBalance(owner, merchant.id)).balance).toBe(500);

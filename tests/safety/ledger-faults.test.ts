@@ -11,8 +11,7 @@ import { createAccount } from '../../lib/ledger/accounts';
 import { retryPolicy } from '../../lib/ledger/backoff';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
-import type { TransactionRecord } from '../../lib/ledger/model';
-import { ledgerWrite } from '../../lib/ledger/rules';
+import { ledgerWrite, planTransfer } from '../../lib/ledger/rules';
 import { findAccount } from '../../lib/storage/accounts';
 import { writeTransfers } from '../../lib/storage/ledger-write';
 import { createLocalTable } from '../../scripts/local/dynamo';
@@ -55,15 +54,10 @@ async function errorOf(promise: Promise<unknown>): Promise<{ status?: number; co
 test('DynamoDB Local honours ClientRequestToken: the same transaction sent twice applies once', async () => {
   const { from, to } = await fixture();
   const [fromRecord, toRecord] = [await findAccount(from.id), await findAccount(to.id)];
-  const txn: TransactionRecord = {
-    id: `token-${Math.random().toString(36).slice(2)}`, kind: 'transfer', status: 'posted', amount: 5, currency: 'USD',
-    fromAccountId: from.id, toAccountId: to.id, description: 'token check', createdAt: new Date().toISOString(),
-    entries: [
-      { accountId: from.id, direction: 'debit', amount: 5, balanceAfter: fromRecord!.balance - 5, shard: null },
-      { accountId: to.id, direction: 'credit', amount: 5, balanceAfter: 5, shard: null },
-    ],
-    fromOwnerId: from.ownerId, toOwnerId: to.ownerId, initiatedBy: null,
-  };
+  const initiatedBy = { userId: from.ownerId, role: 'user' as const, requestId: null, sourceIp: null };
+  const minted = { id: `token-${Math.random().toString(36).slice(2)}`, createdAt: new Date().toISOString(), initiatedBy };
+  const input = { fromAccountId: from.id, toAccountId: to.id, amount: 5, currency: 'USD' as const, description: 'token check' };
+  const txn = planTransfer({ userId: from.ownerId, role: 'user' }, input, fromRecord, toRecord, minted).transaction;
   const plan = { transaction: txn, legs: [fromRecord!, toRecord!] };
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import type { Caller } from '../../lib/identity/model';
 import { shardsMax, sweepShardsMax, type AccountRecord, type TransactionRecord } from '../../lib/ledger/model';
-import {
-  accountsAfter, ledgerWrite, planSweep, planTransfer, shardLimit, transactionView,
-} from '../../lib/ledger/rules';
+import { accountsAfter, ledgerWrite, planSweep, planTransfer, shardLimit } from '../../lib/ledger/rules';
+import { transactionView } from '../../lib/ledger/transaction-view';
 import { leaveShard, learn, legsOf, shardFor, shardsToLeave } from '../../lib/ledger/shard-routing';
 import { mergeShardLines } from '../../lib/ledger/transactions';
 import type { StatementLine } from '../../lib/storage/transactions';
@@ -43,8 +42,8 @@ describe('a transfer on a hot account', () => {
     const { transaction } = planTransfer(admin, { fromAccountId: 'payer', toAccountId: 'hot', amount: 40, currency: 'USD' }, payer, shard(5), minted);
     const view = transactionView(admin, transaction);
     expect(view.entries).toEqual([
-      { accountId: 'payer', direction: 'debit', amount: 40, balanceAfter: 960 },
-      { accountId: 'hot', direction: 'credit', amount: 40, balanceAfter: null },
+      { accountId: 'payer', direction: 'debit', amount: 40, currency: 'USD', balanceAfter: 960 },
+      { accountId: 'hot', direction: 'credit', amount: 40, currency: 'USD', balanceAfter: null },
     ]);
     expect(view).not.toHaveProperty('kind');
   });
@@ -57,7 +56,7 @@ describe('planSweep', () => {
     const swept = planSweep(shards, 600, minted);
     if (swept.kind !== 'sweep') throw new Error(`expected a sweep, got ${swept.kind}`);
     const { transaction, legs } = swept.plan;
-    expect(transaction).toMatchObject({ kind: 'sweep', amount: 700, fromAccountId: 'hot', toAccountId: 'hot' });
+    expect(transaction).toMatchObject({ kind: 'sweep', amount: 700, fromAccountId: null, toAccountId: null });
     expect(transaction.entries.map((e) => [e.direction, e.shard, e.amount, e.balanceAfter])).toEqual([
       ['debit', 2, 500, 0],
       ['debit', 4, 200, 0],
@@ -140,7 +139,7 @@ describe('shard routing in one process', () => {
 
   it('names a transfer\'s shards, debit then credit', () => {
     learn(shard(0, { id: 'settlement-d', type: 'system', shards: 4 }));
-    const [debit, credit] = legsOf({ fromAccountId: 'settlement-d', toAccountId: 'payee-d' });
+    const [debit, credit] = legsOf([{ accountId: 'settlement-d', direction: 'debit' }, { accountId: 'payee-d', direction: 'credit' }]);
     expect(debit).toEqual({ accountId: 'settlement-d', shard: shardFor('settlement-d', 'debit') });
     expect(debit!.shard).toBeGreaterThan(0);
     expect(credit).toEqual({ accountId: 'payee-d', shard: 0 });

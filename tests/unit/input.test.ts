@@ -41,7 +41,7 @@ describe('readJsonBody', () => {
   });
 
   it('accepts a body of exactly the limit and refuses one byte more (413)', () => {
-    expect(config.bodyLimitBytes).toBe(16 * 1024);
+    expect(config.bodyLimitBytes).toBe(64 * 1024);
     expect(readJsonBody(eventWith({ body: jsonOfBytes(config.bodyLimitBytes) }))).toHaveLength(config.bodyLimitBytes - 2);
     const error = thrownBy(() => readJsonBody(eventWith({ body: jsonOfBytes(config.bodyLimitBytes + 1) })));
     expect(error).toBeInstanceOf(PayloadTooLargeError);

@@ -8,6 +8,16 @@ import { idempotencyKey, transferBody } from '../../ledger/schemas';
 import { authErrors, inputErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
 
+/** The `Idempotency-Key` header every money-moving POST requires. */
+export const idempotencyKeyHeader = {
+  name: 'Idempotency-Key',
+  description: 'Required. 1–255 printable characters and no comma (a comma is two values), scoped to the caller '
+    + 'and kept 24 hours: it binds the first outcome (the 201, or a 422 refusal), and a retry with the same key and '
+    + 'body replays it with `Idempotent-Replayed: true`.',
+  schema: idempotencyKey,
+  missing: IdempotencyKeyRequiredError,
+};
+
 /** `POST /v1/transfers`: moves money between accounts; the required `Idempotency-Key` header makes retries safe. */
 export const route = {
   name: 'createTransfer',
@@ -17,14 +27,7 @@ export const route = {
   summary: 'Transfer money between accounts',
   auth: authenticate,
   body: transferBody,
-  headers: [{
-    name: 'Idempotency-Key',
-    description: 'Required. 1–255 printable characters and no comma (a comma is two values), scoped to the caller '
-      + 'and kept 24 hours: it binds the first outcome (the 201, or a 422 refusal), and a retry with the same key and '
-      + 'body replays it with `Idempotent-Replayed: true`.',
-    schema: idempotencyKey,
-    missing: IdempotencyKeyRequiredError,
-  }],
+  headers: [idempotencyKeyHeader],
   status: 201,
   response: 'transaction',
   errors: [

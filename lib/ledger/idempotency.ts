@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { AppError, IdempotencyKeyReusedError, ReplayedRefusalError } from '../errors';
+import type { Caller } from '../identity/model';
+import type { IdempotencyRecord, Refusal, TransactionRecord } from './model';
+import type { Movement } from './rules';
+import type { TransactionView } from './schemas';
+import { transactionView } from './transaction-view';
+
+/*
+ * What an idempotency key binds, as pure functions: the hash of a request's meaning, the record of its first outcome
+ * that reached the ledger's rules, and the replay of that outcome to a retry.
+ */
+
+/**
+ * A hash of the request's meaning: the same fields in any key order hash alike, and requests on different routes
+ * never hash alike. A transfer hashes as it always has, so keys bound before multi-entry transactions still replay.
+ */
+export function hashRequest(movement: Movement): string {
+  const canonical = movement.kind === 'transfer'
+    ? JSON.stringify([
+      movement.entries[0]!.accountId, movement.entries[1]!.accountId, movement.entries[0]!.amount, movement.entries[0]!.currency,
+      movement.description,
+    ])
+    : JSON.stringify([
+      movement.kind,
+      movement.reverses,
+      movement.entries.map(({ accountId, direction, amount, currency }) => [accountId, direction, amount, currency]),
+      movement.description,
+      Object.entries(movement.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** What a key binds once its movement posts: the request's hash and the transaction, kept for `ttlSeconds`. */
+export function postedRecord(transaction: TransactionRecord, requestHash: string, ttlSeconds: number): IdempotencyRecord {
+  return { requestHash, outcome: 'posted', transaction, expiresAt: epochSeconds(transaction.createdAt) + ttlSeconds };
+}
+
+/**
+ * Whether a refusal binds the key it came under: every 422 of the ledger's rules does, so a retry replays it instead
+ * of trying again once the balance has moved. A 4xx that says the request never reached the rules (403, 404) binds
+ * nothing, and neither does `idempotency_key_reused`, which is the key's own answer.
+ */
+export function bindsKey(error: unknown): error is AppError {
+  return error instanceof AppError && error.status === 422 && !(error instanceof IdempotencyKeyReusedError);
+}
+
+/** What a key binds once its movement is refused: the refusal as the caller was shown it. */
+export function refusedRecord(error: AppError, requestHash: string, now: string, ttlSeconds: number): IdempotencyRecord {
+  const refusal: Refusal = { status: error.status, code: error.code, detail: error.message };
+  return { requestHash, outcome: 'refused', refusal, expiresAt: epochSeconds(now) + ttlSeconds };
+}
+
+function epochSeconds(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+/**
+ * Replays the outcome bound to a key: the posted transaction as the caller may see it, or the refusal, thrown again
+ * as it was first answered. A different request under the same key is refused.
+ */
+export function replay(caller: Caller, record: IdempotencyRecord, requestHash: string): TransactionView {
+  if (record.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+  if (record.outcome === 'refused') throw new ReplayedRefusalError(record.refusal);
+  return transactionView(caller, record.transaction);
+}

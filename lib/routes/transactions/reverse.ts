@@ -1,0 +1,37 @@
+import {
+  AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyRequiredError,
+  IdempotencyKeyReusedError, InsufficientFundsError, LedgerBusyError, LedgerUnavailableError, NotReversibleError,
+  PartialReversalUnsupportedError, ReversalExceedsOriginalError, TransactionNotFoundError,
+} from '../../errors';
+import { authenticate } from '../../identity/standing';
+import { idParams, reversalBody } from '../../ledger/schemas';
+import { authErrors, inputErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+import { idempotencyKeyHeader } from '../transfers/create';
+
+/**
+ * `POST /v1/transactions/{id}/reversals`: a refund or a correction, as a new transaction of the original's entries
+ * inverted (in full, or `amount` of one debit and one credit); the required `Idempotency-Key` makes retries safe.
+ */
+export const route = {
+  name: 'reverseTransaction',
+  handler: 'functions/transactions/reverse.handler',
+  method: 'POST',
+  path: '/v1/transactions/{id}/reversals',
+  summary: 'Reverse a transaction, in full or in part',
+  auth: authenticate,
+  params: idParams,
+  body: reversalBody,
+  headers: [idempotencyKeyHeader],
+  status: 201,
+  response: 'transaction',
+  errors: [
+    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, TransactionNotFoundError, AccountNotFoundError, ForbiddenError,
+    NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, CurrencyMismatchError,
+    InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
+    ...storageErrors,
+  ],
+  // The original is read with a GetItem, as `GET /v1/transactions/{id}` reads it; the rest is a transfer's, and the
+  // write's Update of the original is one more UpdateItem.
+  access: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+} satisfies Route;

@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import type { Caller } from '../../lib/identity/model';
+import { createAccount, getBalance } from '../../lib/ledger/accounts';
+import type { CurrencyCode } from '../../lib/ledger/currencies';
+import { reconcileAccounts } from '../../lib/ledger/reconcile';
+import { reverseTransaction } from '../../lib/ledger/reversals';
+import type { AccountView, TransactionView } from '../../lib/ledger/schemas';
+import { getTransaction } from '../../lib/ledger/transactions';
+import { postTransaction, transfer, type TransferResult } from '../../lib/ledger/transfers';
+
+/*
+ * Random multi-entry transactions and reversals through the ledger's own code, for the property test and the soak:
+ * splits in two currencies (some unbalanced), partial and full reversals, several reversals of one transaction at
+ * once, retries under one key, in concurrent batches. Every request is keyed, so an answer whose outcome is unknown
+ * (a 503) is settled by sending it again under its key, as a client must.
+ */
+
+const currencies: CurrencyCode[] = ['USD', 'EUR'];
+const accountsPerCurrency = 4;
+const fundsMinor = 1_000;
+const settleSendsMax = 10;
+
+const legArb = fc.record({
+  currency: fc.constantFrom(0, 1),
+  account: fc.nat({ max: accountsPerCurrency - 1 }),
+  debit: fc.boolean(),
+  amount: fc.integer({ min: 1, max: 400 }),
+});
+
+const commandArb = fc.oneof(
+  fc.record({ kind: fc.constant('transaction' as const), legs: fc.array(legArb, { minLength: 1, maxLength: 4 }), skew: fc.boolean(), copies: fc.integer({ min: 1, max: 2 }) }),
+  fc.record({ kind: fc.constant('reversal' as const), of: fc.nat(), amount: fc.option(fc.integer({ min: 1, max: 500 })), copies: fc.integer({ min: 1, max: 4 }) }),
+);
+
+/** Batches of commands; the commands of one batch run at once. */
+export const movementsArb = fc.array(fc.array(commandArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 });
+export type Movements = typeof movementsArb extends fc.Arbitrary<infer T> ? T : never;
+
+interface Ledger {
+  admin: Caller;
+  accounts: Array<{ system: AccountView; users: AccountView[] }>;
+}
+
+/** What a run found: operations sent, answers by status and code, and every broken expectation. */
+export interface MovementsRun {
+  operations: number;
+  outcomes: Record<string, number>;
+  problems: string[];
+}
+
+/**
+ * Runs `batches` on accounts of their own, then checks: every balance is the sum of the entries the answers said
+ * posted, no transaction is reversed beyond its amount, and the accounts reconcile. `quietly` runs a read or a
+ * settling retry without injected faults.
+ */
+export async function runMovements(
+  batches: Movements,
+  quietly: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+): Promise<MovementsRun> {
+  const ledger = await quietly(() => openLedger());
+  const expected = new Map<string, number>();
+  for (const { system, users } of ledger.accounts) {
+    expected.set(system.id, -fundsMinor * users.length);
+    for (const user of users) expected.set(user.id, fundsMinor);
+  }
+  const run: MovementsRun = { operations: 0, outcomes: {}, problems: [] };
+  const originals: TransactionView[] = [];
+  const seen = new Set<string>();
+  const apply = (txn: TransactionView) => {
+    if (seen.has(txn.id)) return;
+    seen.add(txn.id);
+    for (const e of txn.entries) expected.set(e.accountId, expected.get(e.accountId)! + (e.direction === 'credit' ? e.amount : -e.amount));
+    if (txn.type !== 'reversal') originals.push(txn);
+  };
+  let keys = 0;
+  for (const batch of batches) {
+    const sends = batch.flatMap((command) => {
+      const key = `m-${(keys += 1)}`;
+      if (command.kind === 'transaction') {
+        const body = { entries: entriesOf(ledger, command.legs, command.skew) };
+        return Array.from({ length: command.copies }, () => () => postTransaction(ledger.admin, body, key));
+      }
+      const original = originals[command.of % Math.max(originals.length, 1)];
+      if (!original) return [];
+      const body = command.amount === null ? {} : { amount: command.amount };
+      return Array.from({ length: command.copies }, (_, copy) => {
+        const copyKey = copy % 2 === 0 ? key : `${key}-${copy}`;
+        return () => reverseTransaction(ledger.admin, original.id, body, copyKey);
+      });
+    });
+    run.operations += sends.length;
+    const outcomes = await Promise.allSettled(sends.map((send) => settled(send, quietly)));
+    for (const outcome of outcomes) {
+      const name = outcome.status === 'fulfilled' ? '201' : `${(outcome.reason as { status?: number }).status} ${(outcome.reason as { code?: string }).code}`;
+      run.outcomes[name] = (run.outcomes[name] ?? 0) + 1;
+      if (outcome.status === 'fulfilled') apply(outcome.value.transaction);
+      else if (!((outcome.reason as { status?: number }).status! < 500)) run.problems.push(`unexpected: ${String(outcome.reason)}`);
+    }
+  }
+  await quietly(async () => {
+    for (const [accountId, balance] of expected) {
+      const real = (await getBalance(ledger.admin, accountId)).balance;
+      if (real !== balance) run.problems.push(`account ${accountId}: balance ${real}, posted entries sum to ${balance}`);
+    }
+    for (const txn of originals) {
+      const debits = txn.entries.filter((e) => e.direction === 'debit').reduce((sum, e) => sum + e.amount, 0);
+      const now = await getTransaction(ledger.admin, txn.id);
+      if (now.reversedAmount > debits) run.problems.push(`transaction ${txn.id}: reversed ${now.reversedAmount} of ${debits}`);
+    }
+    const report = await reconcileAccounts(expected.keys());
+    run.problems.push(...report.violations.map((v) => `[${v.check}] ${v.subject}: ${v.detail}`));
+  });
+  return run;
+}
+
+/** Sends a keyed request; while its outcome is unknown (a 503), sends it again under its key, without faults. */
+async function settled(send: () => Promise<TransferResult>, quietly: <T>(fn: () => Promise<T>) => Promise<T>): Promise<TransferResult> {
+  try {
+    return await send();
+  } catch (error) {
+    if ((error as { status?: number }).status !== 503) throw error;
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await quietly(send);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 503 || attempt >= settleSendsMax) throw error;
+    }
+  }
+}
+
+/** Per currency, a system account and user accounts funded with `fundsMinor` each, owned by one user. */
+async function openLedger(): Promise<Ledger> {
+  const admin: Caller = { userId: `admin-${Math.random().toString(36).slice(2)}`, role: 'admin' };
+  const owner: Caller = { userId: `owner-${Math.random().toString(36).slice(2)}`, role: 'user' };
+  const accounts = await Promise.all(currencies.map(async (currency) => {
+    const system = await createAccount(admin, { currency, type: 'system' });
+    const users = await Promise.all(Array.from({ length: accountsPerCurrency }, () => createAccount(owner, { currency })));
+    for (const user of users) await transfer(admin, { fromAccountId: system.id, toAccountId: user.id, amount: fundsMinor, currency });
+    return { system, users };
+  }));
+  return { admin, accounts };
+}
+
+type Leg = { currency: number; account: number; debit: boolean; amount: number };
+
+/**
+ * The entries of a generated transaction: each leg moves its amount between a user account and its currency's
+ * system account; an account appears once (its first leg), and each currency's system entry is set to what balances
+ * it, unless `skew` leaves it as generated (most often unbalanced).
+ */
+function entriesOf(ledger: Ledger, legs: Leg[], skew: boolean) {
+  const entries = legs.flatMap((leg) => {
+    const { system, users } = ledger.accounts[leg.currency]!;
+    const [debited, credited] = leg.debit ? [users[leg.account]!, system] : [system, users[leg.account]!];
+    const currency = currencies[leg.currency]!;
+    return [
+      { accountId: debited.id, direction: 'debit' as const, amount: leg.amount, currency },
+      { accountId: credited.id, direction: 'credit' as const, amount: leg.amount, currency },
+    ];
+  });
+  const unique = entries.filter((entry, index) => entries.findIndex((other) => other.accountId === entry.accountId) === index);
+  if (skew) return unique;
+  const net = new Map<string, number>();
+  for (const e of unique) net.set(e.currency, (net.get(e.currency) ?? 0) + (e.direction === 'credit' ? e.amount : -e.amount));
+  const systems = new Set(ledger.accounts.map(({ system }) => system.id));
+  return unique
+    .map((e) => (systems.has(e.accountId) ? { ...e, amount: e.amount - (e.direction === 'credit' ? net.get(e.currency)! : -net.get(e.currency)!) } : e))
+    .filter((e) => e.amount > 0);
+}
