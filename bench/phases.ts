@@ -12,6 +12,7 @@ import { runLoad, type LoadShape, type Operation, type PhaseResult } from './loa
 import { measureLoginTiming, type LoginTiming } from './login-timing';
 import type { Progress } from './progress';
 import { openMerchant, registerAndLogin, seedPairs, type AccountPair, type BenchUser } from './seed';
+import { libSplits, rawSplits, seedSplits, type SplitSet } from './splits';
 import { median, ratio } from './stats';
 
 /** The in-flight counts every transfer mode is measured at. */
@@ -59,6 +60,14 @@ export interface TransferResults {
   concurrency: Record<string, { raw: MeasuredPhase; lib: MeasuredPhase; api: MeasuredPhase }>;
 }
 
+/** The 5-entry transaction, raw and through the ledger, at each of `splitConcurrencies`. */
+export interface SplitResults {
+  concurrency: Record<string, { raw: MeasuredPhase; lib: MeasuredPhase }>;
+}
+
+/** The in-flight counts the 5-entry transaction is measured at. */
+export const splitConcurrencies = [1, 8] as const;
+
 export interface HotAccountResults {
   hot: MeasuredPhase;
   spread: MeasuredPhase;
@@ -80,13 +89,15 @@ export interface Fixture {
   user: BenchUser;
   pairs: AccountPair[];
   merchantId: string;
+  splits: SplitSet[];
 }
 
 /** Registers the bench user through the API and opens and funds every account the phases use. */
 export async function seed(apiUrl: string): Promise<Fixture> {
   const user = await registerAndLogin(apiUrl);
   const pairs = await seedPairs(user.caller, pairsMax);
-  return { user, pairs, merchantId: await openMerchant(user.caller) };
+  const splits = await seedSplits(user.caller, pairs, Math.max(...splitConcurrencies));
+  return { user, pairs, merchantId: await openMerchant(user.caller), splits };
 }
 
 /**
@@ -104,6 +115,24 @@ export async function measureTransfers(fixture: Fixture, apiUrl: string, context
       raw: await phase(context, `raw ×${concurrency}`, shapeFor(concurrency, context.timing), raw.op),
       lib: await phase(context, `lib ×${concurrency}`, shapeFor(concurrency, context.timing), lib),
       api: await phase(context, `api ×${concurrency}`, apiShapeFor(concurrency, context.timing), api),
+    };
+  }
+  return results;
+}
+
+/**
+ * A 5-entry transaction raw and through the ledger, at each concurrency, back to back, each worker on its own payer
+ * and payees: what the ledger costs over its own `TransactWriteItems` for a movement of more than two entries.
+ */
+export async function measureSplits(fixture: Fixture, context: PhaseContext): Promise<SplitResults> {
+  const raw = rawSplits(fixture.splits, fixture.user.caller);
+  const lib = libSplits(fixture.splits, fixture.user.caller);
+  const results: SplitResults = { concurrency: {} };
+  for (const concurrency of splitConcurrencies) {
+    await raw.refresh();
+    results.concurrency[String(concurrency)] = {
+      raw: await phase(context, `raw 5-entry ×${concurrency}`, shapeFor(concurrency, context.timing), raw.op),
+      lib: await phase(context, `lib 5-entry ×${concurrency}`, shapeFor(concurrency, context.timing), lib),
     };
   }
   return results;

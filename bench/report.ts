@@ -34,6 +34,15 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '',
     `![Throughput and p99 latency by requests in flight, raw vs lib vs api](${chartPath})`,
     '',
+    '**A 5-entry transaction, in process** (`POST /v1/transactions` through the ledger: a payer split across four payees), '
+      + 'against its own `TransactWriteItems` sent raw, each worker on its own accounts:',
+    '',
+    '| in flight | raw /s | lib /s | lib ÷ raw | raw p99 ms | lib p99 ms | lib ÷ raw p99 | errors raw/lib | TransactWriteItems per posted |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...Object.entries(results.split ?? {}).map(([concurrency, row]) => `| ${concurrency} | ${row.rawTps} | ${row.libTps} | `
+      + `**${row.libOverRawTps}** | ${row.rawP99Ms} | ${row.libP99Ms} | ${row.libOverRawP99} | ${row.errors.raw}/${row.errors.lib} | `
+      + `${row.libTransactWritesPerPosted} |`),
+    '',
     '**Hot account, in process**: 32 payers in flight through the ledger, each paying its own payee (spread-out) or all paying one merchant account (hot, with 64 balance shards).',
     '',
     '| load | transfers/s | p99 ms | errors | TransactWriteItems per posted transfer | reads per posted transfer |',

@@ -3,7 +3,9 @@ import type { ColdStartReport } from './cold-start';
 import type { CpuSample } from './cpu';
 import { lambdaLoadLabels, lambdaLoads, type LambdaLoad, type LambdaResults } from './lambda-loads';
 import { loginTimingTarget, type LoginTiming } from './login-timing';
-import type { HotAccountResults, LoginResults, MeasuredPhase, RequestsPerTransfer, Timing, TransferResults } from './phases';
+import type {
+  HotAccountResults, LoginResults, MeasuredPhase, RequestsPerTransfer, SplitResults, Timing, TransferResults,
+} from './phases';
 import { ratio, round } from './stats';
 
 /** The limits issue 5 sets, on the machine the bench runs on. */
@@ -78,6 +80,11 @@ export interface BenchResults {
     notes: string[];
   };
   transfer: { concurrency: Record<string, TransferRow> };
+  /** The 5-entry transaction (issue 14), raw and through the ledger in this process, by requests in flight. */
+  split: Record<string, {
+    rawTps: number; libTps: number; libOverRawTps: number; rawP99Ms: number; libP99Ms: number; libOverRawP99: number;
+    errors: { raw: number; lib: number }; libTransactWritesPerPosted: number;
+  }>;
   hotAccount: {
     tps: number; spreadTps: number; errors: number; spreadErrors: number; hotOverSpreadTps: number;
     p99Ms: number; spreadP99Ms: number;
@@ -119,6 +126,7 @@ export function assemble(parts: {
   machine: Machine;
   run: BenchResults['run'];
   transfers: TransferResults;
+  splits: SplitResults;
   hot: HotAccountResults;
   cold: ColdStartReport;
   login: LoginResults;
@@ -127,6 +135,15 @@ export function assemble(parts: {
   const transfer: Record<string, TransferRow> = {};
   for (const [concurrency, modes] of Object.entries(parts.transfers.concurrency)) {
     transfer[concurrency] = transferRow(modes.raw, modes.lib, modes.api);
+  }
+  const split: BenchResults['split'] = {};
+  for (const [concurrency, { raw, lib }] of Object.entries(parts.splits.concurrency)) {
+    split[concurrency] = {
+      rawTps: round(raw.tps), libTps: round(lib.tps), libOverRawTps: round(ratio(lib.tps, raw.tps), 2),
+      rawP99Ms: round(raw.p99Ms), libP99Ms: round(lib.p99Ms), libOverRawP99: round(ratio(lib.p99Ms, raw.p99Ms), 2),
+      errors: { raw: raw.errors, lib: lib.errors },
+      libTransactWritesPerPosted: round(lib.requests?.transactWrites ?? Number.NaN, 2),
+    };
   }
   const { hot, spread } = parts.hot;
   const hotAccount = {
@@ -155,7 +172,7 @@ export function assemble(parts: {
   const lambda: BenchResults['lambda'] = {};
   for (const [instances, loads] of Object.entries(parts.lambda)) lambda[instances] = lambdaRows(loads);
   const results = {
-    machine: parts.machine, run: parts.run, transfer: { concurrency: transfer }, hotAccount, lambda, coldStart,
+    machine: parts.machine, run: parts.run, transfer: { concurrency: transfer }, split, hotAccount, lambda, coldStart,
     coldStartMethod: parts.cold.method, nodeStartupMs: round(parts.cold.nodeStartupMs), login, targets: [],
   };
   return { ...results, targets: checkTargets(results) };

@@ -47,6 +47,7 @@ function plan(mode: 'quick' | 'full'): Step[] {
   const { timing, coldStartRuns, overlapColdStart, lambda } = settings[mode];
   const phaseS = (timing.warmupMs + timing.measureMs) / 1000 + 0.5;
   const transfers = [1, 8, 32].flatMap((c) => ['raw', 'lib', 'api'].map((m) => ({ label: `${m} ×${c}`, weightS: phaseS })));
+  const splits = [1, 8].flatMap((c) => ['raw', 'lib'].map((m) => ({ label: `${m} 5-entry ×${c}`, weightS: phaseS })));
   const startup = overlapColdStart
     ? [{ label: 'cold start while DynamoDB Local and the API start', weightS: 12 }]
     : [{ label: 'cold start', weightS: coldStartRuns * 6 }, { label: 'start DynamoDB Local and the API', weightS: 12 }];
@@ -54,6 +55,7 @@ function plan(mode: 'quick' | 'full'): Step[] {
     ...startup,
     { label: 'seed accounts', weightS: 3 },
     ...transfers,
+    ...splits,
     { label: 'argon2id', weightS: timing.argon2Runs * 0.1 },
     { label: 'login ×1', weightS: phaseS },
     { label: 'login ×8', weightS: phaseS + 2 },
@@ -138,13 +140,14 @@ async function measurePhases(stack: BenchStack, mode: Mode, progress: Progress, 
   const sampleCpu = cpuSampler({ dynamodb: stack.dynamo.process.pid, api: stack.api.process.pid });
   const context = { progress, timing, sampleCpu };
   const transfers = await phases.measureTransfers(fixture, stack.api.url, context);
+  const splits = await phases.measureSplits(fixture, context);
   const login = await phases.measureLogin(fixture, stack.api.url, context);
   progress.begin('start the Lambda model');
   const lambdaApi = await stack.startLambda(shutdown);
   const lambda = await measureLambda(fixture, lambdaApi, context, settings[mode].lambda);
   await lambdaApi.api.stop();
   const hot = await phases.measureHotAccount(fixture, context);
-  return { transfers, login, lambda, hot };
+  return { transfers, splits, login, lambda, hot };
 }
 
 async function main(): Promise<number> {
@@ -161,7 +164,7 @@ async function main(): Promise<number> {
   try {
     const { cold, stack } = await coldStartsAndStack(mode, state, progress, shutdown.signal);
     shutdown.signal.throwIfAborted();
-    const { transfers, login, lambda, hot } = await measurePhases(stack, mode, progress, shutdown.signal);
+    const { transfers, splits, login, lambda, hot } = await measurePhases(stack, mode, progress, shutdown.signal);
     progress.begin('write results');
     await stack.stop();
     state.stack = undefined;
@@ -170,9 +173,9 @@ async function main(): Promise<number> {
       run: {
         mode, startedAt, durationS: Math.round((performance.now() - startedMs) / 1000), timing, loadAverage1mAtStart: loadAtStart,
         stepSeconds: progress.spentSeconds(),
-        notes: notesFor(loadAtStart, overlapColdStart, [transfers, hot, login, lambda]),
+        notes: notesFor(loadAtStart, overlapColdStart, [transfers, splits, hot, login, lambda]),
       },
-      transfers, hot, cold, login, lambda,
+      transfers, splits, hot, cold, login, lambda,
     });
     const markdown = write(results);
     progress.finish();
