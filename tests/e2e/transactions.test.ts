@@ -103,6 +103,22 @@ describe('transactions over HTTP', () => {
     expect([await balanceOf(ada, usd), await balanceOf(ada, eur)]).toEqual([3_900, 1_000]);
   });
 
+  it('never refunds more than was paid, however many refunds are sent at once (in the Lambda model, from as many instances)', async () => {
+    const { bank, admin, payer, merchant, wallet, shop } = await marketplace(1_000);
+    const paid = await post('/v1/transfers', payer.token, { fromAccountId: wallet, toAccountId: shop, amount: 1_000, currency: 'USD' });
+    // The merchant holds more than it was paid, so only the guard on the payment can refuse a refund.
+    expect((await post('/v1/transfers', admin.token, { fromAccountId: bank, toAccountId: shop, amount: 5_000, currency: 'USD' })).status).toBe(201);
+    const refunds = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      post(`/v1/transactions/${paid.body.id}/reversals`, merchant.token, { amount: 150 }, `race-${paid.body.id}-${i}`)));
+    const statuses = refunds.map((answer) => (answer.status === 201 ? '201' : `${answer.status} ${answer.body.code}`));
+    // Six fit (900 of 1,000); the rest are refused, or busy when the instances kept meeting on the accounts.
+    expect(statuses.filter((status) => status === '201').length).toBeLessThanOrEqual(6);
+    expect(statuses.every((status) => ['201', '422 reversal_exceeds_original', '503 ledger_busy'].includes(status))).toBe(true);
+    const original = (await call('GET', `/v1/transactions/${paid.body.id}`, { token: payer.token })).body;
+    expect(original.reversedAmount).toBe(150 * statuses.filter((status) => status === '201').length);
+    expect(await balanceOf(payer, wallet)).toBe(original.reversedAmount);
+  });
+
   it('refuses what breaks a rule with a problem answer, and moves nothing', async () => {
     const { admin, fees, payer, wallet, shop } = await marketplace(1_000);
     const cases: Array<[unknown, number, string]> = [
