@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { call } from '../support/http';
+import { call, type Answer } from '../support/http';
 import { adminSession, signUp } from '../support/sessions';
 
 /*
@@ -30,9 +30,9 @@ test('each key answers every one of its concurrent sends alike, whether it poste
   // A 503 binds nothing and may be sent again; every other answer under one key is the same answer.
   for (const outcome of outcomes) expect(outcome.size).toBeLessThanOrEqual(1);
   // Each key sent again, as a client retries a 503, until it answers: a replay of what it bound, if it bound anything.
-  const settled = [];
+  const settled: Answer[] = [];
   for (const key of keys) {
-    let answer;
+    let answer: Answer | undefined;
     for (let send = 0; send < 10 && (answer === undefined || answer.status === 503); send += 1) {
       answer = await call('POST', '/v1/transfers', {
         token: payer.token, json: { fromAccountId: from, toAccountId: to, amount: 600, currency: 'USD' }, headers: { 'Idempotency-Key': key },
