@@ -17,8 +17,12 @@ import { addressFreeAtMs, lockMsAfter, loginPolicy, secondsUntil, type LoginPoli
 /** Read once at cold start. */
 const defaultPolicy = loginPolicy(process.env);
 
-/** Rounds of read-then-write when other logins of the same email keep writing first, and the most jitter between them. */
-const reserveRoundsMax = 5;
+/**
+ * Rounds of read-then-write when other logins of the same email keep writing first, and the most jitter between them.
+ * Each round lets at least one of the logins racing on an email through, so this many concurrent logins of one email
+ * (a user's devices, a service signing in from several workers) all get through before any is told to wait.
+ */
+const reserveRoundsMax = 16;
 const reserveJitterMsMax = 25;
 
 /** Who is logging in: the normalized email (as the login schema leaves it) and API Gateway's source address. */

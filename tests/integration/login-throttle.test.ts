@@ -77,6 +77,12 @@ describe('the login throttle', () => {
     expect(results).toEqual(['401', '401', '401', '401', 'ok', '401', '401', '401', '401', '401', '429 after 1']);
   });
 
+  it('lets 12 concurrent logins of one email with the right password all through', async () => {
+    const email = uniqueEmail();
+    const results = await Promise.all(Array.from({ length: 12 }, () => outcome({ email, sourceIp: uniqueAddress() }, succeeds)));
+    expect(results).toEqual(Array(12).fill('ok'));
+  });
+
   it('lets no more than 5 of 20 concurrent failing logins of one email run, whichever instance they reach', async () => {
     const email = uniqueEmail();
     const run = jest.fn(async () => {
