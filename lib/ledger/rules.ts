@@ -3,6 +3,7 @@ import {
   AccountNotFoundError, AppError, assert, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError,
   IdempotencyKeyReusedError, InsufficientFundsError, ReplayedRefusalError,
 } from '../errors';
+import { usesAdminPower, withoutAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import {
   shardName, sweepShardsMax, type AccountChange, type AccountRecord, type EntryRecord, type IdempotencyRecord, type Initiator,
@@ -16,9 +17,9 @@ import { amountMinorMax, type TransactionView, type TransferBody } from './schem
  * it commits.
  */
 
-/** Whether the caller may see an account: its owner, or an admin. */
+/** Whether the caller may see an account: its owner, or an admin with admin power (an MFA session). */
 export function canSee(caller: Caller, account: { ownerId: string }): boolean {
-  return caller.role === 'admin' || account.ownerId === caller.userId;
+  return usesAdminPower(caller) || account.ownerId === caller.userId;
 }
 
 /** What a new transaction is given from outside the rules: its id, its time, and who initiated it. */
@@ -48,10 +49,10 @@ export function planTransfer(
   to: AccountRecord | undefined,
   minted: Minted,
 ): Omit<TransferPlan, 'idempotency'> {
-  if (!from || !canSee(caller, from)) throw new AccountNotFoundError();
+  if (!from || !canSee(caller, from)) throw withoutAdminPower(caller, new AccountNotFoundError());
   if (!to) throw new AccountNotFoundError();
-  if (from.type === 'system' && caller.role !== 'admin') {
-    throw new ForbiddenError('Only admins move money out of system accounts.');
+  if (from.type === 'system' && !usesAdminPower(caller)) {
+    throw withoutAdminPower(caller, new ForbiddenError('Only admins move money out of system accounts.'));
   }
   if (from.currency !== input.currency || to.currency !== input.currency) throw new CurrencyMismatchError(input.currency);
   assert(from.type === 'system' || from.shard === 0, 'a user account is debited on shard 0, where its floor is kept');
@@ -240,5 +241,5 @@ export function transactionView(caller: Caller, txn: TransactionRecord): Transac
   const entries = txn.entries.map(({ shard, ...entry }) => (shard === null && canSee(caller, { ownerId: ownerOf(entry.accountId) })
     ? entry
     : { ...entry, balanceAfter: null }));
-  return { ...rest, entries, ...(caller.role === 'admin' ? { initiatedBy } : {}) };
+  return { ...rest, entries, ...(usesAdminPower(caller) ? { initiatedBy } : {}) };
 }

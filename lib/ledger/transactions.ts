@@ -1,4 +1,5 @@
 import { TransactionNotFoundError } from '../errors';
+import { usesAdminPower, withoutAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import { findTransaction, queryShardLines, type StatementLine } from '../storage/transactions';
 import { visibleAccount } from './access';
@@ -7,12 +8,15 @@ import type { AccountRecord, TransactionRecord } from './model';
 import { transactionView } from './rules';
 import type { StatementQuery, TransactionView } from './schemas';
 
-/** A transaction the caller may see: it owns either side, or is an admin. A sweep is bookkeeping, shown to no one. */
+/**
+ * A transaction the caller may see: it owns either side, or is an admin with admin power (an admin without it is told
+ * `mfa_required`). A sweep is bookkeeping, shown to no one.
+ */
 export async function getTransaction(caller: Caller, transactionId: string): Promise<TransactionView> {
   const txn = await findTransaction(transactionId);
   const visible = txn && txn.kind === 'transfer'
-    && (caller.role === 'admin' || txn.fromOwnerId === caller.userId || txn.toOwnerId === caller.userId);
-  if (!visible) throw new TransactionNotFoundError();
+    && (usesAdminPower(caller) || txn.fromOwnerId === caller.userId || txn.toOwnerId === caller.userId);
+  if (!visible) throw withoutAdminPower(caller, new TransactionNotFoundError());
   return transactionView(caller, txn);
 }
 

@@ -38,8 +38,8 @@ afterEach(() => faults.disable());
 
 /** An admin, a funded user account and an empty one, all in USD. */
 async function fixture(balance = 10_000) {
-  const admin: Caller = { userId: `admin-${Math.random()}`, role: 'admin' };
-  const owner: Caller = { userId: `owner-${Math.random()}`, role: 'user' };
+  const admin: Caller = { userId: `admin-${Math.random()}`, role: 'admin', mfa: true };
+  const owner: Caller = { userId: `owner-${Math.random()}`, role: 'user', mfa: false };
   const bank = await createAccount(admin, { currency: 'USD', type: 'system' });
   const from = await createAccount(owner, { currency: 'USD' });
   const to = await createAccount(owner, { currency: 'USD' });
