@@ -1,9 +1,10 @@
 import { config } from '../config';
 import { InvalidCredentialsError, InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError, UserNotFoundError } from '../errors';
-import { confirmTotpSecret, findUserById, setPendingTotpSecret, useTotpStep } from '../storage/users';
+import { confirmTotpSecret, findUserByEmail, findUserById, setPendingTotpSecret, setTotpFactor, useTotpStep } from '../storage/users';
 import type { Caller, UserRecord } from './model';
-import type { MfaEnrolmentView } from './schemas';
-import { matchTotp, newTotpSecret, otpauthUrl } from './totp';
+import { toUserView } from './profile';
+import type { MfaEnrolmentView, UserView } from './schemas';
+import { matchTotp, newTotpSecret, normalizeTotpSecret, otpauthUrl } from './totp';
 
 /*
  * Multi-factor authentication with TOTP (./totp.ts). Enrolling stores a pending secret, which does nothing until a
@@ -52,4 +53,15 @@ export async function secondFactor(user: UserRecord, code: string | undefined): 
   if (step === undefined || step <= user.totp.lastStep) throw new InvalidCredentialsError();
   if (!(await useTotpStep(user.id, user.totp.secret, step))) throw new InvalidCredentialsError();
   return true;
+}
+
+/**
+ * Turns MFA on for the user with this email, with a base32 secret given by an operator (`npm run admin -- mfa`),
+ * confirmed at once; it replaces the factor of a user that lost its device. The same secret again changes nothing.
+ */
+export async function setTotpFactorOf(email: string, secret: string): Promise<UserView> {
+  const user = await findUserByEmail(email.trim().toLowerCase());
+  if (!user) throw new UserNotFoundError('No user has that email.');
+  await setTotpFactor(user.id, normalizeTotpSecret(secret));
+  return toUserView(user);
 }
