@@ -150,7 +150,7 @@ async function readAccount(client: DynamoDBDocumentClient, accountId: string): P
 function transactionFor(from: AccountRecord, to: AccountRecord): TransactionRecord {
   const initiatedBy = { userId: from.ownerId, role: 'admin' as const, requestId: null, sourceIp: null };
   const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
-  const caller = { userId: from.ownerId, role: 'admin' as const };
+  const caller = { userId: from.ownerId, role: 'admin' as const, mfa: true };
   return planTransfer(caller, transferInput(from, to), from, to, minted).transaction;
 }
 

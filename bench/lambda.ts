@@ -5,6 +5,8 @@
  * commit never sees two transfers. Three loads at each N: spread-out, hot credit and hot debit. Imports the ledger,
  * so it must be loaded after DYNAMODB_ENDPOINT and TABLE_NAME are set.
  */
+import type { Caller } from '../lib/identity/model';
+import { newTotpSecret, totpNow } from '../lib/identity/totp';
 import { createAccount } from '../lib/ledger/accounts';
 import { shardsMax } from '../lib/ledger/model';
 import { ensureAdminUser } from '../scripts/admin-user';
@@ -61,13 +63,14 @@ export async function measureLambda(
 }
 
 /**
- * An admin, made in the table and logged in through the API: only an admin moves money out of a system account,
- * and the token must be one the API signed.
+ * An admin, made in the table with MFA on and logged in through the API with a code: only an admin with admin power
+ * moves money out of a system account, and the token must be one the API signed.
  */
-async function adminSession(apiUrl: string): Promise<{ token: string; caller: { userId: string; role: 'admin' } }> {
+async function adminSession(apiUrl: string): Promise<{ token: string; caller: Caller }> {
   const email = `bench-admin-${Date.now()}@example.com`;
-  const { user } = await ensureAdminUser(email, adminPassword);
-  const answer = await postJson(`${apiUrl}/api/v1/users/login`, { email, password: adminPassword }, {}, loginTimeoutMs);
+  const totpSecret = newTotpSecret();
+  const { user } = await ensureAdminUser(email, adminPassword, { totpSecret });
+  const answer = await postJson(`${apiUrl}/api/v1/users/login`, { email, password: adminPassword, totp: totpNow(totpSecret) }, {}, loginTimeoutMs);
   if (answer.status !== 200) throw new Error(`The bench admin could not log in: ${answer.status} ${answer.body.slice(0, 200)}`);
-  return { token: String((JSON.parse(answer.body) as { accessToken: unknown }).accessToken), caller: { userId: user.id, role: 'admin' } };
+  return { token: String((JSON.parse(answer.body) as { accessToken: unknown }).accessToken), caller: { userId: user.id, role: 'admin', mfa: true } };
 }

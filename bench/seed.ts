@@ -43,7 +43,7 @@ export async function registerAndLogin(apiUrl: string): Promise<BenchUser> {
     email,
     password,
     token: String(login.accessToken),
-    caller: { userId: String(registered.id), role: 'user' },
+    caller: { userId: String(registered.id), role: 'user', mfa: false },
   };
 }
 
@@ -52,7 +52,7 @@ export async function registerAndLogin(apiUrl: string): Promise<BenchUser> {
  * source would serialize the funding transfers on its sequence number, and contention is not what seeding is for.
  */
 export async function seedPairs(owner: Caller, count: number): Promise<AccountPair[]> {
-  const admin: Caller = { userId: `bench-admin-${randomUUID()}`, role: 'admin' };
+  const admin: Caller = { userId: `bench-admin-${randomUUID()}`, role: 'admin', mfa: true };
   return mapWithLimit(count, seedConcurrency, async () => {
     const [fromId, toId, mintId] = await Promise.all([
       createAccount(owner, { currency: benchCurrency }).then((account) => account.id),
@@ -69,7 +69,7 @@ export async function seedPairs(owner: Caller, count: number): Promise<AccountPa
  * shards as an account may have, as an admin opens one for a large merchant.
  */
 export async function openMerchant(owner: Caller): Promise<string> {
-  const admin: Caller = { userId: `bench-admin-${randomUUID()}`, role: 'admin' };
+  const admin: Caller = { userId: `bench-admin-${randomUUID()}`, role: 'admin', mfa: true };
   return (await createAccount(admin, { currency: benchCurrency, name: 'bench merchant', ownerId: owner.userId, shards: shardsMax })).id;
 }
 

@@ -5,11 +5,13 @@
  * plain 500 (`internal_error`) that leaks nothing.
  */
 import { AppError } from './app-error';
+import { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError } from './identity/mfa-errors';
 import {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
 } from './ledger/movement-errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
+export { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError } from './identity/mfa-errors';
 export {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
 } from './ledger/movement-errors';
@@ -266,18 +268,21 @@ export const internalErrorCode = 'internal_error';
 /** Every `AppError` the API can answer with, in the order the README's table lists them. */
 export const errorCatalogue = [
   ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError,
-  InvalidRefreshTokenError, ForbiddenError, UserDisabledError, AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError,
-  MethodNotAllowedError, EmailTakenError,
+  InvalidRefreshTokenError, MfaCodeRequiredError, ForbiddenError, UserDisabledError, MfaSessionRequiredError, AccountNotFoundError,
+  TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
   BalanceLimitExceededError, UnbalancedTransactionError, PartialReversalUnsupportedError, ReversalExceedsOriginalError,
   NotReversibleError,
-  IdempotencyKeyReusedError, SelfChangeRefusedError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
+  IdempotencyKeyReusedError, SelfChangeRefusedError, InvalidTotpError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 
 /** One entry of the catalogue: a class with its static `code` and `status`. */
 export type ErrorKind = (typeof errorCatalogue)[number];
 
-/** The HTTP status of a catalogue code (500 for `internal_error`), or `undefined` for a code not in it. */
+/**
+ * The HTTP status of a catalogue code (500 for `internal_error`), or `undefined` for a code not in it. One code has two
+ * statuses (`mfa_required`: 401 at login, 403 on an action): this answers the first, and routes name their classes.
+ */
 export function statusOfCode(code: string): number | undefined {
   if (code === internalErrorCode) return 500;
   return errorCatalogue.find((kind) => kind.code === code)?.status;

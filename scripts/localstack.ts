@@ -87,7 +87,8 @@ async function main(): Promise<void> {
   console.log(`\nThe localstack stage is up: ${url}`);
   console.log('Create an admin in its table, then smoke it:');
   console.log(`  DYNAMODB_ENDPOINT=${endpoint} TABLE_NAME=payments-${stage} npm run admin -- create --email admin@example.com   (asks for the password)`);
-  console.log(`  ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD='<the same>' npm run smoke -- --url ${url}`);
+  console.log(`  SECRET=$(npm run -s admin -- new-secret); printf '%s\\n' "$SECRET" | DYNAMODB_ENDPOINT=${endpoint} TABLE_NAME=payments-${stage} npm run admin -- mfa --email admin@example.com`);
+  console.log(`  ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD='<the same>' ADMIN_TOTP_SECRET="$SECRET" npm run smoke -- --url ${url}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 /**
  * `npm run smoke -- --url URL`: proves a deployment works end to end, as a client would see it. It registers two
  * users, logs them in, opens an account for each, funds the first from a system account (as the admin named by
- * ADMIN_EMAIL and ADMIN_PASSWORD), moves part of it to the second with an idempotency key, replays that request, and
+ * ADMIN_EMAIL, ADMIN_PASSWORD and, for an admin with MFA, ADMIN_TOTP_SECRET), moves part of it to the second with an idempotency key, replays that request, and
  * checks both balances, the transaction and the statement. Any base URL works: `npm start`, LocalStack or AWS.
  *
  * It leaves its two users, their accounts and one reusable "Smoke test funding" system account behind; every run
@@ -9,6 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { totpAt, totpStepAt } from '../lib/identity/totp';
 import { apiClient, type Answer, type ApiCall } from './local/api-client';
 
 /** A cold start on Lambda (SSM read, argon2) can take a few seconds; no single call may hang the run. */
@@ -26,9 +27,12 @@ export class SmokeCheckError extends Error {
   }
 }
 
-interface Credentials {
+/** Who logs in: a user with MFA gives its TOTP secret, and each login sends a current code of it. */
+export interface Credentials {
   email: string;
   password: string;
+  /** The base32 TOTP secret of a user with MFA (the admin's: only an MFA session holds admin power). */
+  totpSecret?: string;
 }
 
 /** What every step of one run shares: the client, the step runner and the run's unique id. */
@@ -92,7 +96,7 @@ async function signIn(run: SmokeRun, alice: Credentials, bob: Credentials, admin
     return String(answer.body.id);
   };
   const login = async (user: Credentials, name: string): Promise<string> => {
-    const answer = await run.call('POST', '/api/v1/users/login', { json: user });
+    const answer = await loginWithCode(run.call, user);
     expectStatus(answer, 200, `log in ${name}`);
     check(typeof answer.body?.accessToken === 'string' && answer.body.tokenType === 'Bearer', `log in ${name}`, 'no bearer token', answer);
     return answer.body.accessToken as string;
@@ -105,7 +109,7 @@ async function signIn(run: SmokeRun, alice: Credentials, bob: Credentials, admin
   const tokens = await run.step('log in both users and the admin', async () => ({
     alice: await login(alice, 'the first user'),
     bob: await login(bob, 'the second user'),
-    admin: await login(admin, `the admin ${admin.email} (ADMIN_EMAIL/ADMIN_PASSWORD)`),
+    admin: await login(admin, `the admin ${admin.email} (ADMIN_EMAIL/ADMIN_PASSWORD/ADMIN_TOTP_SECRET)`),
   }));
   await run.step('read the first user\'s profile with its token', async () => {
     const answer = await run.call('GET', '/api/v1/users/me', { token: tokens.alice });
@@ -113,6 +117,19 @@ async function signIn(run: SmokeRun, alice: Credentials, bob: Credentials, admin
     check(answer.body?.id === aliceId && answer.body?.email === alice.email, 'me', 'the profile is not the caller\'s', answer);
   });
   return tokens;
+}
+
+/**
+ * Logs a user in, with the current code of its TOTP secret if it has one. Each code logs in once, so when that code
+ * was spent moments ago (a run just before this one), the next step's, which the API accepts too, is tried once.
+ */
+export async function loginWithCode(call: ApiCall, user: Credentials): Promise<Answer> {
+  const { email, password, totpSecret } = user;
+  if (!totpSecret) return call('POST', '/api/v1/users/login', { json: { email, password } });
+  const step = totpStepAt(Date.now());
+  const first = await call('POST', '/api/v1/users/login', { json: { email, password, totp: totpAt(totpSecret, step) } });
+  if (first.status !== 401 || first.body?.code !== 'invalid_credentials') return first;
+  return call('POST', '/api/v1/users/login', { json: { email, password, totp: totpAt(totpSecret, step + 1) } });
 }
 
 async function openAccount(call: ApiCall, token: string, name: string): Promise<string> {
@@ -207,9 +224,11 @@ async function fundingAccount(call: ApiCall, adminToken: string): Promise<string
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { url: { type: 'string' } } });
-  const admin = { email: process.env.ADMIN_EMAIL ?? '', password: process.env.ADMIN_PASSWORD ?? '' };
+  const admin = {
+    email: process.env.ADMIN_EMAIL ?? '', password: process.env.ADMIN_PASSWORD ?? '', totpSecret: process.env.ADMIN_TOTP_SECRET || undefined,
+  };
   if (!values.url || !/^https?:\/\/[^/]+/.test(values.url) || !admin.email || !admin.password) {
-    console.error('usage: ADMIN_EMAIL=… ADMIN_PASSWORD=… npm run smoke -- --url https://api.example.com');
+    console.error('usage: ADMIN_EMAIL=… ADMIN_PASSWORD=… ADMIN_TOTP_SECRET=… npm run smoke -- --url https://api.example.com');
     return 2;
   }
   const startedMs = Date.now();

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole platform on this machine. DynamoDB Local (persisted under .data/), the table, an optional
- * admin from ADMIN_EMAIL/ADMIN_PASSWORD, and the HTTP API on PORT. Ctrl-C or SIGTERM stops all of it.
+ * admin from ADMIN_EMAIL/ADMIN_PASSWORD (with MFA on from ADMIN_TOTP_SECRET), and the HTTP API on PORT. Ctrl-C or SIGTERM stops all of it.
  */
 import { resolve } from 'node:path';
 import { createLocalTable, startDynamo, type LocalDynamo } from './local/dynamo';
@@ -72,17 +72,25 @@ function untilStopped(shutdown: AbortSignal, services: Record<string, LocalDynam
 
 /**
  * Creates or promotes the admin named by ADMIN_EMAIL/ADMIN_PASSWORD, if both are set. Safe to repeat. An existing
- * user's password is left as it was, as `npm run admin` leaves it without --reset-password.
+ * user's password is left as it was, as `npm run admin` leaves it without --reset-password. With ADMIN_TOTP_SECRET
+ * (base32) too, the admin's MFA is on with that secret, so it logs in with its codes and holds admin power.
  */
 async function ensureAdminFromEnv(): Promise<void> {
   const email = process.env.ADMIN_EMAIL;
   const password = process.env.ADMIN_PASSWORD;
-  if (!email || !password) return;
+  const totpSecret = process.env.ADMIN_TOTP_SECRET || undefined;
+  if (!email || !password) {
+    if (totpSecret) console.warn('ADMIN_TOTP_SECRET is ignored without ADMIN_EMAIL and ADMIN_PASSWORD.');
+    return;
+  }
   // Imported here, after DYNAMODB_ENDPOINT is set, because the storage client reads its configuration once on load.
   const { ensureAdminUser } = await import('./admin-user');
-  const { created, user } = await ensureAdminUser(email, password);
+  const { created, user } = await ensureAdminUser(email, password, totpSecret === undefined ? {} : { totpSecret });
   console.log(created ? `Admin ${user.email} created.` : `Admin ${user.email} is ready; its password is unchanged (ADMIN_PASSWORD sets it only `
     + 'for a new admin; `npm run admin -- create --email E --reset-password` changes it).');
+  console.log(totpSecret === undefined
+    ? 'Its MFA is as it was: without ADMIN_TOTP_SECRET (or `npm run admin -- mfa`), an admin holds no admin power.'
+    : 'Its MFA is on with ADMIN_TOTP_SECRET: log in with a code (`npm run admin -- totp` prints the current one).');
 }
 
 void main().then((code) => {

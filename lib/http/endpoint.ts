@@ -91,4 +91,4 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
 const noContent = 204;
 
 /** Routes without `auth` never read the caller; this placeholder keeps the input type simple. */
-const anonymous: Caller = { userId: '', role: 'user' };
+const anonymous: Caller = { userId: '', role: 'user', mfa: false };

@@ -1,17 +1,14 @@
 import { SelfChangeRefusedError, ForbiddenError } from '../errors';
+import { requireAdminPower } from './admin-power';
 import { decodeCursor, encodeCursor } from '../ledger/cursor';
 import { queryUsers, setUserStanding } from '../storage/users';
 import type { Caller, UserRecord } from './model';
 import type { AdminUserView, ListUsersQuery, UpdateUserBody } from './schemas';
 
 /*
- * User management, for admins only: list every user, change a user's role or disable it. Every session of a user
+ * User management, for admins with admin power (an MFA session: ./admin-power.ts) only: list every user, change a user's role or disable it. Every session of a user
  * that is disabled (or demoted) feels it within the standing cache time (./standing.ts).
  */
-
-function requireAdmin(caller: Caller): void {
-  if (caller.role !== 'admin') throw new ForbiddenError('Only admins manage users.');
-}
 
 /** A user as admins see it: never the hash, and whether it is disabled. */
 export function toAdminUserView(user: UserRecord): AdminUserView {
@@ -20,7 +17,7 @@ export function toAdminUserView(user: UserRecord): AdminUserView {
 
 /** Every user, oldest first, a page at a time. */
 export async function listUsers(caller: Caller, query: ListUsersQuery): Promise<{ data: AdminUserView[]; nextCursor: string | null }> {
-  requireAdmin(caller);
+  requireAdminPower(caller, new ForbiddenError('Only admins manage users.'));
   const after = query.cursor ? decodeCursor(query.cursor, (value) => value.startsWith('USER#')) : undefined;
   const page = await queryUsers(query.limit, after);
   return { data: page.users.map(toAdminUserView), nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null };
@@ -32,7 +29,7 @@ export async function listUsers(caller: Caller, query: ListUsersQuery): Promise<
  * Restating its own role, or enabling itself, changes nothing and is allowed.
  */
 export async function updateUser(caller: Caller, userId: string, changes: UpdateUserBody): Promise<AdminUserView> {
-  requireAdmin(caller);
+  requireAdminPower(caller, new ForbiddenError('Only admins manage users.'));
   const changesSelf = userId === caller.userId
     && ((changes.role !== undefined && changes.role !== caller.role) || changes.disabled === true);
   if (changesSelf) throw new SelfChangeRefusedError();

@@ -11,6 +11,15 @@ export type Role = (typeof roles)[number];
 export interface Caller {
   userId: string;
   role: Role;
+  /** Whether the caller's session was opened with a TOTP code: an admin holds admin power only then (./admin-power.ts). */
+  mfa: boolean;
+}
+
+/** A user's TOTP (RFC 6238) factor once confirmed: its base32 secret, and the last time step whose code was used. */
+export interface TotpFactor {
+  secret: string;
+  /** A code of this step or an earlier one is refused: each code logs in once. */
+  lastStep: number;
 }
 
 /** A user as the identity module keeps it. `passwordHash` never leaves the identity module. */
@@ -27,6 +36,10 @@ export interface UserRecord {
    * disabling the user) moves it on, which revokes every session at once in the user's own write.
    */
   sessionGeneration: number;
+  /** The confirmed TOTP factor: with one, login needs a code too. */
+  totp: TotpFactor | null;
+  /** A secret enrolled but not confirmed yet: it does nothing until a code of it confirms it. */
+  pendingTotpSecret: string | null;
   createdAt: string;
 }
 
@@ -36,6 +49,8 @@ export interface SessionRecord {
   userId: string;
   /** The user's `sessionGeneration` when the session opened; it is live only while the user's is the same. */
   userGeneration: number;
+  /** Whether the login that opened it proved a TOTP code; refreshing keeps it, since it is the same session. */
+  mfa: boolean;
   /** Logout and reuse detection revoke a session for good. */
   revoked: boolean;
   createdAt: string;

@@ -16,10 +16,15 @@ export const registerBody = z.strictObject({
 });
 export type RegisterBody = z.infer<typeof registerBody>;
 
+/** A TOTP code as an authenticator app shows it: six digits, sent as a string so that leading zeros stay. */
+const totpSchema = z.string().check(z.regex(/^[0-9]{6}$/, 'Must be the 6-digit code of your authenticator app.'));
+
 export const loginBody = z.strictObject({
   email: emailSchema,
   // Any length is checked against the hash at login, but bounded so a huge string cannot cost hashing time.
   password: z.string().check(z.minLength(1), z.maxLength(128)),
+  /** Required of a user with MFA on; ignored for one without. */
+  totp: z.optional(totpSchema),
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
@@ -34,6 +39,10 @@ export const changePasswordBody = z.strictObject({
   newPassword: passwordSchema,
 });
 export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
+
+/** The code that confirms a pending MFA enrolment. */
+export const confirmMfaBody = z.strictObject({ totp: totpSchema });
+export type ConfirmMfaBody = z.infer<typeof confirmMfaBody>;
 
 /** A user id in a path: what registration issues (a UUID), or any id of the same alphabet the table holds. */
 export const userIdParams = z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Must be an id issued by this API.')) });
@@ -53,4 +62,4 @@ export const updateUserBody = z.strictObject({
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
 /** A user as the API shows it (./views.ts): never the hash. */
-export type { AdminUserView, UserView } from './views';
+export type { AdminUserView, MfaEnrolmentView, UserView } from './views';

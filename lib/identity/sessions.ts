@@ -41,13 +41,16 @@ async function pairOf(userId: string, sessionId: string, refreshToken: string): 
   };
 }
 
-/** Opens a session for a user whose credentials were checked, and answers its first pair of tokens. */
-export async function openSession(user: UserRecord): Promise<TokenPair> {
+/**
+ * Opens a session for a user whose credentials were checked, and answers its first pair of tokens. `mfa` says the
+ * login proved a TOTP code too; the session keeps it for its whole life.
+ */
+export async function openSession(user: UserRecord, mfa = false): Promise<TokenPair> {
   const createdAt = new Date().toISOString();
   const id = randomUUID();
   const refresh = newRefreshToken(id, user.id, createdAt);
   const session: SessionRecord = {
-    id, userId: user.id, userGeneration: user.sessionGeneration, revoked: false, createdAt, expiresAt: refresh.record.expiresAt,
+    id, userId: user.id, userGeneration: user.sessionGeneration, mfa, revoked: false, createdAt, expiresAt: refresh.record.expiresAt,
   };
   await insertSession(session, refresh.record);
   return pairOf(user.id, id, refresh.token);

@@ -35,11 +35,11 @@ const sessions = new Readings<SessionRecord>();
  * Proves who calls: verifies the bearer token, then reads the user and the token's session from DynamoDB (each at
  * most `standingCacheMs` old). The role comes from the user as stored, never from the token, so a demoted admin's
  * token is a user's; a user who no longer exists or is disabled, and a session that is revoked, expired or from before
- * a password change, are refused like a bad token.
+ * a password change, are refused like a bad token. Whether the caller holds MFA is the session's, as it was opened.
  */
 export async function authenticate(authorization: string | undefined): Promise<Caller> {
   const { userId, sessionId } = await verifyBearer(authorization);
   const [user, session] = await Promise.all([users.get(userId, findUserById), sessions.get(sessionId, findSession)]);
-  if (!user || !sessionIsLive(session, user)) throw new UnauthorizedError();
-  return { userId, role: user.role };
+  if (!user || !session || !sessionIsLive(session, user)) throw new UnauthorizedError();
+  return { userId, role: user.role, mfa: session.mfa };
 }

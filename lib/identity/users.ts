@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, UserDisabledError, UserNotFoundError } from '../errors';
 import type { Caller, Role, UserRecord } from './model';
-import { findUserByEmail, findUserById, insertUser, replacePassword, updateUser } from '../storage/users';
+import { findUserByEmail, findUserById, insertUser, replacePassword, setTotpFactor, updateUser } from '../storage/users';
+import { secondFactor } from './mfa';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { toUserView } from './profile';
 import type { ChangePasswordBody, LoginBody, RegisterBody, UserView } from './schemas';
 import { openSession } from './sessions';
+import { normalizeTotpSecret } from './totp';
 import type { TokenPair } from './tokens';
 
 /** Registers a user with the `user` role. A taken email is a `ConflictError` (`email_taken`). */
@@ -18,6 +20,8 @@ export async function register(input: RegisterBody): Promise<UserView> {
     passwordHash: await hashPassword(input.password),
     disabled: false,
     sessionGeneration: 0,
+    totp: null,
+    pendingTotpSecret: null,
     createdAt: new Date().toISOString(),
   };
   await insertUser(user);
@@ -25,9 +29,10 @@ export async function register(input: RegisterBody): Promise<UserView> {
 }
 
 /**
- * Exchanges email and password for a new session's tokens. An unknown email costs the same hashing work as a wrong
- * password and fails with the same error, so neither the answer nor its timing tells which it was. A disabled user
- * is told so (`user_disabled`) only after the right password, so the answer reveals nothing to a guesser.
+ * Exchanges email and password (and a TOTP code, for a user with MFA: ./mfa.ts) for a new session's tokens. An unknown
+ * email costs the same hashing work as a wrong password and fails with the same error, so neither the answer nor its
+ * timing tells which it was. A disabled user is told so (`user_disabled`), and a user with MFA that a code is missing
+ * (`mfa_required`), only after the right password, so neither answer reveals anything to a guesser.
  */
 export async function login(input: LoginBody): Promise<TokenPair> {
   const user = await findUserByEmail(input.email);
@@ -37,7 +42,7 @@ export async function login(input: LoginBody): Promise<TokenPair> {
   }
   if (!(await verifyPassword(user.passwordHash, input.password))) throw new InvalidCredentialsError();
   if (user.disabled) throw new UserDisabledError();
-  return openSession(user);
+  return openSession(user, await secondFactor(user, input.totp));
 }
 
 /**
@@ -56,20 +61,25 @@ export async function changePassword(caller: Caller, input: ChangePasswordBody):
 
 /**
  * Makes sure an admin with this email exists: creates one, or promotes the existing user. An existing user's password
- * is replaced only when `resetPassword` is set, and otherwise left as it was (and not hashed at all). Safe to repeat.
+ * is replaced only when `resetPassword` is set, and otherwise left as it was (and not hashed at all). `totpSecret`
+ * (base32) turns MFA on with that secret, confirmed, replacing any factor the user had. Safe to repeat.
  * Returns whether the user was created, and whether its password was set.
  */
 export async function ensureAdmin(
-  input: RegisterBody, options: { resetPassword?: boolean } = {},
+  input: RegisterBody, options: { resetPassword?: boolean; totpSecret?: string } = {},
 ): Promise<{ user: UserView; created: boolean; passwordChanged: boolean }> {
   const existing = await findUserByEmail(input.email);
   const role: Role = 'admin';
+  let outcome: { user: UserView; created: boolean; passwordChanged: boolean };
   if (existing) {
     const passwordHash = options.resetPassword ? await hashPassword(input.password) : undefined;
     await updateUser(existing.id, passwordHash === undefined ? { role } : { role, passwordHash });
-    return { user: toUserView({ ...existing, role }), created: false, passwordChanged: passwordHash !== undefined };
+    outcome = { user: toUserView({ ...existing, role }), created: false, passwordChanged: passwordHash !== undefined };
+  } else {
+    const created = await register(input);
+    await updateUser(created.id, { role });
+    outcome = { user: { ...created, role }, created: true, passwordChanged: true };
   }
-  const created = await register(input);
-  await updateUser(created.id, { role });
-  return { user: { ...created, role }, created: true, passwordChanged: true };
+  if (options.totpSecret !== undefined) await setTotpFactor(outcome.user.id, normalizeTotpSecret(options.totpSecret));
+  return outcome;
 }

@@ -32,3 +32,7 @@ export const tokenPairView = z.object({
   refreshToken: z.string(),
   refreshExpiresIn: z.number().check(z.int()),
 });
+
+/** A new MFA enrolment: the base32 secret, and the `otpauth://totp` URL an authenticator app reads (as a QR code). */
+export const mfaEnrolmentView = z.object({ secret: z.string(), otpauthUrl: z.string() });
+export type MfaEnrolmentView = z.infer<typeof mfaEnrolmentView>;

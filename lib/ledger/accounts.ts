@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError, UserNotFoundError } from '../errors';
+import { requireAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import { insertAccount, queryAccountsOfOwner, readShards } from '../storage/accounts';
 import { findUserById } from '../storage/users';
@@ -9,7 +10,7 @@ import type { AccountRecord } from './model';
 import type { AccountView, BalanceView, CreateAccountBody, ListAccountsQuery } from './schemas';
 
 /**
- * Opens an account with balance 0. Only admins open `system` accounts (which may go negative: they stand for money
+ * Opens an account with balance 0. Only admins with admin power (an MFA session) open `system` accounts (which may go negative: they stand for money
  * outside the platform), accounts for another owner, and hot accounts (`shards` > 1: a settlement account, a large
  * merchant), whose balance is spread over shards so that many instances can write it at once.
  */
@@ -17,8 +18,8 @@ export async function createAccount(caller: Caller, input: CreateAccountBody): P
   const type = input.type ?? 'user';
   const ownerId = input.ownerId ?? caller.userId;
   const shards = input.shards ?? 1;
-  if (caller.role !== 'admin' && (type === 'system' || ownerId !== caller.userId || shards > 1)) {
-    throw new ForbiddenError('Only admins open system accounts, hot accounts, or accounts for another user.');
+  if (type === 'system' || ownerId !== caller.userId || shards > 1) {
+    requireAdminPower(caller, new ForbiddenError('Only admins open system accounts, hot accounts, or accounts for another user.'));
   }
   if (ownerId !== caller.userId && !(await findUserById(ownerId))) {
     throw new UserNotFoundError('No user has that ownerId.');
@@ -44,9 +45,7 @@ export async function createAccount(caller: Caller, input: CreateAccountBody): P
 /** The caller's accounts, oldest first; an admin may list another owner's with `ownerId`. */
 export async function listAccounts(caller: Caller, query: ListAccountsQuery) {
   const ownerId = query.ownerId ?? caller.userId;
-  if (caller.role !== 'admin' && ownerId !== caller.userId) {
-    throw new ForbiddenError("Only admins list another user's accounts.");
-  }
+  if (ownerId !== caller.userId) requireAdminPower(caller, new ForbiddenError("Only admins list another user's accounts."));
   const after = query.cursor ? decodeCursor(query.cursor, (value) => value.startsWith('ACCOUNT#')) : undefined;
   const page = await queryAccountsOfOwner(ownerId, query.limit, after);
   return {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   type AppError, ForbiddenError, NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError,
 } from '../errors';
+import { usesAdminPower, withoutAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import { reversalsMax, type TransactionRecord } from './model';
 import type { Movement } from './rules';
@@ -26,8 +27,8 @@ export async function reverseTransaction(
 ): Promise<TransferResult> {
   const original = await findVisibleTransaction(caller, transactionId);
   const debitsOthers = original.entries.some((entry) => entry.direction === 'credit' && entry.ownerId !== caller.userId);
-  if (original.kind !== 'reversal' && caller.role !== 'admin' && debitsOthers) {
-    throw new ForbiddenError('Only the owner of every account a reversal debits, or an admin, may reverse this transaction.');
+  if (original.kind !== 'reversal' && !usesAdminPower(caller) && debitsOthers) {
+    throw withoutAdminPower(caller, new ForbiddenError('Only the owner of every account a reversal debits, or an admin, may reverse this transaction.'));
   }
   const pair = original.fromAccountId !== null;
   const remaining = original.amount - original.reversedAmount;

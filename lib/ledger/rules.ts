@@ -2,6 +2,7 @@ import {
   AccountNotFoundError, assert, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, InsufficientFundsError,
   UnbalancedTransactionError,
 } from '../errors';
+import { usesAdminPower, withoutAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import {
   shardName, sweepShardsMax, type AccountChange, type AccountRecord, type EntryRecord, type Initiator, type LedgerWrite,
@@ -15,9 +16,9 @@ import { amountMinorMax, type EntryBody, type TransferBody } from './schemas';
  * it commits.
  */
 
-/** Whether the caller may see an account: its owner, or an admin. */
+/** Whether the caller may see an account: its owner, or an admin with admin power (an MFA session). */
 export function canSee(caller: Caller, account: { ownerId: string }): boolean {
-  return caller.role === 'admin' || account.ownerId === caller.userId;
+  return usesAdminPower(caller) || account.ownerId === caller.userId;
 }
 
 /** What a new transaction is given from outside the rules: its id, its time, and who initiated it. */
@@ -92,9 +93,10 @@ export function planMovement(
   assert(legs.length === movement.entries.length, 'a movement is planned against one shard per entry');
   const read = movement.entries.map((entry, index) => {
     const account = legs[index];
-    if (!account || (entry.direction === 'debit' && !canSee(caller, account))) throw new AccountNotFoundError();
-    if (entry.direction === 'debit' && account.type === 'system' && caller.role !== 'admin') {
-      throw new ForbiddenError('Only admins move money out of system accounts.');
+    if (!account) throw entry.direction === 'debit' ? withoutAdminPower(caller, new AccountNotFoundError()) : new AccountNotFoundError();
+    if (entry.direction === 'debit' && !canSee(caller, account)) throw withoutAdminPower(caller, new AccountNotFoundError());
+    if (entry.direction === 'debit' && account.type === 'system' && !usesAdminPower(caller)) {
+      throw withoutAdminPower(caller, new ForbiddenError('Only admins move money out of system accounts.'));
     }
     return account;
   });

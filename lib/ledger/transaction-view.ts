@@ -1,3 +1,4 @@
+import { usesAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import type { TransactionRecord } from './model';
 import { canSee } from './rules';
@@ -6,7 +7,8 @@ import type { TransactionView } from './schemas';
 /**
  * A transaction as the caller may see it: the balance an entry leaves is shown only on accounts the caller may see
  * (paying the settlement account must not reveal the platform's float) and only on accounts of one shard (on a hot
- * account it would be one shard's part, which means nothing to a client), and who initiated it only to admins.
+ * account it would be one shard's part, which means nothing to a client), and who initiated it only to admins with
+ * admin power.
  * A sweep is never shown, so it never comes here.
  */
 export function transactionView(caller: Caller, txn: TransactionRecord): TransactionView {
@@ -21,6 +23,6 @@ export function transactionView(caller: Caller, txn: TransactionRecord): Transac
     type: kind,
     amount: pair ? txn.amount : null,
     entries,
-    ...(caller.role === 'admin' ? { initiatedBy } : {}),
+    ...(usesAdminPower(caller) ? { initiatedBy } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { TransactionNotFoundError } from '../errors';
+import { usesAdminPower, withoutAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import { findTransaction, queryShardLines, type StatementLine } from '../storage/transactions';
 import { visibleAccount } from './access';
@@ -7,7 +8,10 @@ import type { AccountRecord, TransactionRecord } from './model';
 import { transactionView } from './transaction-view';
 import type { StatementQuery, TransactionView } from './schemas';
 
-/** A transaction the caller may see: it owns an account of an entry, or is an admin. */
+/**
+ * A transaction the caller may see: it owns an account of an entry, or is an admin with admin power (an admin without
+ * it is told `mfa_required`).
+ */
 export async function getTransaction(caller: Caller, transactionId: string): Promise<TransactionView> {
   return transactionView(caller, await findVisibleTransaction(caller, transactionId));
 }
@@ -19,8 +23,8 @@ export async function getTransaction(caller: Caller, transactionId: string): Pro
 export async function findVisibleTransaction(caller: Caller, transactionId: string): Promise<TransactionRecord> {
   const txn = await findTransaction(transactionId);
   const visible = txn && txn.kind !== 'sweep'
-    && (caller.role === 'admin' || txn.entries.some((entry) => entry.ownerId === caller.userId));
-  if (!visible) throw new TransactionNotFoundError();
+    && (usesAdminPower(caller) || txn.entries.some((entry) => entry.ownerId === caller.userId));
+  if (!visible) throw withoutAdminPower(caller, new TransactionNotFoundError());
   return txn;
 }
 

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import * as z from 'zod/mini';
-import { internalErrorCode, statusOfCode } from '../errors';
+import { internalErrorCode } from '../errors';
 import { routes } from '../routes';
 import type { Route } from '../routes/route';
 import { responses } from './responses';
@@ -44,7 +44,9 @@ export function openApiDocument() {
 }
 
 function operation(route: Route) {
-  const codes = [...route.errors.map((kind) => kind.code), internalErrorCode];
+  // By class, not by code: `mfa_required` answers 401 at login and 403 on an action.
+  const kinds = [...route.errors, { code: internalErrorCode, status: 500 }];
+  const codes = kinds.map((kind) => kind.code);
   const parameters = [
     ...fieldsOf(route.params, 'path'),
     ...fieldsOf(route.query, 'query'),
@@ -55,7 +57,7 @@ function operation(route: Route) {
       ? { description: STATUS_CODES[route.status] }
       : { description: STATUS_CODES[route.status], content: { 'application/json': { schema: responseSchema(route) } } },
   };
-  for (const [status, ofStatus] of Object.entries(groupByStatus(codes))) {
+  for (const [status, ofStatus] of Object.entries(groupByStatus(kinds))) {
     responses[status] = {
       description: `${STATUS_CODES[Number(status)]}: ${ofStatus.join(', ')}`,
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -89,11 +91,10 @@ function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output') {
   return rest;
 }
 
-function groupByStatus(codes: string[]): Record<string, string[]> {
+function groupByStatus(kinds: ReadonlyArray<{ code: string; status: number }>): Record<string, string[]> {
   const groups: Record<string, string[]> = {};
-  for (const code of codes) {
-    const status = String(statusOfCode(code) ?? 500);
-    groups[status] = [...(groups[status] ?? []), code];
+  for (const { code, status } of kinds) {
+    groups[String(status)] = [...(groups[String(status)] ?? []), code];
   }
   return groups;
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { adminUserView, tokenPairView, userPageView, userView } from '../identity/views';
+import { adminUserView, mfaEnrolmentView, tokenPairView, userPageView, userView } from '../identity/views';
 import { accountView, balanceView, pageOf, transactionView } from '../ledger/views';
 
 /**
@@ -13,6 +13,7 @@ export const responses = {
   adminUser: adminUserView,
   userPage: userPageView,
   tokenPair: tokenPairView,
+  mfaEnrolment: mfaEnrolmentView,
   account: accountView,
   accountPage: pageOf(accountView),
   balance: balanceView,

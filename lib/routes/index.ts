@@ -14,6 +14,8 @@ import { route as listUsers } from './users/list';
 import { route as login } from './users/login';
 import { route as logout } from './users/logout';
 import { route as me } from './users/me';
+import { route as confirmMfa } from './users/mfa-confirm';
+import { route as enrolMfa } from './users/mfa-enrol';
 import { route as changePassword } from './users/password';
 import { route as refreshSession } from './users/refresh';
 import { route as register } from './users/register';
@@ -25,7 +27,7 @@ import { route as updateUser } from './users/update';
  * other route's schemas or token code.
  */
 export const routes: readonly Route[] = [
-  register, login, refreshSession, logout, me, changePassword, listUsers, updateUser,
+  register, login, refreshSession, logout, me, changePassword, enrolMfa, confirmMfa, listUsers, updateUser,
   createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer, createTransaction,
   getTransaction, reverseTransaction,
   openapi, notFound,

@@ -127,6 +127,8 @@ function sessionFromItem(item: Record<string, unknown>): SessionRecord {
     id: String(item.id),
     userId: String(item.userId),
     userGeneration,
+    // Sessions stored before MFA existed were opened without it.
+    mfa: item.mfa === true,
     revoked: item.revoked === true,
     createdAt: String(item.createdAt),
     expiresAt,

@@ -8,7 +8,8 @@ import { keys } from './keys';
 
 /*
  * The user item (`USER#<id>` / `USER`, listed for admins in `gsi1` under `USERS`, oldest first) and the email claim
- * (`EMAIL#<email>` / `EMAIL`) that makes an email belong to one user: written together, read by id or by email.
+ * (`EMAIL#<email>` / `EMAIL`) that makes an email belong to one user: written together, read by id or by email. A
+ * user with MFA holds `totpSecret` and `totpLastStep`; one enrolling holds `totpPendingSecret` until it confirms.
  */
 
 /** Attempts at the insert when concurrent registrations of one email cancel each other, and the jitter between. */
@@ -54,7 +55,7 @@ function insertCommand(user: UserRecord): TransactWriteCommand {
       {
         Put: {
           TableName: config.tableName,
-          Item: { ...keys.user(user.id), ...keys.userInUserList(user.createdAt, user.id), entity: 'user', ...user },
+          Item: { ...keys.user(user.id), ...keys.userInUserList(user.createdAt, user.id), entity: 'user', ...userAttributes(user) },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -183,6 +184,64 @@ export async function replacePassword(userId: string, oldHash: string, newHash: 
   }
 }
 
+/** Enrols a TOTP secret that is not confirmed yet (replacing any other pending one); the confirmed factor stays. */
+export async function setPendingTotpSecret(userId: string, secret: string): Promise<void> {
+  await updateExisting(userId, 'SET totpPendingSecret = :secret', { ':secret': secret });
+}
+
+/**
+ * Turns a pending secret into the user's factor, with `step` (the confirming code's) as its last used step. The
+ * condition on the pending secret makes a confirmation that raced another enrolment confirm nothing (false).
+ */
+export async function confirmTotpSecret(userId: string, secret: string, step: number): Promise<boolean> {
+  return conditionalUpdate(userId, 'SET totpSecret = :secret, totpLastStep = :step REMOVE totpPendingSecret',
+    'totpPendingSecret = :secret', { ':secret': secret, ':step': step });
+}
+
+/**
+ * Records that the code of `step` was used, only if no code of that step or a later one was (false otherwise): the
+ * conditional write is what makes a code log in once, however many instances see it at the same time.
+ */
+export async function useTotpStep(userId: string, secret: string, step: number): Promise<boolean> {
+  return conditionalUpdate(userId, 'SET totpLastStep = :step',
+    'totpSecret = :secret AND totpLastStep < :step', { ':secret': secret, ':step': step });
+}
+
+/**
+ * Sets a user's factor directly (`npm start` with ADMIN_TOTP_SECRET, `npm run admin`), dropping any pending one. The
+ * same secret again changes nothing, so its used steps stay used.
+ */
+export async function setTotpFactor(userId: string, secret: string): Promise<void> {
+  await conditionalUpdate(userId, 'SET totpSecret = :secret, totpLastStep = :zero REMOVE totpPendingSecret',
+    'attribute_exists(pk) AND (attribute_not_exists(totpSecret) OR totpSecret <> :secret)', { ':secret': secret, ':zero': 0 });
+}
+
+async function updateExisting(userId: string, update: string, values: Record<string, unknown>): Promise<void> {
+  if (!(await conditionalUpdate(userId, update, 'attribute_exists(pk)', values))) throw new UserNotFoundError();
+}
+
+async function conditionalUpdate(userId: string, update: string, condition: string, values: Record<string, unknown>): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand({
+      TableName: config.tableName, Key: keys.user(userId), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values,
+    }));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** A user's attributes as stored: its TOTP factor flat, as `totpSecret` and `totpLastStep`, and no nulls for them. */
+function userAttributes(user: UserRecord): Record<string, unknown> {
+  const { totp, pendingTotpSecret, ...rest } = user;
+  return {
+    ...rest,
+    ...(totp ? { totpSecret: totp.secret, totpLastStep: totp.lastStep } : {}),
+    ...(pendingTotpSecret ? { totpPendingSecret: pendingTotpSecret } : {}),
+  };
+}
+
 /** The user an item holds. A role no write of ours could have stored is a bug in the data, not a default. */
 function userFromItem(item: Record<string, unknown>): UserRecord {
   const role = item.role;
@@ -196,6 +255,10 @@ function userFromItem(item: Record<string, unknown>): UserRecord {
     disabled: item.disabled === true,
     // Users stored before sessions existed have no generation: theirs is the first.
     sessionGeneration: typeof item.sessionGeneration === 'number' ? item.sessionGeneration : 0,
+    totp: typeof item.totpSecret === 'string'
+      ? { secret: item.totpSecret, lastStep: typeof item.totpLastStep === 'number' ? item.totpLastStep : 0 }
+      : null,
+    pendingTotpSecret: typeof item.totpPendingSecret === 'string' ? item.totpPendingSecret : null,
     createdAt: String(item.createdAt),
   };
 }

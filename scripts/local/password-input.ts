@@ -1,11 +1,12 @@
 /**
- * Reads a password for a command-line tool: from a prompt that echoes nothing when stdin is a terminal (asked twice,
- * and the two must match), else the first line of stdin, so that it can be piped in. Never from the arguments.
+ * Reads a password (or another secret, such as a TOTP secret) for a command-line tool: from a prompt that echoes
+ * nothing when stdin is a terminal (asked twice, and the two must match, unless `again` is false), else the first line
+ * of stdin, so that it can be piped in. Never from the arguments.
  */
-export async function readPassword(prompt: string): Promise<string> {
-  if (!process.stdin.isTTY) return firstLine(await readAll(process.stdin));
+export async function readPassword(prompt: string, options: { again?: boolean; what?: string } = {}): Promise<string> {
+  if (!process.stdin.isTTY) return firstLine(await readAll(process.stdin), options.what ?? 'password');
   const password = await promptHidden(prompt);
-  if ((await promptHidden('Again: ')) !== password) throw new Error('the two passwords differ.');
+  if (options.again !== false && (await promptHidden('Again: ')) !== password) throw new Error('the two entries differ.');
   return password;
 }
 
@@ -16,10 +17,10 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The text before the first line break; an empty first line is no password. */
-function firstLine(text: string): string {
+/** The text before the first line break; an empty first line is none. */
+function firstLine(text: string, what: string): string {
   const line = text.split(/\r?\n/, 1)[0] ?? '';
-  if (line === '') throw new Error('no password on stdin: pipe it in as the first line, or run in a terminal to be asked.');
+  if (line === '') throw new Error(`no ${what} on stdin: pipe it in as the first line, or run in a terminal to be asked.`);
   return line;
 }
 

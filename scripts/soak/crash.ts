@@ -11,6 +11,8 @@ import { apiClient, type ApiCall } from '../local/api-client';
 import { parentOf } from '../local/lifeline';
 import { freePort } from '../local/ports';
 import { start, waitUntilReady, type Service } from '../local/supervise';
+import { newTotpSecret } from '../../lib/identity/totp';
+import { loginWithCode } from '../smoke';
 
 const root = resolve(__dirname, '../..');
 const concurrency = 8;
@@ -77,7 +79,7 @@ async function startPlatform(platform: Platform): Promise<Service> {
     cwd: root,
     env: {
       PORT: String(platform.ports.api), DYNAMODB_PORT: String(platform.ports.dynamo), TABLE_NAME: tableName, DYNAMODB_ENDPOINT: '',
-      ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: password,
+      ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: password, ADMIN_TOTP_SECRET: admin.totpSecret,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     onOutput: (chunk) => platform.log.push(chunk),
@@ -107,8 +109,11 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** The admin `npm start` makes from ADMIN_EMAIL and ADMIN_PASSWORD, and the password of every caller. */
-const admin = { name: 'crash-admin', email: 'crash-admin@example.com' };
+/**
+ * The admin `npm start` makes from ADMIN_EMAIL, ADMIN_PASSWORD and ADMIN_TOTP_SECRET (a fresh secret each run: only
+ * an MFA session holds admin power), and the password of every caller.
+ */
+const admin = { name: 'crash-admin', email: 'crash-admin@example.com', totpSecret: newTotpSecret() };
 const password = 'crash-soak-password-0123';
 
 /**
@@ -124,7 +129,7 @@ async function platformOnFreePorts(): Promise<Platform> {
     if (tokens.has(caller)) return tokens.get(caller)!;
     const email = caller === admin.name ? admin.email : `${caller}@example.com`;
     if (caller !== admin.name) await call('POST', '/api/v1/users/register', { json: { email, password } });
-    const login = await call('POST', '/api/v1/users/login', { json: { email, password } });
+    const login = await loginWithCode(call, { email, password, ...(caller === admin.name ? { totpSecret: admin.totpSecret } : {}) });
     if (login.status !== 200) throw new Error(`${caller} could not log in: ${login.status} ${login.text.slice(0, 200)}`);
     tokens.set(caller, String(login.body.accessToken));
     return tokens.get(caller)!;

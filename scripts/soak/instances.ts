@@ -103,7 +103,7 @@ export async function instancesPhase(target: number, instances: number, seed: nu
  * and the merchant's balance must be the sum of what is stored.
  */
 async function keyedBurst(driver: LedgerDriver, burst: number) {
-  const admin: Caller = { userId: `soak-admin-${randomUUID()}`, role: 'admin' };
+  const admin: Caller = { userId: `soak-admin-${randomUUID()}`, role: 'admin', mfa: true };
   const shards = burst % 2 === 0 ? 1 : hotShards;
   const bank = await driver.openAccount(admin, { currency: 'USD', type: 'system', shards });
   const merchant = await driver.openAccount(admin, { currency: 'USD', ownerId: admin.userId, shards });

@@ -56,7 +56,7 @@ test('frozen mid-flight, every transfer answers 201 or 503 in time, and the keye
   // And so is a session of it, which its token names.
   const sessionId = randomUUID();
   const session = {
-    id: sessionId, userId: adminId, userGeneration: 0, revoked: false, createdAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    id: sessionId, userId: adminId, userGeneration: 0, mfa: true, revoked: false, createdAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 3600,
   };
   await client.send(new PutCommand({ ...sessionPut(session).Put!, TableName: tableName }));
   client.destroy();

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { uniqueEmail, uniquePassword } from '../support/data';
 import { argon2Parameters, directClient, storedUser } from '../support/dynamo';
 import { apiLogFile, jwtSecret } from '../support/env';
+import { base32Decode, totpAt, totpNow, totpStepAt } from '../../lib/identity/totp';
 import { call, loginPair, registerUser } from '../support/http';
 
 const client = directClient();
@@ -39,7 +40,7 @@ describe('secrets', () => {
     expect(JSON.stringify(item)).not.toContain(password);
   });
 
-  it('never writes a password, hash, token, refresh token or the signing secret to the API log', async () => {
+  it('never writes a password, hash, token, refresh token, TOTP secret or the signing secret to the API log', async () => {
     const email = uniqueEmail();
     const password = uniquePassword();
     const wrongPassword = uniquePassword();
@@ -66,6 +67,17 @@ describe('secrets', () => {
     expect((await call('POST', '/api/v1/users/register', { json: { email: uniqueEmail(), password: tooShort } })).status).toBe(400);
     expect((await call('GET', '/api/v1/users/me', { token: `${token}x` })).status).toBe(401);
     const hash = String((await storedUser(client, user.id))?.passwordHash);
+    // MFA: the secret travels in the enrolment answer only; codes travel in a confirmation and in logins.
+    const fourth = await loginPair(email, newPassword);
+    const enrolled = await call('POST', '/api/v1/users/me/mfa', { token: fourth.accessToken });
+    expect(enrolled.status).toBe(201);
+    const totpSecret = String(enrolled.body.secret);
+    expect((await call('POST', '/api/v1/users/me/mfa/confirm', { token: fourth.accessToken, json: { totp: totpNow(totpSecret) } })).status).toBe(204);
+    expect((await call('POST', '/api/v1/users/login', { json: { email, password: newPassword } })).status).toBe(401);
+    const fifth = await loginPair(email, newPassword, totpAt(totpSecret, totpStepAt(Date.now()) + 1));
+    accessTokens.push(fourth.accessToken, fifth.accessToken);
+    refreshTokens.push(fourth.refreshToken, fifth.refreshToken);
+    expect(JSON.stringify(await storedUser(client, user.id))).toContain(totpSecret);
 
     const log = await logAfterMarker();
     // The scan means something only if the requests above were logged at all.
@@ -74,13 +86,17 @@ describe('secrets', () => {
     expect(log).toMatch(/"route":"POST \/api\/v1\/users\/token\/refresh".*"status":200/);
     expect(log).toMatch(/"route":"POST \/api\/v1\/users\/logout".*"status":204/);
     expect(log).toMatch(/"route":"POST \/api\/v1\/users\/me\/password".*"status":204/);
+    expect(log).toMatch(/"route":"POST \/api\/v1\/users\/me\/mfa".*"status":201/);
+    expect(log).toMatch(/"route":"POST \/api\/v1\/users\/me\/mfa\/confirm".*"status":204/);
     const refreshHashes = refreshTokens.map((refreshToken) => createHash('sha256').update(refreshToken).digest('hex'));
     const signatures = accessTokens.map((accessToken) => accessToken.split('.')[2]!);
-    for (const secret of [password, wrongPassword, newPassword, tooShort, hash, ...accessTokens, ...signatures, ...refreshTokens, ...refreshHashes, jwtSecret()]) {
+    const secrets = [password, wrongPassword, newPassword, tooShort, hash, ...accessTokens, ...signatures, ...refreshTokens, ...refreshHashes, jwtSecret()];
+    for (const secret of [...secrets, totpSecret, totpSecret.toLowerCase(), base32Decode(totpSecret).toString('hex'), base32Decode(totpSecret).toString('base64')]) {
       expect(log.includes(secret)).toBe(false);
     }
     expect(log).not.toMatch(/\$argon2/);
     expect(log).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+/);
-    expect(log).not.toMatch(/"(password|currentPassword|newPassword|passwordHash|authorization|accessToken|refreshToken)"/i);
+    expect(log).not.toMatch(/"(password|currentPassword|newPassword|passwordHash|authorization|accessToken|refreshToken|totp|secret|otpauthUrl|totpSecret|totpPendingSecret)"/i);
+    expect(log).not.toMatch(/otpauth:/);
   });
 });

@@ -1,6 +1,7 @@
 import { standingCacheMs } from '../../lib/identity/standing';
 import { uniqueEmail, uniquePassword } from '../support/data';
-import { call, expectProblem, loginPair, registerUser } from '../support/http';
+import { totpAt, totpNow, totpStepAt } from '../../lib/identity/totp';
+import { call, expectProblem, loginPair, loginUser, registerUser } from '../support/http';
 import { adminSession, signUp } from '../support/sessions';
 
 /** Waits out every instance's cached standing. */
@@ -47,7 +48,7 @@ describe('GET /api/v1/users', () => {
 });
 
 describe('PATCH /api/v1/users/{id}', () => {
-  it('changes a role: the promoted user acts as an admin within 5 s, with the token it already held', async () => {
+  it('changes a role: the promoted user is an admin within 5 s, with the token it already held, and holds admin power once it logs in with MFA', async () => {
     const admin = await adminSession();
     const user = await signUp();
     expectProblem(await call('GET', usersPath, { token: user.token }), 403, 'forbidden');
@@ -55,7 +56,12 @@ describe('PATCH /api/v1/users/{id}', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ id: user.id, email: user.email, name: null, role: 'admin', disabled: false, createdAt: expect.any(String) });
     await standingExpires();
-    expect((await call('GET', `${usersPath}?limit=1`, { token: user.token })).status).toBe(200);
+    // An admin now, but its session was opened without MFA.
+    expectProblem(await call('GET', `${usersPath}?limit=1`, { token: user.token }), 403, 'mfa_required');
+    const { secret } = (await call('POST', '/api/v1/users/me/mfa', { token: user.token })).body;
+    expect((await call('POST', '/api/v1/users/me/mfa/confirm', { token: user.token, json: { totp: totpNow(secret) } })).status).toBe(204);
+    const withMfa = await loginUser(user.email, 'a-long-enough-password', totpAt(secret, totpStepAt(Date.now()) + 1));
+    expect((await call('GET', `${usersPath}?limit=1`, { token: withMfa })).status).toBe(200);
   });
 
   it('disables a user: its token is 401 within 5 s, its refresh token is refused, and its right password answers 403 user_disabled', async () => {

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import execa from 'execa';
-import { InvalidCredentialsError } from '../../lib/errors';
+import { InvalidCredentialsError, MfaCodeRequiredError } from '../../lib/errors';
+import { base32Decode, hotp, newTotpSecret, totpNow, totpStepAt } from '../../lib/identity/totp';
 import { login } from '../../lib/identity/users';
+import { caught } from '../support/caught';
 import { uniqueEmail, uniquePassword } from '../support/data';
 import { dynamoEndpoint, tableName } from '../support/env';
 
@@ -65,5 +67,31 @@ describe('npm run admin', () => {
   it('refuses an empty stdin, and a password the register rules refuse', async () => {
     expect(await admin(['create', '--email', uniqueEmail('admin')], '')).toEqual({ code: 1, output: expect.stringContaining('no password on stdin') });
     expect(await admin(['create', '--email', uniqueEmail('admin')], 'short\n')).toEqual({ code: 1, output: expect.stringContaining('admin.password') });
+  });
+
+  it('turns MFA on with a secret read from stdin (never printed), and prints the current code of a secret with no network', async () => {
+    const email = uniqueEmail('admin');
+    const password = uniquePassword();
+    expect((await admin(['create', '--email', email], `${password}\n`)).code).toBe(0);
+    const secret = newTotpSecret();
+    const enrolled = await admin(['mfa', '--email', email], `${secret.toLowerCase()}\n`);
+    expect(enrolled).toEqual({ code: 0, output: expect.stringContaining(`MFA is on for ${email}`) });
+    expect(enrolled.output.toUpperCase()).not.toContain(secret);
+    expect(await caught(login({ email, password }))).toBeInstanceOf(MfaCodeRequiredError);
+
+    const printed = await admin(['totp'], `${secret}\n`);
+    expect(printed.code).toBe(0);
+    expect(printed.output).not.toContain(secret);
+    const code = /^(\d{6}) \(valid \d+ s more/m.exec(printed.output)?.[1];
+    const step = totpStepAt(Date.now());
+    expect([hotp(base32Decode(secret), step - 1), hotp(base32Decode(secret), step)]).toContain(code);
+    expect((await login({ email, password, totp: code! })).tokenType).toBe('Bearer');
+    expect(totpNow(secret)).toMatch(/^\d{6}$/);
+
+    expect((await admin(['new-secret'], '')).output).toMatch(/^[A-Z2-7]{32}$/m);
+    expect(await admin(['mfa', '--email', uniqueEmail('nobody')], `${secret}\n`)).toEqual({ code: 1, output: expect.stringContaining('No user has that email') });
+    expect(await admin(['mfa', '--email', email], 'not-a-secret\n')).toEqual({ code: 1, output: expect.stringContaining('base32') });
+    expect(await admin(['mfa', '--email', email], '')).toEqual({ code: 1, output: expect.stringContaining('no TOTP secret on stdin') });
+    expect((await admin(['totp', '--email', email], `${secret}\n`)).code).toBe(2);
   });
 });

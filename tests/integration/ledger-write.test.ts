@@ -46,7 +46,7 @@ function itemBytes(value: unknown): number {
 test('the largest write a batch can make stays far below DynamoDB\'s 400 KB item and 4 MB transaction limits', () => {
   // The longest ids, description (280 characters of 4 bytes each), key and amounts the API accepts.
   const longId = (c: string) => c.repeat(64);
-  const caller: Caller = { userId: longId('u'), role: 'admin' };
+  const caller: Caller = { userId: longId('u'), role: 'admin', mfa: true };
   // API Gateway's request ids are 20 characters; an IPv6 source address is at most 45.
   const longInitiator = { userId: caller.userId, role: caller.role, requestId: 'r'.repeat(64), sourceIp: 'f'.repeat(45) };
   const account = (id: string, balance: number): AccountRecord => ({

@@ -21,7 +21,7 @@ afterAll(() => client.destroy());
 async function storedUserRecord(): Promise<UserRecord> {
   const user: UserRecord = {
     id: randomUUID(), email: uniqueEmail(), name: null, role: 'user', passwordHash: 'unused', disabled: false,
-    sessionGeneration: 0, createdAt: new Date().toISOString(),
+    sessionGeneration: 0, totp: null, pendingTotpSecret: null, createdAt: new Date().toISOString(),
   };
   await insertUser(user);
   return user;

@@ -12,7 +12,7 @@ afterAll(() => client.destroy());
 
 /** A user record as the identity module would build it; the hash is opaque to storage. */
 function userRecord(email = uniqueEmail()): UserRecord {
-  return { id: randomUUID(), email, name: null, role: 'user', passwordHash: `hash-${randomUUID()}`, disabled: false, sessionGeneration: 0, createdAt: new Date().toISOString() };
+  return { id: randomUUID(), email, name: null, role: 'user', passwordHash: `hash-${randomUUID()}`, disabled: false, sessionGeneration: 0, totp: null, pendingTotpSecret: null, createdAt: new Date().toISOString() };
 }
 
 describe('users store', () => {

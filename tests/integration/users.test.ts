@@ -110,7 +110,7 @@ describe('ensureAdmin', () => {
     expect(user).toMatchObject({ email, role: 'admin' });
     expect(await storedUser(client, user.id)).toMatchObject({ role: 'admin' });
     const { accessToken } = await login({ email, password });
-    await expect(authenticate(`Bearer ${accessToken}`)).resolves.toEqual({ userId: user.id, role: 'admin' });
+    await expect(authenticate(`Bearer ${accessToken}`)).resolves.toEqual({ userId: user.id, role: 'admin', mfa: false });
   });
 
   it('promotes an existing user, keeping the id and the password unless asked to reset it', async () => {
@@ -122,7 +122,7 @@ describe('ensureAdmin', () => {
     expect(await storedUser(client, existing.id)).toMatchObject({ sessionGeneration: 0 });
     await expect(login({ email: existing.email, password: newPassword })).rejects.toBeInstanceOf(InvalidCredentialsError);
     await expect(authenticate(`Bearer ${(await login({ email: existing.email, password: oldPassword })).accessToken}`))
-      .resolves.toEqual({ userId: existing.id, role: 'admin' });
+      .resolves.toEqual({ userId: existing.id, role: 'admin', mfa: false });
 
     const reset = await ensureAdmin(registerBody.parse({ email: existing.email, password: newPassword }), { resetPassword: true });
     expect(reset).toEqual({ user: { ...existing, role: 'admin' }, created: false, passwordChanged: true });
@@ -130,7 +130,7 @@ describe('ensureAdmin', () => {
     expect(await storedUser(client, existing.id)).toMatchObject({ sessionGeneration: 1 });
     await expect(login({ email: existing.email, password: oldPassword })).rejects.toBeInstanceOf(InvalidCredentialsError);
     await expect(authenticate(`Bearer ${(await login({ email: existing.email, password: newPassword })).accessToken}`))
-      .resolves.toEqual({ userId: existing.id, role: 'admin' });
+      .resolves.toEqual({ userId: existing.id, role: 'admin', mfa: false });
   });
 
   it('is safe to repeat', async () => {

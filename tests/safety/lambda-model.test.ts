@@ -51,7 +51,7 @@ test('across instances, under DynamoDB\'s concurrency rules, money is conserved 
 }, 180_000);
 
 test('a merchant paid from every instance past its per-item write rate is throttled, and each payment posts once or is refused', async () => {
-  const admin: Caller = { userId: `admin-${Math.random()}`, role: 'admin' };
+  const admin: Caller = { userId: `admin-${Math.random()}`, role: 'admin', mfa: true };
   const bank = await driver.openAccount(admin, { currency: 'USD', type: 'system' });
   const merchant = await driver.openAccount(admin, { currency: 'USD', ownerId: admin.userId });
   const throttledBefore = total('throttled');

@@ -37,8 +37,8 @@ afterEach(() => faults.disable());
 
 /** An admin, a funded user account and an empty one, all in USD. */
 async function fixture(balance = 10_000) {
-  const admin: Caller = { userId: `admin-${Math.random()}`, role: 'admin' };
-  const owner: Caller = { userId: `owner-${Math.random()}`, role: 'user' };
+  const admin: Caller = { userId: `admin-${Math.random()}`, role: 'admin', mfa: true };
+  const owner: Caller = { userId: `owner-${Math.random()}`, role: 'user', mfa: false };
   const bank = await createAccount(admin, { currency: 'USD', type: 'system' });
   const from = await createAccount(owner, { currency: 'USD' });
   const to = await createAccount(owner, { currency: 'USD' });
@@ -57,7 +57,7 @@ test('DynamoDB Local honours ClientRequestToken: the same transaction sent twice
   const initiatedBy = { userId: from.ownerId, role: 'user' as const, requestId: null, sourceIp: null };
   const minted = { id: `token-${Math.random().toString(36).slice(2)}`, createdAt: new Date().toISOString(), initiatedBy };
   const input = { fromAccountId: from.id, toAccountId: to.id, amount: 5, currency: 'USD' as const, description: 'token check' };
-  const txn = planTransfer({ userId: from.ownerId, role: 'user' }, input, fromRecord, toRecord, minted).transaction;
+  const txn = planTransfer({ userId: from.ownerId, role: 'user', mfa: false }, input, fromRecord, toRecord, minted).transaction;
   const plan = { transaction: txn, legs: [fromRecord!, toRecord!] };
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });

@@ -15,7 +15,7 @@ import { createLocalTable } from '../../scripts/local/dynamo';
 
 type Key = { pk: string; sk: string };
 
-const admin: Caller = { userId: 'reversals-admin', role: 'admin' };
+const admin: Caller = { userId: 'reversals-admin', role: 'admin', mfa: true };
 let ids: { paid: string; refund: string; fx: string };
 
 beforeAll(async () => {

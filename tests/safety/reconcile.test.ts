@@ -20,8 +20,8 @@ import { createLocalTable } from '../../scripts/local/dynamo';
 type Item = Record<string, AttributeValue>;
 type Key = { pk: string; sk: string };
 
-const admin: Caller = { userId: 'reconcile-admin', role: 'admin' };
-const alice: Caller = { userId: 'reconcile-alice', role: 'user' };
+const admin: Caller = { userId: 'reconcile-admin', role: 'admin', mfa: true };
+const alice: Caller = { userId: 'reconcile-alice', role: 'user', mfa: false };
 let ids: { bank: string; a1: string; a2: string; eur: string; txn: string };
 
 beforeAll(async () => {

@@ -48,7 +48,7 @@ export function httpDriver(baseUrl: string): LedgerDriver {
   const call = apiClient(baseUrl, callTimeoutMs);
   const tokens = new Map<string, Promise<string>>();
   const tokenFor = (caller: Caller) => {
-    const id = `${caller.userId}/${caller.role}`;
+    const id = `${caller.userId}/${caller.role}/${caller.mfa}`;
     if (!tokens.has(id)) tokens.set(id, tokenOfStoredUser(caller));
     return tokens.get(id)!;
   };

@@ -33,16 +33,14 @@ export async function registerUser(email: string, password: string, name?: strin
 /** What login and refresh answer. */
 export type { TokenPair };
 
-/** Logs in through the API and returns the whole pair: access and refresh token. */
-export async function loginPair(email: string, password: string): Promise<TokenPair> {
-  const answer = await call('POST', '/api/v1/users/login', { json: { email, password } });
+/** Logs in through the API (with a TOTP code, for a user with MFA) and returns the whole pair: access and refresh token. */
+export async function loginPair(email: string, password: string, totp?: string): Promise<TokenPair> {
+  const answer = await call('POST', '/api/v1/users/login', { json: { email, password, ...(totp === undefined ? {} : { totp }) } });
   expect(answer.status).toBe(200);
   return answer.body as TokenPair;
 }
 
-/** Logs in through the API and returns the access token. */
-export async function loginUser(email: string, password: string): Promise<string> {
-  const answer = await call('POST', '/api/v1/users/login', { json: { email, password } });
-  expect(answer.status).toBe(200);
-  return answer.body.accessToken as string;
+/** Logs in through the API (with a TOTP code, for a user with MFA) and returns the access token. */
+export async function loginUser(email: string, password: string, totp?: string): Promise<string> {
+  return (await loginPair(email, password, totp)).accessToken;
 }

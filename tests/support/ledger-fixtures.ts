@@ -13,9 +13,12 @@ import { keys } from '../../lib/storage/keys';
 import { insertUser } from '../../lib/storage/users';
 import { caught } from './caught';
 
-/** A caller that exists only in tokens: enough for the ledger, which never reads the user for one's own accounts. */
-export function newCaller(role: Caller['role'] = 'user'): Caller {
-  return { userId: randomUUID(), role };
+/**
+ * A caller that exists only in tokens: enough for the ledger, which never reads the user for one's own accounts. An
+ * admin holds admin power (a session opened with MFA) unless `mfa` says otherwise.
+ */
+export function newCaller(role: Caller['role'] = 'user', mfa = role === 'admin'): Caller {
+  return { userId: randomUUID(), role, mfa };
 }
 
 /** A caller with a stored user record (with a placeholder hash: these users never log in). */
@@ -59,9 +62,10 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<{ code?: stri
 /**
  * An access token of a new session of `caller`, stored as a user first if it is not one yet: the API reads every
  * caller's standing and session from the table, so a token for a user or session that does not exist is refused.
+ * The session is opened with MFA when `caller.mfa` says so, as if its login had proved a code.
  */
 export async function tokenOfStoredUser(caller: Caller): Promise<string> {
-  return (await openSession(await storeUser(caller))).accessToken;
+  return (await openSession(await storeUser(caller), caller.mfa)).accessToken;
 }
 
 /**
@@ -71,7 +75,7 @@ export async function tokenOfStoredUser(caller: Caller): Promise<string> {
 export async function storeUser(caller: Caller): Promise<UserRecord> {
   const user: UserRecord = {
     id: caller.userId, email: `${caller.userId}@example.com`, name: null, role: caller.role, passwordHash: 'unused',
-    disabled: false, sessionGeneration: 0, createdAt: new Date().toISOString(),
+    disabled: false, sessionGeneration: 0, totp: null, pendingTotpSecret: null, createdAt: new Date().toISOString(),
   };
   try {
     await insertUser(user);

@@ -131,8 +131,8 @@ async function settled(send: () => Promise<TransferResult>, quietly: <T>(fn: () 
 
 /** Per currency, a system account and user accounts funded with `fundsMinor` each, owned by one user. */
 async function openLedger(): Promise<Ledger> {
-  const admin: Caller = { userId: `admin-${Math.random().toString(36).slice(2)}`, role: 'admin' };
-  const owner: Caller = { userId: `owner-${Math.random().toString(36).slice(2)}`, role: 'user' };
+  const admin: Caller = { userId: `admin-${Math.random().toString(36).slice(2)}`, role: 'admin', mfa: true };
+  const owner: Caller = { userId: `owner-${Math.random().toString(36).slice(2)}`, role: 'user', mfa: false };
   const accounts = await Promise.all(currencies.map(async (currency) => {
     const system = await createAccount(admin, { currency, type: 'system' });
     const users = await Promise.all(Array.from({ length: accountsPerCurrency }, () => createAccount(owner, { currency })));

@@ -74,7 +74,7 @@ export async function buildFuzzWorld(url: string): Promise<{ world: FuzzWorld; s
   };
   const attacker = await user('attacker');
   const victim = await user('victim');
-  const admin = await tokenOfStoredUser({ userId: `admin-${suffix}`, role: 'admin' });
+  const admin = await tokenOfStoredUser({ userId: `admin-${suffix}`, role: 'admin', mfa: true });
   secrets.push(admin);
   const system = await post(url, '/v1/accounts', admin, { currency: 'USD', type: 'system' });
   const attackerAccount = await post(url, '/v1/accounts', attacker.token, { currency: 'USD' });

@@ -129,8 +129,8 @@ class ScenarioRun {
   readonly tag = randomUUID().slice(0, 8);
   readonly model = new LedgerModel();
   readonly problems: string[] = [];
-  readonly admin: Caller = { userId: `admin-${this.tag}`, role: 'admin' };
-  readonly users: Caller[] = Array.from({ length: usersCount }, (_, i) => ({ userId: `user${i}-${this.tag}`, role: 'user' }));
+  readonly admin: Caller = { userId: `admin-${this.tag}`, role: 'admin', mfa: true };
+  readonly users: Caller[] = Array.from({ length: usersCount }, (_, i) => ({ userId: `user${i}-${this.tag}`, role: 'user', mfa: false }));
   readonly system = new Map<CurrencyCode, string>();
   readonly accountIds: string[] = [];
   readonly settledPosted = new Set<string>();

@@ -31,7 +31,7 @@ async function invoke(handler: ReturnType<typeof endpoint>, input: APIGatewayPro
 }
 
 /** An authenticator that checks the token alone (the standing read needs a table): every caller is a user. */
-const tokenOnly = async (authorization: string | undefined) => ({ userId: (await verifyBearer(authorization)).userId, role: 'user' as const });
+const tokenOnly = async (authorization: string | undefined) => ({ userId: (await verifyBearer(authorization)).userId, role: 'user' as const, mfa: false });
 
 let logged: string[];
 

@@ -17,9 +17,12 @@ function readmeErrorRows(): Array<[number, string]> {
 }
 
 describe('the error catalogue', () => {
-  it('gives every class a unique snake_case code and a 4xx or 503 status', () => {
+  it('gives every class a snake_case code and a 4xx or 503 status, each pair once; only mfa_required has two statuses', () => {
+    const pairs = errorCatalogue.map((kind) => `${kind.status} ${kind.code}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
     const codes = errorCatalogue.map((kind) => kind.code);
-    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes.filter((code, index) => codes.indexOf(code) !== index)).toEqual(['mfa_required']);
+    expect(errorCatalogue.filter((kind) => kind.code === 'mfa_required').map((kind) => kind.status)).toEqual([401, 403]);
     for (const kind of errorCatalogue) {
       expect(kind.code).toMatch(/^[a-z]+(_[a-z]+)*$/);
       expect(kind.status === 503 || (kind.status >= 400 && kind.status < 500)).toBe(true);

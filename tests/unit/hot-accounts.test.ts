@@ -7,8 +7,8 @@ import { leaveShard, learn, legsOf, shardFor, shardsToLeave } from '../../lib/le
 import { mergeShardLines } from '../../lib/ledger/transactions';
 import type { StatementLine } from '../../lib/storage/transactions';
 
-const admin: Caller = { userId: 'admin-1', role: 'admin' };
-const merchant: Caller = { userId: 'merchant-1', role: 'user' };
+const admin: Caller = { userId: 'admin-1', role: 'admin', mfa: true };
+const merchant: Caller = { userId: 'merchant-1', role: 'user', mfa: false };
 const minted = { id: 'txn-1', createdAt: '2026-12-06T08:00:00.000Z', initiatedBy: { userId: 'admin-1', role: 'admin' as const, requestId: null, sourceIp: null } };
 
 /** Shard `shard` of a hot account of `shards` shards. */

@@ -7,8 +7,8 @@ import { accountsAfter, canSee, ledgerWrite, planTransfer, transferMovement } fr
 import { transactionView } from '../../lib/ledger/transaction-view';
 import type { TransferBody } from '../../lib/ledger/schemas';
 
-const owner: Caller = { userId: 'owner-1', role: 'user' };
-const admin: Caller = { userId: 'admin-1', role: 'admin' };
+const owner: Caller = { userId: 'owner-1', role: 'user', mfa: false };
+const admin: Caller = { userId: 'admin-1', role: 'admin', mfa: true };
 const minted = {
   id: 'txn-1',
   createdAt: '2026-12-02T12:00:00.000Z',
@@ -48,7 +48,7 @@ describe('planTransfer', () => {
 
   it.each([
     ['a missing source', owner, undefined, to, body, 'account_not_found'],
-    ['a source the caller does not own', { userId: 'intruder', role: 'user' }, from, to, body, 'account_not_found'],
+    ['a source the caller does not own', { userId: 'intruder', role: 'user', mfa: false }, from, to, body, 'account_not_found'],
     ['a missing destination', owner, from, undefined, body, 'account_not_found'],
     ['a system source for a non-admin', owner, account({ type: 'system' }), to, body, 'forbidden'],
     ['another currency at the source', owner, account({ currency: 'EUR' }), to, body, 'currency_mismatch'],
@@ -71,7 +71,7 @@ describe('canSee', () => {
   it('shows an account to its owner and to admins only', () => {
     expect(canSee(owner, from)).toBe(true);
     expect(canSee(admin, from)).toBe(true);
-    expect(canSee({ userId: 'intruder', role: 'user' }, from)).toBe(false);
+    expect(canSee({ userId: 'intruder', role: 'user', mfa: false }, from)).toBe(false);
   });
 });
 
@@ -112,7 +112,7 @@ describe('transactionView', () => {
 
   it('shows the balance an entry leaves only on accounts the caller may see', () => {
     expect(transactionView(owner, txn).entries.map((e) => e.balanceAfter)).toEqual([600, null]);
-    expect(transactionView({ userId: 'someone-else', role: 'user' }, txn).entries.map((e) => e.balanceAfter)).toEqual([null, 400]);
+    expect(transactionView({ userId: 'someone-else', role: 'user', mfa: false }, txn).entries.map((e) => e.balanceAfter)).toEqual([null, 400]);
     expect(transactionView(admin, txn).entries.map((e) => e.balanceAfter)).toEqual([600, 400]);
   });
 

@@ -4,10 +4,10 @@ import { sessionIsLive } from '../../lib/identity/sessions';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const user: UserRecord = {
   id: 'user-1', email: 'a@example.test', name: null, role: 'user', passwordHash: 'unused', disabled: false,
-  sessionGeneration: 2, createdAt: '2026-01-01T00:00:00.000Z',
+  sessionGeneration: 2, totp: null, pendingTotpSecret: null, createdAt: '2026-01-01T00:00:00.000Z',
 };
 const session: SessionRecord = {
-  id: 'session-1', userId: 'user-1', userGeneration: 2, revoked: false, createdAt: '2026-01-01T00:00:00.000Z', expiresAt: nowSeconds() + 600,
+  id: 'session-1', userId: 'user-1', userGeneration: 2, mfa: false, revoked: false, createdAt: '2026-01-01T00:00:00.000Z', expiresAt: nowSeconds() + 600,
 };
 
 describe('sessionIsLive', () => {

@@ -12,7 +12,7 @@ import { transactItems } from '../../lib/storage/ledger-write';
  * characters of 3 UTF-8 bytes each, a description of 280 such characters, and an idempotency key of 255. It must fit one
  * `TransactWriteItems` (at most 100 items and 4 MB) with no item near DynamoDB's 400 KB, and its body the API's limit.
  */
-const admin: Caller = { userId: 'admin-1', role: 'admin' };
+const admin: Caller = { userId: 'admin-1', role: 'admin', mfa: true };
 /** The most UTF-8 bytes a character of a length-bounded string can take: 3 (one UTF-16 unit of the BMP). */
 const wide = '\u20AC';
 

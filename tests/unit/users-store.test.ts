@@ -20,6 +20,8 @@ const user: UserRecord = {
   passwordHash: 'hash',
   disabled: false,
   sessionGeneration: 0,
+  totp: null,
+  pendingTotpSecret: null,
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 

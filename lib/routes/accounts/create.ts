@@ -1,4 +1,4 @@
-import { ForbiddenError, UserNotFoundError } from '../../errors';
+import { MfaSessionRequiredError, ForbiddenError, UserNotFoundError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { createAccountBody } from '../../ledger/schemas';
 import { authErrors, inputErrors, storageErrors } from '../errors';
@@ -15,7 +15,7 @@ export const route = {
   body: createAccountBody,
   status: 201,
   response: 'account',
-  errors: [...authErrors, ...inputErrors, ForbiddenError, UserNotFoundError, ...storageErrors],
+  errors: [...authErrors, ...inputErrors, ForbiddenError, MfaSessionRequiredError, UserNotFoundError, ...storageErrors],
   // findUserById (an admin opening an account for another owner), then insertAccount's conditional Put (a hot
   // account's shards: conditional Puts in one TransactWriteItems).
   access: { table: ['GetItem', 'PutItem'] },

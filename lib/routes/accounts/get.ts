@@ -1,4 +1,4 @@
-import { AccountNotFoundError, ValidationError } from '../../errors';
+import { MfaSessionRequiredError, AccountNotFoundError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { idParams } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';
@@ -15,7 +15,7 @@ export const route = {
   params: idParams,
   status: 200,
   response: 'account',
-  errors: [...authErrors, ValidationError, AccountNotFoundError, ...storageErrors],
+  errors: [...authErrors, ValidationError, AccountNotFoundError, MfaSessionRequiredError, ...storageErrors],
   // visibleAccount's GetItem; a hot account's shards in one BatchGetItem (lib/storage/accounts.ts readShards).
   access: { table: ['GetItem', 'BatchGetItem'] },
 } satisfies Route;

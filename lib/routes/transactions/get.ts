@@ -1,4 +1,4 @@
-import { TransactionNotFoundError, ValidationError } from '../../errors';
+import { MfaSessionRequiredError, TransactionNotFoundError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { idParams } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';
@@ -15,6 +15,6 @@ export const route = {
   params: idParams,
   status: 200,
   response: 'transaction',
-  errors: [...authErrors, ValidationError, TransactionNotFoundError, ...storageErrors],
+  errors: [...authErrors, ValidationError, TransactionNotFoundError, MfaSessionRequiredError, ...storageErrors],
   access: { table: ['GetItem'] },
 } satisfies Route;

@@ -1,6 +1,6 @@
 import {
   AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyRequiredError,
-  IdempotencyKeyReusedError,
+  IdempotencyKeyReusedError, MfaSessionRequiredError,
   InsufficientFundsError, LedgerBusyError, LedgerUnavailableError, SameAccountError,
 } from '../../errors';
 import { authenticate } from '../../identity/standing';
@@ -31,7 +31,7 @@ export const route = {
   status: 201,
   response: 'transaction',
   errors: [
-    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, SameAccountError, CurrencyMismatchError,
+    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, SameAccountError, CurrencyMismatchError,
     InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
     ...storageErrors,
   ],

@@ -1,4 +1,4 @@
-import { ForbiddenError, SelfChangeRefusedError, UserNotFoundError } from '../../errors';
+import { MfaSessionRequiredError, ForbiddenError, SelfChangeRefusedError, UserNotFoundError } from '../../errors';
 import { updateUserBody, userIdParams } from '../../identity/schemas';
 import { authenticate } from '../../identity/standing';
 import { authErrors, inputErrors, storageErrors } from '../errors';
@@ -16,7 +16,7 @@ export const route = {
   body: updateUserBody,
   status: 200,
   response: 'adminUser',
-  errors: [...authErrors, ...inputErrors, ForbiddenError, UserNotFoundError, SelfChangeRefusedError, ...storageErrors],
+  errors: [...authErrors, ...inputErrors, ForbiddenError, MfaSessionRequiredError, UserNotFoundError, SelfChangeRefusedError, ...storageErrors],
   // The caller's standing: GetItems; setUserStanding: one conditional UpdateItem.
   access: { table: ['GetItem', 'UpdateItem'] },
 } satisfies Route;

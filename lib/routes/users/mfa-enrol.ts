@@ -1,0 +1,22 @@
+import { MfaSessionRequiredError, UserNotFoundError } from '../../errors';
+import { authenticate } from '../../identity/standing';
+import { authErrors, storageErrors } from '../errors';
+import type { Route } from '../route';
+
+/**
+ * `POST /api/v1/users/me/mfa`: starts a TOTP enrolment and answers its secret, once; nothing changes until a code of
+ * it is confirmed. A user whose MFA is on enrols again only from a session opened with MFA.
+ */
+export const route = {
+  name: 'enrolMfa',
+  handler: 'functions/users/mfa-enrol.handler',
+  method: 'POST',
+  path: '/api/v1/users/me/mfa',
+  summary: 'Start a TOTP (MFA) enrolment: a new secret, pending until confirmed',
+  auth: authenticate,
+  status: 201,
+  response: 'mfaEnrolment',
+  errors: [...authErrors, MfaSessionRequiredError, UserNotFoundError, ...storageErrors],
+  // The caller's standing and findUserById: GetItems; the pending secret: one conditional UpdateItem.
+  access: { table: ['GetItem', 'UpdateItem'] },
+} satisfies Route;
