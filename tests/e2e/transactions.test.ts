@@ -135,6 +135,9 @@ describe('transactions over HTTP', () => {
       [{ entries: [entry(wallet, 'debit', 1), entry(randomUUID(), 'credit', 1)] }, 404, 'account_not_found'],
     ];
     for (const [json, status, code] of cases) expectProblem(await post('/v1/transactions', payer.token, json), status, code);
+    // A caller whose first request this is (its standing is read, not cached) moves nothing of another's.
+    const stranger = await signUp();
+    expectProblem(await post('/v1/transactions', stranger.token, { entries: [entry(wallet, 'debit', 1), entry(shop, 'credit', 1)] }), 404, 'account_not_found');
     expectProblem(await post('/v1/transactions', payer.token, { entries: [entry(wallet, 'debit', 1), entry(shop, 'credit', 1)] }, null), 400, 'idempotency_key_required');
     expectProblem(await post(`/v1/transactions/${randomUUID()}/reversals`, admin.token, {}), 404, 'transaction_not_found');
     expect(await balanceOf(payer, wallet)).toBe(1_000);
