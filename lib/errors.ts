@@ -5,8 +5,10 @@
  * plain 500 (`internal_error`) that leaks nothing.
  */
 import { AppError } from './app-error';
+import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
+export { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 
 /** The request is malformed or breaks a schema rule. */
 export class ValidationError extends AppError {
@@ -263,7 +265,7 @@ export const errorCatalogue = [
   InvalidRefreshTokenError, ForbiddenError, UserDisabledError, AccountNotFoundError, TransactionNotFoundError, RouteNotFoundError, UserNotFoundError,
   MethodNotAllowedError, EmailTakenError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
-  BalanceLimitExceededError,
+  BalanceLimitExceededError, AccountFrozenError, AccountClosedError, AccountNotEmptyError,
   IdempotencyKeyReusedError, SelfChangeRefusedError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

@@ -9,6 +9,7 @@ import {
   type LedgerWrite, type Refusal, type TransactionRecord, type TransferPlan,
 } from './model';
 import { amountMinorMax, type TransactionView, type TransferBody } from './schemas';
+import { assertMayCredit, assertMayDebit } from './status';
 
 /*
  * The ledger's rules, as pure functions of records already read: no storage, no clock, no randomness of their own.
@@ -53,6 +54,8 @@ export function planTransfer(
   if (from.type === 'system' && caller.role !== 'admin') {
     throw new ForbiddenError('Only admins move money out of system accounts.');
   }
+  assertMayDebit(from);
+  assertMayCredit(to);
   if (from.currency !== input.currency || to.currency !== input.currency) throw new CurrencyMismatchError(input.currency);
   assert(from.type === 'system' || from.shard === 0, 'a user account is debited on shard 0, where its floor is kept');
   const fromAfter = from.balance - input.amount;
@@ -175,11 +178,12 @@ export function ledgerWrite(plans: readonly TransferPlan[]): LedgerWrite {
       const leg = legs[index]!;
       assert(leg.id === entry.accountId, 'each entry posts to its own account\'s shard');
       const name = shardName(leg.id, leg.shard);
-      const change = changes.get(name) ?? { read: leg, deltaMinor: 0, entries: 0, sweeps: 0 };
+      const change = changes.get(name) ?? { read: leg, deltaMinor: 0, entries: 0, sweeps: 0, debits: 0 };
       assert(leg.seq === change.read.seq + change.entries, 'a batch\'s entries chain on each shard\'s sequence');
       assert(leg.balance === change.read.balance + change.deltaMinor, 'a batch\'s entries chain on each shard\'s balance');
       change.deltaMinor += entry.direction === 'credit' ? entry.amount : -entry.amount;
       change.entries += 1;
+      if (entry.direction === 'debit') change.debits += 1;
       if (txn.kind === 'sweep' && entry.direction === 'credit') change.sweeps += 1;
       changes.set(name, change);
     });

@@ -1,5 +1,5 @@
 import {
-  AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyRequiredError,
+  AccountClosedError, AccountFrozenError, AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyRequiredError,
   IdempotencyKeyReusedError,
   InsufficientFundsError, LedgerBusyError, LedgerUnavailableError, SameAccountError,
 } from '../../errors';
@@ -29,7 +29,7 @@ export const route = {
   response: 'transaction',
   errors: [
     ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, SameAccountError, CurrencyMismatchError,
-    InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
+    InsufficientFundsError, AccountFrozenError, AccountClosedError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
     ...storageErrors,
   ],
   // The caller's standing is a GetItem (lib/identity/standing.ts). Every ledger read is a BatchGetItem (the accounts
