@@ -62,7 +62,7 @@ beforeAll(async () => {
   for (const result of packaged) if (result.status === 'fulfilled') stages[result.value.stage] = result.value;
   for (const stage of Object.values(stages)) keepTemplate(stage);
   for (const result of packaged) if (result.status === 'rejected') throw result.reason;
-}, 400_000);
+}, 600_000);
 
 afterAll(async () => {
   await refusal;
