@@ -1,16 +1,23 @@
 import { AccountNotFoundError, StorageUnavailableError } from '../errors';
 import type { Caller } from '../identity/model';
+import { deadlinePassed } from '../request-context';
 import { findAccountProfile, readShards, writeAccountProfile, writeAccountStatus } from '../storage/accounts';
 import { visibleAccount } from './access';
 import { toAccountView, withBalance } from './accounts';
-import { backoff } from './backoff';
+import { backoff, retryPolicy } from './backoff';
 import type { AccountRecord } from './model';
 import { canSee } from './rules';
 import type { AccountView, UpdateAccountBody } from './schemas';
 import { mergeMetadata, planStatusChange, type StatusAction } from './status';
 
-/** Reads and writes of one status change or edit that met another change first, before it is answered busy. */
-const changeAttemptsMax = 6;
+/**
+ * Whether a status change or an edit that met another change first may read and try again: within the ledger's retry
+ * bounds (attempts and time, as a transfer) and the request's deadline; past them it is answered busy (503), with
+ * nothing written.
+ */
+function mayRetry(attempt: number, startedMs: number): boolean {
+  return attempt + 1 < retryPolicy.attemptsMax && Date.now() - startedMs < retryPolicy.budgetMs && !deadlinePassed();
+}
 
 /**
  * Freezes, unfreezes or closes an account (`lib/ledger/status.ts` has the rules): reads every shard, plans the new
@@ -20,6 +27,7 @@ const changeAttemptsMax = 6;
  */
 export async function changeAccountStatus(caller: Caller, accountId: string, action: StatusAction): Promise<AccountView> {
   let ambiguous = false;
+  const startedMs = Date.now();
   for (let attempt = 0; ; attempt += 1) {
     const account = await visibleAccount(caller, accountId);
     const shards = account.shards > 1 ? await readShards(account) : [account];
@@ -32,7 +40,7 @@ export async function changeAccountStatus(caller: Caller, accountId: string, act
     const outcome = await writeAccountStatus(shards, next, action === 'close', now);
     if (outcome.written) return viewOf(shards.map((shard) => ({ ...shard, status: next, updatedAt: now })));
     ambiguous ||= outcome.ambiguous;
-    if (attempt + 1 >= changeAttemptsMax) throw new StorageUnavailableError();
+    if (!mayRetry(attempt, startedMs)) throw new StorageUnavailableError();
     await backoff(attempt);
   }
 }
@@ -48,6 +56,7 @@ function viewOf(shards: readonly AccountRecord[]): AccountView {
  * another one is merged again onto it, so neither loses its keys.
  */
 export async function updateAccount(caller: Caller, accountId: string, input: UpdateAccountBody): Promise<AccountView> {
+  const startedMs = Date.now();
   for (let attempt = 0; ; attempt += 1) {
     const read = await findAccountProfile(accountId);
     if (!read || !canSee(caller, read.account)) throw new AccountNotFoundError();
@@ -58,7 +67,7 @@ export async function updateAccount(caller: Caller, accountId: string, input: Up
       updatedAt: new Date().toISOString(),
     };
     if (await writeAccountProfile(edited, read.revision, edited.updatedAt)) return withBalance(edited);
-    if (attempt + 1 >= changeAttemptsMax) throw new StorageUnavailableError();
+    if (!mayRetry(attempt, startedMs)) throw new StorageUnavailableError();
     await backoff(attempt);
   }
 }

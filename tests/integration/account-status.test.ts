@@ -5,7 +5,7 @@
  * others run the race itself, concurrently, on accounts of one shard and on hot accounts written by several instances.
  */
 import type { Caller } from '../../lib/identity/model';
-import { changeAccountStatus } from '../../lib/ledger/account-changes';
+import { changeAccountStatus, updateAccount } from '../../lib/ledger/account-changes';
 import { createAccount, getAccount } from '../../lib/ledger/accounts';
 import { reconcileAccounts } from '../../lib/ledger/reconcile';
 import { ledgerWrite, planTransfer } from '../../lib/ledger/rules';
@@ -160,5 +160,25 @@ describe('races, run concurrently', () => {
     if (closed.status === 200) expect([after.status, after.balance]).toEqual(['closed', 0]);
     else expect([closed, after.status, posted > 0]).toEqual([{ status: 422, code: 'account_not_empty' }, 'active', true]);
     expect(await reconcileAccounts([hot.id, bank.system.id])).toMatchObject({ violationCount: 0 });
+  });
+});
+
+describe('metadata edits, run concurrently', () => {
+  test('ten edits racing, each adding its own key, keep all ten keys: an edit that loses merges again', async () => {
+    const owner = newCaller();
+    const account = await createAccount(owner, { currency: 'USD', metadata: { base: 'kept' } });
+    const edits = await Promise.all(Array.from({ length: 10 }, (_, i) => outcome(updateAccount(owner, account.id, { metadata: { [`k${i}`]: `v${i}` } }), 200)));
+    expect(edits.every((edit) => edit.status === 200)).toBe(true);
+    const expected = Object.fromEntries([['base', 'kept'], ...Array.from({ length: 10 }, (_, i) => [`k${i}`, `v${i}`])]);
+    expect((await getAccount(owner, account.id)).metadata).toEqual(expected);
+  });
+
+  test('two edits racing for the twentieth key: one is stored, the other refused, never 21 keys', async () => {
+    const owner = newCaller();
+    const nineteen = Object.fromEntries(Array.from({ length: 19 }, (_, i) => [`k${i}`, 'v']));
+    const account = await createAccount(owner, { currency: 'USD', metadata: nineteen });
+    const edits = await Promise.all(['x', 'y'].map((key) => outcome(updateAccount(owner, account.id, { metadata: { [key]: 'v' } }), 200)));
+    expect(edits.map((edit) => edit.status).sort()).toEqual([200, 400]);
+    expect(Object.keys((await getAccount(owner, account.id)).metadata)).toHaveLength(20);
   });
 });
