@@ -9,12 +9,14 @@ import { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionR
 import {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
 } from './ledger/movement-errors';
+import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
 export { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError } from './identity/mfa-errors';
 export {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
 } from './ledger/movement-errors';
+export { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 
 /** The request is malformed or breaks a schema rule. */
 export class ValidationError extends AppError {
@@ -271,8 +273,8 @@ export const errorCatalogue = [
   InvalidRefreshTokenError, MfaCodeRequiredError, ForbiddenError, UserDisabledError, MfaSessionRequiredError, AccountNotFoundError,
   TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
-  BalanceLimitExceededError, UnbalancedTransactionError, PartialReversalUnsupportedError, ReversalExceedsOriginalError,
-  NotReversibleError,
+  BalanceLimitExceededError, AccountFrozenError, AccountClosedError, AccountNotEmptyError, UnbalancedTransactionError,
+  PartialReversalUnsupportedError, ReversalExceedsOriginalError, NotReversibleError,
   IdempotencyKeyReusedError, SelfChangeRefusedError, InvalidTotpError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

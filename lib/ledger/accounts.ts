@@ -7,6 +7,7 @@ import { findUserById } from '../storage/users';
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { AccountRecord } from './model';
+import { mergeMetadata } from './status';
 import type { AccountView, BalanceView, CreateAccountBody, ListAccountsQuery } from './schemas';
 
 /**
@@ -31,6 +32,8 @@ export async function createAccount(caller: Caller, input: CreateAccountBody): P
     type,
     currency: input.currency,
     name: input.name ?? null,
+    status: 'active',
+    metadata: mergeMetadata({}, input.metadata ?? {}),
     shards,
     shard: 0,
     balance: 0,
@@ -69,7 +72,7 @@ export async function getBalance(caller: Caller, accountId: string): Promise<Bal
 }
 
 /** The account as the API shows it, with its whole balance: a hot account's is the sum of its shards. */
-async function withBalance(account: AccountRecord): Promise<AccountView> {
+export async function withBalance(account: AccountRecord): Promise<AccountView> {
   if (account.shards === 1) return toAccountView(account);
   const shards = await readShards(account);
   return toAccountView({ ...shards[0]!, balance: shards.reduce((sum, shard) => sum + shard.balance, 0) });

@@ -10,6 +10,17 @@ import type { CurrencyCode } from './currencies';
 export type AccountType = 'user' | 'system';
 
 /**
+ * Whether an account moves money: `active` takes debits and credits, `frozen` (by an admin) takes credits only,
+ * `closed` (at balance 0, for good) takes neither. Every balance shard carries the status, so that each ledger write
+ * can be conditioned on the status of the shards it writes (`lib/ledger/status.ts`).
+ */
+export const accountStatuses = ['active', 'frozen', 'closed'] as const;
+export type AccountStatus = (typeof accountStatuses)[number];
+
+/** A client's metadata: string keys to string values, bounded by the `metadata` schema of `./fields.ts`. */
+export type Metadata = Record<string, string>;
+
+/**
  * An account as seen through one of its balance shards. Every account has shard 0, its own item, which holds its
  * metadata. A hot account has `shards` of them (up to `shardsMax`): each holds part of the balance and numbers its own
  * entries, so writes from many instances at once land on different items instead of queueing on one. `balance` and
@@ -22,6 +33,10 @@ export interface AccountRecord {
   type: AccountType;
   currency: CurrencyCode;
   name: string | null;
+  /** The same on every shard of the account: a status change writes all of them in one transaction. */
+  status: AccountStatus;
+  /** Kept on shard 0 only, with `name`: other shards read as `{}` and `null`. */
+  metadata: Metadata;
   shards: number;
   shard: number;
   balance: number;
@@ -79,9 +94,6 @@ export interface EntryRecord {
  * which its debits draw on: it leaves the account's balance as it was, and no client is shown it.
  */
 export type TransactionKind = 'transfer' | 'transaction' | 'reversal' | 'sweep';
-
-/** Metadata a client attached: string keys and values, bounded by the `metadata` schema. */
-export type Metadata = Record<string, string>;
 
 /**
  * A posted transaction with its entries. `amount` is the sum of its debits (across currencies: it is the measure its
@@ -169,6 +181,8 @@ export interface AccountChange {
   deltaMinor: number;
   entries: number;
   sweeps: number;
+  /** How many of the entries are debits: a shard that gives money must still be active when the write commits. */
+  debits: number;
 }
 
 /** One `TransactWriteItems`: each shard's change once, then each transaction's item, entries and key. */

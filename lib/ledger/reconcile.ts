@@ -48,7 +48,8 @@ export async function reconcileAccounts(accountIds: Iterable<string>): Promise<R
  * account's balance is the sum of its shards); each shard is checked as an account of one shard is:
  * - every shard's balance equals its credits minus its debits, and its entries are numbered 1..seq without gaps;
  * - each entry's `balanceAfter` is the shard's running balance, and agrees with the transaction it belongs to;
- * - every shard of an account exists, of its account's currency and type, and no other does;
+ * - every shard of an account exists, of its account's currency, type and status, and no other does;
+ * - a status is `active`, `frozen` or `closed`, and a closed account's shards sum to 0;
  * - every transaction balances in each currency (its amount is its debits), names existing accounts of each entry's
  *   currency, and each of its entries is stored exactly once; no entry lacks its transaction;
  * - a transaction's `reversedAmount` is the sum of its reversals and at most its amount, and reversals link both ways;
@@ -177,10 +178,21 @@ export class Reconciler {
     if (shard.currency !== account.currency || shard.type !== account.type) {
       this.violation('shard_of_account', shard.key, `shard in ${shard.currency} (${shard.type}), account in ${account.currency} (${account.type})`);
     }
-    if (shard.shard !== 0) return;
-    for (let other = 1; other < shards; other += 1) {
-      if (!this.accounts.has(shardName(shard.id, other))) this.violation('shard_exists', shard.key, `shard ${other} is missing`);
+    if (!['active', 'frozen', 'closed'].includes(String(shard.status))) {
+      this.violation('account_well_formed', shard.key, `status is ${JSON.stringify(shard.status)}`);
+    } else if (shard.status !== account.status) {
+      // A status change writes every shard in one transaction: shards that disagree mean a movement could be planned
+      // against the wrong one.
+      this.violation('shard_status', shard.key, `shard ${shard.status}, account ${account.status}`);
     }
+    if (shard.shard !== 0) return;
+    let total = 0n;
+    for (let other = 0; other < shards; other += 1) {
+      const found = this.accounts.get(shardName(shard.id, other));
+      if (!found) this.violation('shard_exists', shard.key, `shard ${other} is missing`);
+      total += found?.balance ?? 0n;
+    }
+    if (account.status === 'closed' && total !== 0n) this.violation('closed_account_empty', shard.key, `closed with balance ${total}`);
   }
 
   private checkTransaction(txn: ScannedTransaction, posted: Posting[]): void {

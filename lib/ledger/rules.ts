@@ -9,6 +9,7 @@ import {
   type Metadata, type TransactionKind, type TransactionRecord, type TransferPlan,
 } from './model';
 import { amountMinorMax, type EntryBody, type TransferBody } from './schemas';
+import { assertMayCredit, assertMayDebit } from './status';
 
 /*
  * The ledger's rules, as pure functions of records already read: no storage, no clock, no randomness of their own.
@@ -100,6 +101,8 @@ export function planMovement(
     }
     return account;
   });
+  // A frozen account takes credits only, a closed one nothing; the write's conditions hold the status as read.
+  movement.entries.forEach((entry, index) => (entry.direction === 'debit' ? assertMayDebit(read[index]!) : assertMayCredit(read[index]!)));
   const mismatch = movement.entries.find((entry, index) => read[index]!.currency !== entry.currency);
   if (mismatch) throw new CurrencyMismatchError(mismatch.currency);
   const entries = movement.entries.map((entry, index): EntryRecord => {
@@ -248,11 +251,12 @@ export function ledgerWrite(plans: readonly TransferPlan[]): LedgerWrite {
       const leg = legs[index]!;
       assert(leg.id === entry.accountId, 'each entry posts to its own account\'s shard');
       const name = shardName(leg.id, leg.shard);
-      const change = changes.get(name) ?? { read: leg, deltaMinor: 0, entries: 0, sweeps: 0 };
+      const change = changes.get(name) ?? { read: leg, deltaMinor: 0, entries: 0, sweeps: 0, debits: 0 };
       assert(leg.seq === change.read.seq + change.entries, 'a batch\'s entries chain on each shard\'s sequence');
       assert(leg.balance === change.read.balance + change.deltaMinor, 'a batch\'s entries chain on each shard\'s balance');
       change.deltaMinor += entry.direction === 'credit' ? entry.amount : -entry.amount;
       change.entries += 1;
+      if (entry.direction === 'debit') change.debits += 1;
       if (txn.kind === 'sweep' && entry.direction === 'credit') change.sweeps += 1;
       changes.set(name, change);
     });

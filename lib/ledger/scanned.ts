@@ -18,6 +18,8 @@ export interface ScannedAccount {
   currency: string | undefined;
   balance: bigint | undefined;
   seq: bigint | undefined;
+  /** `active` for an item written before there were statuses; `undefined` for one that is not a string. */
+  status: string | undefined;
 }
 
 /** One line of a shard's history. `accountId`, `shard` and `seq` come from the item's key, which is what reads use. */

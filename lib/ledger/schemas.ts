@@ -16,8 +16,20 @@ export const createAccountBody = z.strictObject({
   ownerId: z.optional(id),
   /** Balance shards: 1 (the default) for most accounts; more for a hot one (admins only). */
   shards: z.optional(z.int().check(z.minimum(1), z.maximum(shardsMax))),
+  /** Stored without the keys whose value is `""`, as an edit would leave it. */
+  metadata: z.optional(metadata),
 });
 export type CreateAccountBody = z.infer<typeof createAccountBody>;
+
+/**
+ * `PATCH /v1/accounts/{id}`: a new name (`null` removes it) and metadata merged into the account's (a key set to `""`
+ * is removed; `lib/ledger/status.ts` `mergeMetadata`). A body that changes nothing is refused.
+ */
+export const updateAccountBody = z.strictObject({
+  name: z.optional(z.nullable(freeText({ minLength: 1, maxLength: 100 }))),
+  metadata: z.optional(metadata),
+}).check(z.refine((body) => body.name !== undefined || body.metadata !== undefined, 'Give name, metadata or both.'));
+export type UpdateAccountBody = z.infer<typeof updateAccountBody>;
 
 /** Page size 1–100 (default 20) and an opaque cursor from the previous page. */
 const pageQuery = {

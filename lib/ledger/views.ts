@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { roles } from '../identity/model';
 import { accountType, amountMinor, currency, metadata } from './fields';
+import { accountStatuses } from './model';
 
 /*
  * The ledger's response schemas: what the API answers. The OpenAPI document describes the responses with them
@@ -15,6 +16,10 @@ export const accountView = z.object({
   type: accountType,
   currency,
   name: z.nullable(z.string()),
+  /** `active`; `frozen` (by an admin: credits only); `closed` (at balance 0, for good: no movements). */
+  status: z.enum(accountStatuses),
+  /** The client's own keys and values (at most 20); `{}` when none. */
+  metadata: z.record(z.string(), z.string()),
   /** 1, or more for a hot account, whose balance is the sum of its shards. */
   shards: z.int(),
   balance: z.int(),

@@ -1,8 +1,12 @@
 import { route as getBalance } from './accounts/balance';
+import { route as closeAccount } from './accounts/close';
 import { route as createAccount } from './accounts/create';
+import { route as freezeAccount } from './accounts/freeze';
 import { route as getAccount } from './accounts/get';
 import { route as listAccounts } from './accounts/list';
 import { route as listAccountTransactions } from './accounts/transactions';
+import { route as unfreezeAccount } from './accounts/unfreeze';
+import { route as updateAccount } from './accounts/update';
 import { route as notFound } from './meta/not-found';
 import { route as openapi } from './meta/openapi';
 import type { Route } from './route';
@@ -28,7 +32,7 @@ import { route as updateUser } from './users/update';
  */
 export const routes: readonly Route[] = [
   register, login, refreshSession, logout, me, changePassword, enrolMfa, confirmMfa, listUsers, updateUser,
-  createAccount, listAccounts, getAccount, getBalance, listAccountTransactions, createTransfer, createTransaction,
-  getTransaction, reverseTransaction,
+  createAccount, listAccounts, getAccount, updateAccount, getBalance, listAccountTransactions, freezeAccount, unfreezeAccount,
+  closeAccount, createTransfer, createTransaction, getTransaction, reverseTransaction,
   openapi, notFound,
 ];

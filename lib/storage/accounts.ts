@@ -1,12 +1,14 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, StorageUnavailableError } from '../errors';
 import { backoff } from '../ledger/backoff';
 import { currencyCodes, type CurrencyCode } from '../ledger/currencies';
-import type { AccountChange, AccountRecord } from '../ledger/model';
+import { accountStatuses, type AccountChange, type AccountRecord, type AccountStatus, type Metadata } from '../ledger/model';
 import { batchGetConsistent, db } from './client';
 import {
-  cancellationReasons, conditionFailed, isConditionFailed, isUnavailable, retryableCancellation, type TransactItem,
+  cancellationReasons, conditionFailed, isAmbiguous, isConditionFailed, isUnavailable, retriedBySdk, retryableCancellation,
+  type TransactItem,
 } from './dynamo-errors';
 import { keys } from './keys';
 
@@ -35,8 +37,10 @@ export async function insertAccount(account: AccountRecord): Promise<void> {
     }
     return;
   }
+  // Name and metadata are shard 0's alone (an edit writes one item); every shard carries the status.
+  const { name: _name, metadata: _metadata, ...fixed } = account;
   const shards = Array.from({ length: account.shards - 1 }, (_, index) => ({
-    ...keys.shard(account.id, index + 1), entity: 'shard', ...account, shard: index + 1,
+    ...keys.shard(account.id, index + 1), entity: 'shard', ...fixed, shard: index + 1,
   }));
   await insertOnce([item, ...shards], account.id);
 }
@@ -139,18 +143,23 @@ export function isAccountItem(item: Record<string, unknown>): boolean {
  * read (existence, currency, floor, overflow) then still holds when the write commits. The currency, and for a shard
  * that loses money its floor, are restated as conditions so that no code path can skip them.
  */
-export function balanceUpdate({ read, deltaMinor, entries, sweeps }: AccountChange, now: string): TransactItem {
+export function balanceUpdate({ read, deltaMinor, entries, sweeps, debits }: AccountChange, now: string): TransactItem {
   const floor = deltaMinor < 0 ? ' AND (#type = :system OR balance >= :needed)' : '';
   const swept = sweeps > 0 ? ', sweeps = if_not_exists(sweeps, :none) + :sweeps' : '';
+  // The status as `lib/ledger/status.ts` requires it (an item written before there were statuses is active): a shard
+  // that gives money must be active, one that only takes it not closed. A freeze or close that commits between the
+  // read and this write fails this condition, and the movement is re-read and refused.
+  const state = debits > 0 ? '#status = :active' : '#status <> :closed';
   return {
     Update: {
       TableName: config.tableName,
       Key: keys.shard(read.id, read.shard),
       UpdateExpression: `SET balance = balance + :delta, seq = :nextSeq, updatedAt = :now${swept}`,
-      ConditionExpression: `seq = :seq AND currency = :currency${floor}`,
-      ...(floor ? { ExpressionAttributeNames: { '#type': 'type' } } : {}),
+      ConditionExpression: `seq = :seq AND currency = :currency AND (attribute_not_exists(#status) OR ${state})${floor}`,
+      ExpressionAttributeNames: { '#status': 'status', ...(floor ? { '#type': 'type' } : {}) },
       ExpressionAttributeValues: {
         ':delta': deltaMinor, ':seq': read.seq, ':nextSeq': read.seq + entries, ':now': now, ':currency': read.currency,
+        ...(debits > 0 ? { ':active': 'active' } : { ':closed': 'closed' }),
         ...(floor ? { ':system': 'system', ':needed': -deltaMinor } : {}),
         ...(swept ? { ':none': 0, ':sweeps': sweeps } : {}),
       },
@@ -158,14 +167,106 @@ export function balanceUpdate({ read, deltaMinor, entries, sweeps }: AccountChan
   };
 }
 
+/** Sends of a status change that met a write in flight, throttling or no answer, before it is unavailable. */
+const statusSendsMax = 4;
+
+/**
+ * Sets a new status on every shard of an account, as read, in one `TransactWriteItems` (at most 64 items), each
+ * conditioned on its shard's status as read, and, with `balanceAsRead` (a close), on its `seq` as read: the balance
+ * the close was planned on is then the balance when it commits. Movements condition each shard they write on its
+ * status (`balanceUpdate`), so a movement and a status change never both commit against each other's reads.
+ * Not `written`: some shard changed since the read (plan again), or, `ambiguous`, a send had no answer, so the
+ * change may have committed and may be what moved the shards (read back before planning again).
+ */
+export async function writeAccountStatus(
+  shards: readonly AccountRecord[],
+  status: AccountStatus,
+  balanceAsRead: boolean,
+  now: string,
+): Promise<{ written: boolean; ambiguous: boolean }> {
+  const command = new TransactWriteCommand({
+    ClientRequestToken: randomUUID(),
+    TransactItems: shards.map((read) => ({
+      Update: {
+        TableName: config.tableName,
+        Key: keys.shard(read.id, read.shard),
+        UpdateExpression: 'SET #status = :status, updatedAt = :now',
+        ConditionExpression: `(${read.status === 'active' ? 'attribute_not_exists(#status) OR ' : ''}#status = :read)${balanceAsRead ? ' AND seq = :seq' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':now': now, ':read': read.status, ...(balanceAsRead ? { ':seq': read.seq } : {}) },
+      },
+    })),
+  });
+  let ambiguous = false;
+  for (let send = 1; ; send += 1) {
+    try {
+      await db.send(command);
+      return { written: true, ambiguous };
+    } catch (error) {
+      ambiguous ||= isAmbiguous(error) || retriedBySdk(error);
+      const reasons = cancellationReasons(error);
+      if (reasons && reasons.some((_, index) => conditionFailed(reasons, index))) return { written: false, ambiguous };
+      if (!(reasons ? retryableCancellation(reasons) : isUnavailable(error))) throw error;
+      // Out of sends: a change that may have committed is for the caller to read back; one that did not, unavailable.
+      if (send >= statusSendsMax && ambiguous) return { written: false, ambiguous };
+      if (send >= statusSendsMax) throw new StorageUnavailableError();
+      await backoff(send);
+    }
+  }
+}
+
+/** An account as read for an edit of its name or metadata, with the count of edits that guards the next one. */
+export async function findAccountProfile(accountId: string): Promise<{ account: AccountRecord; revision: number } | undefined> {
+  const result = await db.send(new GetCommand({ TableName: config.tableName, Key: keys.account(accountId), ConsistentRead: true }));
+  if (!result.Item) return undefined;
+  const revision = result.Item.profileRevision ?? 0;
+  assert(typeof revision === 'number' && Number.isSafeInteger(revision) && revision >= 0, 'a profile revision is a count of edits');
+  return { account: accountFromItem(result.Item), revision };
+}
+
+/**
+ * Writes an account's name and metadata on its shard 0, if no other edit landed since `revision` was read (`false`
+ * then: read and merge again). Balances, `seq` and status are not touched, so an edit never races a movement.
+ */
+export async function writeAccountProfile(
+  account: Pick<AccountRecord, 'id' | 'name' | 'metadata'>,
+  revision: number,
+  now: string,
+): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand({
+      TableName: config.tableName,
+      Key: keys.account(account.id),
+      UpdateExpression: 'SET #name = :name, metadata = :metadata, profileRevision = :next, updatedAt = :now',
+      ConditionExpression: revision === 0 ? 'attribute_exists(pk) AND attribute_not_exists(profileRevision)' : 'profileRevision = :revision',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':name': account.name, ':metadata': account.metadata, ':next': revision + 1, ':now': now,
+        ...(revision === 0 ? {} : { ':revision': revision }),
+      },
+    }));
+    return true;
+  } catch (error) {
+    // Another edit got there first; a caller that merges again keeps both edits' keys.
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 const currencies: ReadonlySet<string> = new Set(currencyCodes);
+const statuses: ReadonlySet<string> = new Set(accountStatuses);
+
+function isMetadata(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    && Object.values(value).every((entry) => typeof entry === 'string');
+}
 
 /**
  * The account a shard's item holds (an account item is its shard 0; one written before there were shards has one).
  * A field no write of ours could have stored is a bug in the data, not a default.
  */
 export function accountFromItem(item: Record<string, unknown>): AccountRecord {
-  const { balance, seq, type, currency } = item;
+  const { balance, seq, type, currency, status, metadata } = item;
   const shards = item.shards ?? 1;
   const shard = item.shard ?? 0;
   assert(typeof balance === 'number' && Number.isSafeInteger(balance), 'an account balance is a safe integer');
@@ -174,12 +275,17 @@ export function accountFromItem(item: Record<string, unknown>): AccountRecord {
   assert(typeof currency === 'string' && currencies.has(currency), 'an account currency is a known ISO 4217 code');
   assert(typeof shards === 'number' && Number.isSafeInteger(shards) && shards >= 1, 'an account has one or more shards');
   assert(typeof shard === 'number' && Number.isSafeInteger(shard) && shard >= 0 && shard < shards, 'a shard is one of its account\'s');
+  assert(status === undefined || statuses.has(String(status)), 'an account status is active, frozen or closed');
+  assert(metadata === undefined || isMetadata(metadata), 'account metadata maps strings to strings');
   return {
     id: String(item.id),
     ownerId: String(item.ownerId),
     type,
     currency: currency as CurrencyCode,
     name: typeof item.name === 'string' ? item.name : null,
+    // Accounts opened before there were statuses and metadata are active, with none.
+    status: (status ?? 'active') as AccountStatus,
+    metadata: (metadata ?? {}) as Metadata,
     shards,
     shard,
     balance,

@@ -82,6 +82,7 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
     return {
       entity: 'account', key, ...shardOfKey(pk), type: raw.type?.S, currency: raw.currency?.S,
       balance: integer(raw.balance), seq: integer(raw.seq), shards: raw.shards === undefined ? 1n : integer(raw.shards),
+      status: raw.status === undefined ? 'active' : raw.status.S,
     };
   }
   if (kind === 'entry') {

@@ -62,7 +62,7 @@ beforeAll(async () => {
   for (const result of packaged) if (result.status === 'fulfilled') stages[result.value.stage] = result.value;
   for (const stage of Object.values(stages)) keepTemplate(stage);
   for (const result of packaged) if (result.status === 'rejected') throw result.reason;
-}, 400_000);
+}, 600_000);
 
 afterAll(async () => {
   await refusal;
@@ -394,7 +394,7 @@ describe('the LocalStack packages, run as Lambda runs them', () => {
         await ${invoke(bundle, event('GET', '/no/such/path'))},
       ]));`, { AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'serverless-payments-localstack-notFound' });
       expect(answers.map((a: any) => [a.statusCode, a.headers.allow, JSON.parse(a.body).code])).toEqual([
-        [405, 'POST, PATCH', 'method_not_allowed'], [405, 'GET', 'method_not_allowed'], [404, undefined, 'route_not_found'],
+        [405, 'POST, PATCH', 'method_not_allowed'], [405, 'GET, PATCH', 'method_not_allowed'], [404, undefined, 'route_not_found'],
       ]);
     } finally {
       rmSync(sim, { recursive: true, force: true });

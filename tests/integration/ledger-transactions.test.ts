@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../lib/config';
 import type { CurrencyCode } from '../../lib/ledger/currencies';
+import { changeAccountStatus as changeStatus } from '../../lib/ledger/account-changes';
 import { createAccount, getBalance } from '../../lib/ledger/accounts';
 import { reconcileAccounts } from '../../lib/ledger/reconcile';
 import { reverseTransaction } from '../../lib/ledger/reversals';
@@ -106,6 +107,22 @@ describe('multi-entry transactions against DynamoDB Local', () => {
       await errorOf(() => postTransaction(payer, { entries: [debit(fees.id, 1), credit(shop.id, 1)] }, 'bind-404'));
       expect(await idempotencyRecordExists(payer.userId, 'bind-404')).toBe(false);
     });
+  });
+
+  it('refuses a debit of a frozen account and any entry of a closed one, in a transaction and in a reversal', async () => {
+    const { bank, payer, merchant, wallet, shop, fees } = await marketplace();
+    const paid = (await transfer(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 500, currency: 'USD' }, 'pay')).transaction;
+    await changeStatus(bank.admin, shop.id, 'freeze');
+    // A frozen account still takes credits, but its refund (a debit of it) is refused.
+    await postTransaction(payer, { entries: [debit(wallet.id, 30), credit(shop.id, 20), credit(fees.id, 10)] }, 'credit-frozen');
+    expect(await errorOf(() => reverseTransaction(merchant, paid.id, { amount: 100 }, 'refund-frozen'))).toMatchObject({ code: 'account_frozen' });
+    await changeStatus(bank.admin, shop.id, 'unfreeze');
+    const payout = await createAccount(merchant, { currency: 'USD' });
+    await transfer(merchant, { fromAccountId: shop.id, toAccountId: payout.id, amount: 520, currency: 'USD' }, 'drain');
+    await changeStatus(merchant, shop.id, 'close');
+    expect(await errorOf(() => postTransaction(payer, { entries: [debit(wallet.id, 30), credit(shop.id, 20), credit(fees.id, 10)] }, 'credit-closed')))
+      .toMatchObject({ code: 'account_closed' });
+    expect((await getBalance(payer, wallet.id)).balance).toBe(9_470);
   });
 
   it('replays a retry under its key, and refuses the key with another body', async () => {

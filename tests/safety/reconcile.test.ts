@@ -125,6 +125,34 @@ test('an entry whose amount was changed', async () => {
     .toEqual(['account_balance', 'entry_balance_after', 'entry_matches_transaction']);
 });
 
+const setString = (key: Key, attribute: string, value: string) => db.send(new UpdateItemCommand({
+  TableName: ownTableName, Key: raw(key), UpdateExpression: 'SET #a = :v',
+  ExpressionAttributeNames: { '#a': attribute }, ExpressionAttributeValues: { ':v': { S: value } },
+}));
+
+test('a closed account that still holds money', async () => {
+  const account = keys.account(ids.a1);
+  expect(await checksAfter([account], () => setString(account, 'status', 'closed'))).toEqual(['closed_account_empty']);
+});
+
+test('an account status that is none of the three', async () => {
+  const account = keys.account(ids.a1);
+  expect(await checksAfter([account], () => setString(account, 'status', 'suspended'))).toEqual(['account_well_formed']);
+});
+
+test('a shard whose status is not its account\'s', async () => {
+  const account = keys.account(ids.a2);
+  const shard = keys.shard(ids.a2, 1);
+  const checks = await checksAfter([account, shard], async () => {
+    await setNumber(account, 'shards', '2');
+    await putItem({
+      ...raw(shard), entity: { S: 'shard' }, id: { S: ids.a2 }, ownerId: { S: alice.userId }, type: { S: 'user' },
+      currency: { S: 'USD' }, balance: { N: '0' }, seq: { N: '0' }, shards: { N: '2' }, shard: { N: '1' }, status: { S: 'frozen' },
+    });
+  });
+  expect(checks).toEqual(['shard_status']);
+});
+
 test('an item of no known entity', async () => {
   const stray = { pk: 'STRAY#1', sk: 'STRAY' };
   expect(await checksAfter([stray], () => putItem(raw(stray)))).toEqual(['entity_known']);

@@ -17,7 +17,7 @@ const minted = {
 
 function account(overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
-    id: 'acct-a', ownerId: owner.userId, type: 'user', currency: 'USD', name: null, shards: 1, shard: 0, balance: 1000, seq: 3,
+    id: 'acct-a', ownerId: owner.userId, type: 'user', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1, shard: 0, balance: 1000, seq: 3,
     createdAt: minted.createdAt, updatedAt: minted.createdAt, ...overrides,
   };
 }

@@ -18,9 +18,10 @@ const transactionItem = {
 describe('reading items back into records', () => {
   it('maps a well-formed account and transaction to their records', () => {
     expect(accountFromItem(accountItem)).toEqual({
-      id: 'a', ownerId: 'o', type: 'user', currency: 'USD', name: null, shards: 1, shard: 0, balance: 10, seq: 1,
-      createdAt: accountItem.createdAt, updatedAt: accountItem.updatedAt,
+      id: 'a', ownerId: 'o', type: 'user', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1, shard: 0,
+      balance: 10, seq: 1, createdAt: accountItem.createdAt, updatedAt: accountItem.updatedAt,
     });
+    expect(accountFromItem({ ...accountItem, status: 'frozen', metadata: { order: '42' } })).toMatchObject({ status: 'frozen', metadata: { order: '42' } });
     expect(transactionFromItem(transactionItem)).toMatchObject({ id: 't', amount: 10, entries: transactionItem.entries });
   });
 
@@ -30,6 +31,8 @@ describe('reading items back into records', () => {
     ['a missing seq', { seq: undefined }],
     ['an unknown account type', { type: 'savings' }],
     ['an unknown currency', { currency: 'XXX' }],
+    ['an unknown status', { status: 'suspended' }],
+    ['metadata that is not strings', { metadata: { order: 42 } }],
   ])('treats an account with %s as a bug, not a default', (_, change) => {
     expect(() => accountFromItem({ ...accountItem, ...change })).toThrow(/Assertion failed/);
   });

@@ -1,5 +1,5 @@
 import {
-  AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyRequiredError,
+  AccountClosedError, AccountFrozenError, AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, MfaSessionRequiredError, IdempotencyKeyRequiredError,
   IdempotencyKeyReusedError, InsufficientFundsError, LedgerBusyError, LedgerUnavailableError, UnbalancedTransactionError,
 } from '../../errors';
 import { authenticate } from '../../identity/standing';
@@ -24,8 +24,8 @@ export const route = {
   status: 201,
   response: 'transaction',
   errors: [
-    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, UnbalancedTransactionError,
-    CurrencyMismatchError, InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError,
+    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, UnbalancedTransactionError,
+    CurrencyMismatchError, InsufficientFundsError, AccountFrozenError, AccountClosedError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError,
     LedgerUnavailableError, ...storageErrors,
   ],
   // As a transfer's (lib/routes/transfers/create.ts): a GetItem for the caller's standing, BatchGetItem for every

@@ -1,5 +1,5 @@
 import {
-  AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyRequiredError,
+  AccountClosedError, AccountFrozenError, AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, MfaSessionRequiredError, IdempotencyKeyRequiredError,
   IdempotencyKeyReusedError, InsufficientFundsError, LedgerBusyError, LedgerUnavailableError, NotReversibleError,
   PartialReversalUnsupportedError, ReversalExceedsOriginalError, TransactionNotFoundError,
 } from '../../errors';
@@ -26,9 +26,9 @@ export const route = {
   status: 201,
   response: 'transaction',
   errors: [
-    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, TransactionNotFoundError, AccountNotFoundError, ForbiddenError,
+    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, TransactionNotFoundError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError,
     NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, CurrencyMismatchError,
-    InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
+    InsufficientFundsError, AccountFrozenError, AccountClosedError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
     ...storageErrors,
   ],
   // The original is read with a GetItem, as `GET /v1/transactions/{id}` reads it; the rest is a transfer's, and the

@@ -1,6 +1,6 @@
 import {
-  AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, IdempotencyKeyRequiredError,
-  IdempotencyKeyReusedError, MfaSessionRequiredError,
+  AccountClosedError, AccountFrozenError, AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError,
+  IdempotencyKeyRequiredError, IdempotencyKeyReusedError, MfaSessionRequiredError,
   InsufficientFundsError, LedgerBusyError, LedgerUnavailableError, SameAccountError,
 } from '../../errors';
 import { authenticate } from '../../identity/standing';
@@ -31,8 +31,9 @@ export const route = {
   status: 201,
   response: 'transaction',
   errors: [
-    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, SameAccountError, CurrencyMismatchError,
-    InsufficientFundsError, BalanceLimitExceededError, IdempotencyKeyReusedError, LedgerBusyError, LedgerUnavailableError,
+    ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, SameAccountError,
+    CurrencyMismatchError, InsufficientFundsError, AccountFrozenError, AccountClosedError, BalanceLimitExceededError, IdempotencyKeyReusedError,
+    LedgerBusyError, LedgerUnavailableError,
     ...storageErrors,
   ],
   // The caller's standing is a GetItem (lib/identity/standing.ts). Every ledger read is a BatchGetItem (the accounts
