@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Caller } from '../../lib/identity/model';
+import { changeAccountStatus } from '../../lib/ledger/account-changes';
 import { createAccount, getBalance } from '../../lib/ledger/accounts';
 import type { CurrencyCode } from '../../lib/ledger/currencies';
 import { reconcileAccounts } from '../../lib/ledger/reconcile';
@@ -11,18 +12,19 @@ import { postTransaction, transfer, type TransferResult } from '../../lib/ledger
 /*
  * Random multi-entry transactions and reversals through the ledger's own code, for the property test and the soak:
  * splits in two currencies (some unbalanced), partial and full reversals, several reversals of one transaction at
- * once, retries under one key, in concurrent batches. Every request is keyed, so an answer whose outcome is unknown
+ * once, retries under one key, and freezes, unfreezes and closes racing them, in concurrent batches. Every request is keyed, so an answer whose outcome is unknown
  * (a 503) is settled by sending it again under its key, as a client must.
  */
 
 const currencies: CurrencyCode[] = ['USD', 'EUR'];
+/** Funded user accounts per currency; one more starts empty, so that closing it can succeed. */
 const accountsPerCurrency = 4;
 const fundsMinor = 1_000;
 const settleSendsMax = 10;
 
 const legArb = fc.record({
   currency: fc.constantFrom(0, 1),
-  account: fc.nat({ max: accountsPerCurrency - 1 }),
+  account: fc.nat({ max: accountsPerCurrency }),
   debit: fc.boolean(),
   amount: fc.integer({ min: 1, max: 400 }),
 });
@@ -30,6 +32,11 @@ const legArb = fc.record({
 const commandArb = fc.oneof(
   fc.record({ kind: fc.constant('transaction' as const), legs: fc.array(legArb, { minLength: 1, maxLength: 4 }), skew: fc.boolean(), copies: fc.integer({ min: 1, max: 2 }) }),
   fc.record({ kind: fc.constant('reversal' as const), of: fc.nat(), amount: fc.option(fc.integer({ min: 1, max: 500 })), copies: fc.integer({ min: 1, max: 4 }) }),
+  // A freeze, an unfreeze or a close racing the movements of its batch.
+  fc.record({
+    kind: fc.constant('status' as const), currency: fc.constantFrom(0, 1), account: fc.nat({ max: accountsPerCurrency }),
+    action: fc.constantFrom('freeze' as const, 'unfreeze' as const, 'close' as const),
+  }),
 );
 
 /** Batches of commands; the commands of one batch run at once. */
@@ -60,8 +67,8 @@ export async function runMovements(
   const ledger = await quietly(() => openLedger());
   const expected = new Map<string, number>();
   for (const { system, users } of ledger.accounts) {
-    expected.set(system.id, -fundsMinor * users.length);
-    for (const user of users) expected.set(user.id, fundsMinor);
+    expected.set(system.id, -fundsMinor * accountsPerCurrency);
+    users.forEach((user, index) => expected.set(user.id, index < accountsPerCurrency ? fundsMinor : 0));
   }
   const run: MovementsRun = { operations: 0, outcomes: {}, problems: [] };
   const originals: TransactionView[] = [];
@@ -74,8 +81,12 @@ export async function runMovements(
   };
   let keys = 0;
   for (const batch of batches) {
-    const sends = batch.flatMap((command) => {
+    const sends = batch.flatMap((command): Array<() => Promise<TransferResult | undefined>> => {
       const key = `m-${(keys += 1)}`;
+      if (command.kind === 'status') {
+        const account = ledger.accounts[command.currency]!.users[command.account]!;
+        return [() => changeAccountStatus(ledger.admin, account.id, command.action).then(() => undefined)];
+      }
       if (command.kind === 'transaction') {
         const body = { entries: entriesOf(ledger, command.legs, command.skew) };
         return Array.from({ length: command.copies }, () => () => postTransaction(ledger.admin, body, key));
@@ -91,10 +102,15 @@ export async function runMovements(
     run.operations += sends.length;
     const outcomes = await Promise.allSettled(sends.map((send) => settled(send, quietly)));
     for (const outcome of outcomes) {
-      const name = outcome.status === 'fulfilled' ? '201' : `${(outcome.reason as { status?: number }).status} ${(outcome.reason as { code?: string }).code}`;
-      run.outcomes[name] = (run.outcomes[name] ?? 0) + 1;
-      if (outcome.status === 'fulfilled') apply(outcome.value.transaction);
-      else if (!((outcome.reason as { status?: number }).status! < 500)) run.problems.push(`unexpected: ${String(outcome.reason)}`);
+      if (outcome.status === 'fulfilled') {
+        const name = outcome.value ? '201' : '200 status';
+        run.outcomes[name] = (run.outcomes[name] ?? 0) + 1;
+        if (outcome.value) apply(outcome.value.transaction);
+        continue;
+      }
+      const { status, code } = outcome.reason as { status?: number; code?: string };
+      run.outcomes[`${status} ${code}`] = (run.outcomes[`${status} ${code}`] ?? 0) + 1;
+      if (status === undefined || status >= 500) run.problems.push(`unexpected: ${String(outcome.reason)}`);
     }
   }
   await quietly(async () => {
@@ -114,7 +130,7 @@ export async function runMovements(
 }
 
 /** Sends a keyed request; while its outcome is unknown (a 503), sends it again under its key, without faults. */
-async function settled(send: () => Promise<TransferResult>, quietly: <T>(fn: () => Promise<T>) => Promise<T>): Promise<TransferResult> {
+async function settled<T>(send: () => Promise<T>, quietly: <R>(fn: () => Promise<R>) => Promise<R>): Promise<T> {
   try {
     return await send();
   } catch (error) {
@@ -135,8 +151,10 @@ async function openLedger(): Promise<Ledger> {
   const owner: Caller = { userId: `owner-${Math.random().toString(36).slice(2)}`, role: 'user', mfa: false };
   const accounts = await Promise.all(currencies.map(async (currency) => {
     const system = await createAccount(admin, { currency, type: 'system' });
-    const users = await Promise.all(Array.from({ length: accountsPerCurrency }, () => createAccount(owner, { currency })));
-    for (const user of users) await transfer(admin, { fromAccountId: system.id, toAccountId: user.id, amount: fundsMinor, currency });
+    const users = await Promise.all(Array.from({ length: accountsPerCurrency + 1 }, () => createAccount(owner, { currency })));
+    for (const user of users.slice(0, accountsPerCurrency)) {
+      await transfer(admin, { fromAccountId: system.id, toAccountId: user.id, amount: fundsMinor, currency });
+    }
     return { system, users };
   }));
   return { admin, accounts };
