@@ -47,7 +47,9 @@ export async function reconcileAccounts(accountIds: Iterable<string>): Promise<R
  * Collects items in any order, then checks them all at once. Every account has one balance shard or more (a hot
  * account's balance is the sum of its shards); each shard is checked as an account of one shard is:
  * - every shard's balance equals its credits minus its debits, and its entries are numbered 1..seq without gaps;
- * - each entry's `balanceAfter` is the shard's running balance, and agrees with the transaction it belongs to;
+ * - each entry's `balanceAfter` is the shard's running balance (so the balance at any time is right), and agrees
+ *   with the transaction it belongs to; entries are numbered in order of `createdAt` (ties allowed), and the shard's
+ *   `updatedAt` is not before its last entry's, which new entries are minted from (so `?at=` and `to` find them);
  * - every shard of an account exists, of its account's currency and type, and no other does;
  * - every transaction balances (debits = credits = amount), names existing accounts of its currency, and each of its
  *   entries is stored exactly once; no entry lacks its transaction;
@@ -126,8 +128,13 @@ export class Reconciler {
     }
     const entries = [...(this.entriesOf.get(shardName(account.id, account.shard)) ?? [])].sort((a, b) => Number((a.seq ?? 0n) - (b.seq ?? 0n)));
     let running = 0n;
+    let latestMs = -Infinity;
     entries.forEach((entry, index) => {
       if (entry.seq !== BigInt(index + 1)) this.violation('entry_sequence', entry.key, `expected seq ${index + 1}`);
+      const createdMs = timeMs(entry.createdAt);
+      if (createdMs < latestMs) this.violation('entry_time_order', entry.key, `createdAt ${entry.createdAt} is before the entry above it`);
+      else if (Number.isNaN(createdMs)) this.violation('entry_well_formed', entry.key, `createdAt is ${JSON.stringify(entry.createdAt)}`);
+      latestMs = Math.max(latestMs, createdMs);
       if (entry.amount === undefined || entry.amount <= 0n) {
         this.violation('entry_well_formed', entry.key, 'amount is missing or not a positive integer');
         return;
@@ -152,6 +159,10 @@ export class Reconciler {
         this.violation('entry_matches_transaction', entry.key, `transaction ${txn.id} has no ${entry.direction} of ${entry.amount} here`);
       }
     });
+    if (timeMs(account.updatedAt) < latestMs || Number.isNaN(timeMs(account.updatedAt))) {
+      const last = entries.at(-1)?.createdAt ?? 'none';
+      this.violation('account_updated_at', account.key, `updatedAt ${account.updatedAt}, last entry posted at ${last}`);
+    }
     if (account.seq !== BigInt(entries.length)) {
       this.violation('account_seq', account.key, `seq ${account.seq}, ${entries.length} entries`);
     }
@@ -232,6 +243,11 @@ interface Posting {
   accountId: string;
   direction: string | undefined;
   shard: number;
+}
+
+/** Milliseconds since the epoch of a stored time (ISO 8601 in UTC), or `NaN` for one missing or malformed. */
+function timeMs(time: string | undefined): number {
+  return time !== undefined && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(time) ? Date.parse(time) : NaN;
 }
 
 function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {

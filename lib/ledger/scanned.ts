@@ -18,6 +18,7 @@ export interface ScannedAccount {
   currency: string | undefined;
   balance: bigint | undefined;
   seq: bigint | undefined;
+  updatedAt: string | undefined;
 }
 
 /** One line of a shard's history. `accountId`, `shard` and `seq` come from the item's key, which is what reads use. */
@@ -32,6 +33,7 @@ export interface ScannedEntry {
   amount: bigint | undefined;
   balanceAfter: bigint | undefined;
   currency: string | undefined;
+  createdAt: string | undefined;
 }
 
 /** A transaction record with the entries embedded in it. */
