@@ -128,13 +128,8 @@ export class Reconciler {
     }
     const entries = [...(this.entriesOf.get(shardName(account.id, account.shard)) ?? [])].sort((a, b) => Number((a.seq ?? 0n) - (b.seq ?? 0n)));
     let running = 0n;
-    let latestMs = -Infinity;
     entries.forEach((entry, index) => {
       if (entry.seq !== BigInt(index + 1)) this.violation('entry_sequence', entry.key, `expected seq ${index + 1}`);
-      const createdMs = timeMs(entry.createdAt);
-      if (createdMs < latestMs) this.violation('entry_time_order', entry.key, `createdAt ${entry.createdAt} is before the entry above it`);
-      else if (Number.isNaN(createdMs)) this.violation('entry_well_formed', entry.key, `createdAt is ${JSON.stringify(entry.createdAt)}`);
-      latestMs = Math.max(latestMs, createdMs);
       if (entry.amount === undefined || entry.amount <= 0n) {
         this.violation('entry_well_formed', entry.key, 'amount is missing or not a positive integer');
         return;
@@ -159,10 +154,7 @@ export class Reconciler {
         this.violation('entry_matches_transaction', entry.key, `transaction ${txn.id} has no ${entry.direction} of ${entry.amount} here`);
       }
     });
-    if (timeMs(account.updatedAt) < latestMs || Number.isNaN(timeMs(account.updatedAt))) {
-      const last = entries.at(-1)?.createdAt ?? 'none';
-      this.violation('account_updated_at', account.key, `updatedAt ${account.updatedAt}, last entry posted at ${last}`);
-    }
+    this.checkTimes(account, entries);
     if (account.seq !== BigInt(entries.length)) {
       this.violation('account_seq', account.key, `seq ${account.seq}, ${entries.length} entries`);
     }
@@ -173,6 +165,27 @@ export class Reconciler {
       this.violation('user_balance_non_negative', account.key, `balance ${account.balance}`);
     } else if (account.type !== 'user' && account.type !== 'system') {
       this.violation('account_well_formed', account.key, `type is ${JSON.stringify(account.type)}`);
+    }
+  }
+
+  /**
+   * A shard's entries, in sequence order, were posted in time order (ties allowed), and its `updatedAt`, which new
+   * entries are minted from, is not before the last of them: a search by time (`?at=`, `to`) relies on both.
+   */
+  private checkTimes(account: ScannedAccount, entries: readonly ScannedEntry[]): void {
+    let latestMs = -Infinity;
+    for (const entry of entries) {
+      const createdMs = timeMs(entry.createdAt);
+      if (Number.isNaN(createdMs)) {
+        this.violation('entry_well_formed', entry.key, `createdAt is ${JSON.stringify(entry.createdAt)}`);
+        continue;
+      }
+      if (createdMs < latestMs) this.violation('entry_time_order', entry.key, `createdAt ${entry.createdAt} is before an earlier-numbered entry's`);
+      latestMs = Math.max(latestMs, createdMs);
+    }
+    const updatedMs = timeMs(account.updatedAt);
+    if (Number.isNaN(updatedMs) || updatedMs < latestMs) {
+      this.violation('account_updated_at', account.key, `updatedAt ${account.updatedAt}, last entry posted at ${entries.at(-1)?.createdAt ?? 'none'}`);
     }
   }
 

@@ -137,7 +137,8 @@ describe('a hot account of several shards', () => {
       expect(await driver.transfer(owner, { fromAccountId: merchant.id, toAccountId: payout.id, amount: 150, currency: 'USD' }, `out-${round}`)).toMatchObject({ status: 201 });
     }
     const shards = await readShards({ ...merchant, shard: 0, seq: 0 });
-    expect(shards.filter((shard) => shard.seq > 0).length).toBeGreaterThan(2);
+    // Shard 0 (sweeps in, payouts out) and the shards the instances took payments on.
+    expect(shards.filter((shard) => shard.seq > 0).length).toBeGreaterThanOrEqual(2);
     // Every entry of every shard: the plain replay that each answer is checked against.
     const lines = (await Promise.all(shards.map((shard) => queryShardLines(merchant.id, shard.shard, 100)))).flatMap((read) => read.lines);
     const entries = lines.map(({ transaction }) => ({
