@@ -7,7 +7,7 @@ import { backoff } from './backoff';
 import { instantNs, nowNs } from './instants';
 import type { AccountRecord } from './model';
 import type { BalanceView } from './schemas';
-import { searchAll, startSearch, stillHolds, type ReadEntries, type ShardSearch, type Within } from './seq-search';
+import { searchAll, startSearch, sumWithin, type ReadEntries, type Within } from './seq-search';
 
 /*
  * An account's history in time: its balance at a past moment, and where a statement's `to` falls on each shard. Both
@@ -44,14 +44,10 @@ export async function balanceAsOf(caller: Caller, accountId: string, at: string)
  */
 export async function balanceAt(account: AccountRecord, within: Within): Promise<number> {
   const read: ReadEntries = (probes) => readEntryPoints(account.id, probes);
-  const sum = (searches: readonly ShardSearch[]) => searches.reduce((total, search) => total + search.balanceAfter, 0);
-  if (account.shards === 1) return sum(await searchAll([startSearch(account, within)], within, read));
-  for (let attempt = 0; attempt < searchAttemptsMax; attempt += 1) {
-    const searches = await searchAll((await readShards(account)).map((shard) => startSearch(shard, within)), within, read);
-    if (await stillHolds(searches, within, read)) return sum(searches);
-    await backoff(attempt);
-  }
-  throw new StorageUnavailableError();
+  if (account.shards === 1) return (await searchAll([startSearch(account, within)], within, read))[0]!.balanceAfter;
+  const sum = await sumWithin(() => readShards(account), within, read, searchAttemptsMax, backoff);
+  if (sum === undefined) throw new StorageUnavailableError();
+  return sum;
 }
 
 /**

@@ -98,3 +98,20 @@ export async function stillHolds(searches: readonly ShardSearch[], within: Withi
   const entries = await read(open.map((search) => ({ shard: search.shard, seq: search.hi })));
   return entries.every((entry) => entry === undefined || !within(entry.createdAt));
 }
+
+/**
+ * The sum over a hot account's shards of each one's balance after its last entry `within` a bound: its shards read
+ * (`readShards`, in one read, which is not a snapshot), searched together, then checked to describe one moment
+ * (`stillHolds`). A search that met a transaction landing within the bound is made again after `pause`, at most
+ * `attemptsMax` times in all; `undefined` if none held.
+ */
+export async function sumWithin(
+  readShards: () => Promise<AccountRecord[]>, within: Within, read: ReadEntries, attemptsMax: number, pause: (attempt: number) => Promise<void>,
+): Promise<number | undefined> {
+  for (let attempt = 0; attempt < attemptsMax; attempt += 1) {
+    if (attempt > 0) await pause(attempt - 1);
+    const searches = await searchAll((await readShards()).map((shard) => startSearch(shard, within)), within, read);
+    if (await stillHolds(searches, within, read)) return searches.reduce((total, search) => total + search.balanceAfter, 0);
+  }
+  return undefined;
+}

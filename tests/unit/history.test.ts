@@ -5,10 +5,13 @@
  */
 import fc from 'fast-check';
 import { instantNs, latestOf, mintedAt, parseInstantNs } from '../../lib/ledger/instants';
+import type { Caller } from '../../lib/identity/model';
 import type { AccountRecord } from '../../lib/ledger/model';
+import { accountsAfter, ledgerWrite, planTransfer } from '../../lib/ledger/rules';
+import { transactItems } from '../../lib/storage/ledger-write';
 import { balanceQuery, statementQuery } from '../../lib/ledger/schemas';
 import {
-  narrow, nextProbe, searchAll, startSearch, stillHolds, type EntryPoint, type Probe, type ShardSearch, type Within,
+  narrow, nextProbe, searchAll, startSearch, stillHolds, sumWithin, type EntryPoint, type Probe, type ShardSearch, type Within,
 } from '../../lib/ledger/seq-search';
 
 const baseMs = Date.parse('2026-12-06T10:00:00.000Z');
@@ -53,6 +56,33 @@ describe('mintedAt', () => {
   it('latestOf picks the latest time of a write', () => {
     expect(latestOf([iso(baseMs + 3), iso(baseMs + 9), iso(baseMs + 1)])).toBe(iso(baseMs + 9));
     expect(() => latestOf([])).toThrow('Assertion failed');
+  });
+});
+
+describe('a batch planned in one process', () => {
+  it('keeps every shard in time order, its clock stepping back between two plans, and leaves each updatedAt at or after its last entry', () => {
+    const admin: Caller = { userId: 'admin', role: 'admin' };
+    const opened = (id: string, writtenMs: number): AccountRecord => ({
+      id, ownerId: 'owner', type: 'system', currency: 'USD', name: null, shards: 1, shard: 0, balance: 0, seq: 0,
+      createdAt: iso(baseMs), updatedAt: iso(writtenMs),
+    });
+    const [a, b, c, d] = [opened('a', baseMs + 9000), opened('b', baseMs), opened('c', baseMs), opened('d', baseMs)];
+    const initiatedBy = { userId: 'admin', role: 'admin' as const, requestId: null, sourceIp: null };
+    const plan = (from: AccountRecord, to: AccountRecord, id: string, nowMs: number) => planTransfer(
+      admin, { fromAccountId: from.id, toAccountId: to.id, amount: 5, currency: 'USD' }, from, to, { id, createdAt: mintedAt([from, to], nowMs), initiatedBy },
+    );
+    const first = plan(a, b, 't1', baseMs + 1000);
+    const [, bAfter] = accountsAfter(first);
+    const second = plan(bAfter!, c, 't2', baseMs + 500);
+    // a was last written at +9 s by a process whose clock is ahead: t1 is minted then, and t2 after it on b.
+    expect([first, second].map((p) => p.transaction.createdAt)).toEqual([iso(baseMs + 9000), iso(baseMs + 9000)]);
+    // The batch's last transaction touches neither a nor b, and is minted by the clock: earlier than t1.
+    const last = plan(d, opened('e', baseMs), 't3', baseMs + 400);
+    expect(last.transaction.createdAt).toBe(iso(baseMs + 400));
+    const { items } = transactItems(ledgerWrite([first, second, last]));
+    const written = items.flatMap((item) => ('Update' in item && item.Update ? [String(item.Update.ExpressionAttributeValues![':now'])] : []));
+    expect(written).toHaveLength(5);
+    expect(written.every((now) => now >= iso(baseMs + 9000))).toBe(true);
   });
 });
 
@@ -174,6 +204,37 @@ describe('stillHolds', () => {
   it('fails when an entry within the bound landed mid-search (a sweep seen on one shard and not on another)', async () => {
     const { read } = reader([[...history, { createdAt: iso(baseMs + 100), balanceAfter: 0 }], []]);
     expect(await stillHolds(done, within, read)).toBe(false);
+  });
+});
+
+describe('sumWithin', () => {
+  // A hot account of two shards: 100 on shard 0 and 50 on shard 1 at +10 ms, then a sweep at +20 ms moves the 50 in.
+  const at = (ms: number, balanceAfter: number): EntryPoint => ({ createdAt: iso(baseMs + ms), balanceAfter });
+  const swept: History[] = [[at(10, 100), at(20, 150)], [at(10, 50), at(20, 0)]];
+  const shardsOf = (histories: History[]) => histories.map((history, shard) => ({ ...shardOf(history, shard), shards: 2 }));
+  const within = atOrBefore(baseMs + 100);
+
+  it('sums every shard at one moment', async () => {
+    const { read } = reader(swept);
+    expect(await sumWithin(async () => shardsOf(swept), within, read, 3, async () => {})).toBe(150);
+    expect(await sumWithin(async () => shardsOf(swept), atOrBefore(baseMs + 15), read, 3, async () => {})).toBe(150);
+  });
+
+  it('searches again when its read of the shards saw a sweep on one shard and not on the other', async () => {
+    // Shard 0 read after the sweep landed, shard 1 before it: 150 + 50 counted, unless the recheck catches it.
+    const torn = [shardsOf(swept)[0]!, shardsOf([swept[1]!.slice(0, 1)])[0]!];
+    const reads = [torn, shardsOf(swept)];
+    const pauses: number[] = [];
+    const { read } = reader(swept);
+    const sum = await sumWithin(async () => reads.shift()!, within, read, 3, async (attempt) => { pauses.push(attempt); });
+    expect(sum).toBe(150);
+    expect(pauses).toEqual([0]);
+  });
+
+  it('gives up after its attempts while every read is torn', async () => {
+    const torn = () => [shardsOf(swept)[0]!, { ...shardsOf([swept[1]!.slice(0, 1)])[0]!, shard: 1 }];
+    const { read } = reader(swept);
+    expect(await sumWithin(async () => torn(), within, read, 3, async () => {})).toBeUndefined();
   });
 });
 
