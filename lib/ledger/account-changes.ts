@@ -1,10 +1,13 @@
 import { AccountNotFoundError, StorageUnavailableError } from '../errors';
+import { withoutAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import { deadlinePassed } from '../request-context';
-import { findAccountProfile, readShards, writeAccountProfile, writeAccountStatus } from '../storage/accounts';
+import { readShards } from '../storage/accounts';
+import { findAccountProfile, writeAccountProfile, writeAccountStatus } from '../storage/account-changes';
 import { visibleAccount } from './access';
 import { toAccountView, withBalance } from './accounts';
 import { backoff, retryPolicy } from './backoff';
+import { latestOf } from './instants';
 import type { AccountRecord } from './model';
 import { canSee } from './rules';
 import type { AccountView, UpdateAccountBody } from './schemas';
@@ -38,7 +41,7 @@ export async function changeAccountStatus(caller: Caller, accountId: string, act
     if (next === undefined) return viewOf(shards);
     const now = new Date().toISOString();
     const outcome = await writeAccountStatus(shards, next, action === 'close', now);
-    if (outcome.written) return viewOf(shards.map((shard) => ({ ...shard, status: next, updatedAt: now })));
+    if (outcome.written) return viewOf(shards.map((shard) => ({ ...shard, status: next, updatedAt: latestOf([now, shard.updatedAt]) })));
     ambiguous ||= outcome.ambiguous;
     if (!mayRetry(attempt, startedMs)) throw new StorageUnavailableError();
     await backoff(attempt);
@@ -59,12 +62,13 @@ export async function updateAccount(caller: Caller, accountId: string, input: Up
   const startedMs = Date.now();
   for (let attempt = 0; ; attempt += 1) {
     const read = await findAccountProfile(accountId);
-    if (!read || !canSee(caller, read.account)) throw new AccountNotFoundError();
+    if (!read || !canSee(caller, read.account)) throw withoutAdminPower(caller, new AccountNotFoundError());
     const edited: AccountRecord = {
       ...read.account,
       name: input.name === undefined ? read.account.name : input.name,
       metadata: input.metadata === undefined ? read.account.metadata : mergeMetadata(read.account.metadata, input.metadata),
-      updatedAt: new Date().toISOString(),
+      // Never back: entries are minted from it (`mintedAt`), and this process's clock may be behind the last one.
+      updatedAt: latestOf([new Date().toISOString(), read.account.updatedAt]),
     };
     if (await writeAccountProfile(edited, read.revision, edited.updatedAt)) return withBalance(edited);
     if (!mayRetry(attempt, startedMs)) throw new StorageUnavailableError();

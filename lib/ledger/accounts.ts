@@ -6,6 +6,7 @@ import { insertAccount, queryAccountsOfOwner, readShards } from '../storage/acco
 import { findUserById } from '../storage/users';
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
+import { balanceAsOf } from './history';
 import type { AccountRecord } from './model';
 import { mergeMetadata } from './status';
 import type { AccountView, BalanceView, CreateAccountBody, ListAccountsQuery } from './schemas';
@@ -64,9 +65,11 @@ export async function getAccount(caller: Caller, accountId: string): Promise<Acc
 
 /**
  * An account's balance from a strongly consistent read: of its one item, or, for a hot account, of all its shards
- * (`readShards`), which includes every transfer answered before the read began.
+ * (`readShards`), which includes every transfer answered before the read began. With `at`, its balance at that time
+ * instead (`balanceAsOf`).
  */
-export async function getBalance(caller: Caller, accountId: string): Promise<BalanceView> {
+export async function getBalance(caller: Caller, accountId: string, at?: string): Promise<BalanceView> {
+  if (at !== undefined) return balanceAsOf(caller, accountId, at);
   const account = await withBalance(await visibleAccount(caller, accountId));
   return { accountId: account.id, currency: account.currency, balance: account.balance, asOf: new Date().toISOString() };
 }

@@ -20,6 +20,15 @@ export const currency = z.enum(currencyCodes);
 /** Ids the platform issued: refusing anything else early keeps odd strings out of keys and logs. */
 export const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Must be an id issued by this API.'));
 
+/**
+ * A point in time, RFC 3339: a date, `T`, a time with seconds and up to nine fraction digits, then `Z` or an offset
+ * (`2026-12-06T10:00:00Z`, `2026-12-06T11:00:00.5+01:00`); a day that is not on the calendar is refused.
+ */
+export const rfc3339 = z.iso.datetime({ offset: true }).check(
+  z.maxLength(35),
+  z.regex(/^.{19}(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/, 'Must be an RFC 3339 time of at most nine fraction digits.'),
+);
+
 /** A user's own account, or one of the platform's system accounts (which may go below zero). */
 export const accountType = z.enum(['user', 'system']);
 

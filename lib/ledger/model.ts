@@ -42,6 +42,11 @@ export interface AccountRecord {
   balance: number;
   seq: number;
   createdAt: string;
+  /**
+   * When the shard was last written: never before its last entry's `createdAt`, since new entries are minted from it
+   * (`mintedAt` in ./instants.ts) and must not go back in time. A write that sets it without posting an entry (a
+   * status or name change) must not move it back either; `npm run reconcile` checks it.
+   */
   updatedAt: string;
 }
 

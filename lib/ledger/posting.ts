@@ -10,6 +10,7 @@ import { readShards } from '../storage/accounts';
 import { readForWrite, writeTransfers, type LedgerReads } from '../storage/ledger-write';
 import { backoff, retryPolicy } from './backoff';
 import { GroupCommit, type Queued } from './group-commit';
+import { mintedAt } from './instants';
 import { bindsKey, postedRecord, refusedRecord, replay } from './idempotency';
 import {
   keyName, shardName, type AccountRecord, type IdempotencyRecord, type Initiator, type KeyRef, type ReversalGuard,
@@ -174,8 +175,8 @@ function settleRefused(queued: QueuedTransfer, error: AppError): Promise<void> {
  */
 async function sweepFor({ queued, from, needed }: Short): Promise<boolean> {
   const { initiatedBy, keyRef } = queued.request;
-  const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
-  const swept = planSweep(await readShards(from), needed, minted);
+  const shards = await readShards(from);
+  const swept = planSweep(shards, needed, { id: randomUUID(), createdAt: mintedAt(shards), initiatedBy });
   if (swept.kind === 'insufficient' || swept.kind === 'too_large') {
     const refusal = swept.kind === 'insufficient' ? new InsufficientFundsError() : new BalanceLimitExceededError();
     if (keyRef) await settleRefused(queued, refusal);
@@ -259,7 +260,7 @@ function planAll(
         queued.resolve({ transaction: replay(caller, earlier, requestHash), replayed: true });
         continue;
       }
-      const minted = { id: randomUUID(), createdAt: new Date().toISOString(), initiatedBy };
+      const minted = { id: randomUUID(), createdAt: mintedAt(read), initiatedBy };
       const plan = planMovement(caller, movement, read, minted);
       const record: IdempotencyRecord | undefined = keyRef && postedRecord(plan.transaction, requestHash, config.idempotencyTtlSeconds);
       planned.push({ queued, plan: { ...plan, idempotency: keyRef && record ? { ref: keyRef, record } : undefined, reversal } });

@@ -1,5 +1,6 @@
 import { readAccounts, scanLedger } from '../storage/ledger-scan';
 import { shardName } from './model';
+import { reversalViolations } from './reconcile-reversals';
 import type { ScannedAccount, ScannedEntry, ScannedIdempotency, ScannedItem, ScannedTransaction } from './scanned';
 
 /** One broken invariant: which check, on which item, and what was found. */
@@ -47,7 +48,9 @@ export async function reconcileAccounts(accountIds: Iterable<string>): Promise<R
  * Collects items in any order, then checks them all at once. Every account has one balance shard or more (a hot
  * account's balance is the sum of its shards); each shard is checked as an account of one shard is:
  * - every shard's balance equals its credits minus its debits, and its entries are numbered 1..seq without gaps;
- * - each entry's `balanceAfter` is the shard's running balance, and agrees with the transaction it belongs to;
+ * - each entry's `balanceAfter` is the shard's running balance (so the balance at any time is right), and agrees
+ *   with the transaction it belongs to; entries are numbered in order of `createdAt` (ties allowed), and the shard's
+ *   `updatedAt` is not before its last entry's, which new entries are minted from (so `?at=` and `to` find them);
  * - every shard of an account exists, of its account's currency, type and status, and no other does;
  * - a status is `active`, `frozen` or `closed`, and a closed account's shards sum to 0;
  * - every transaction balances in each currency (its amount is its debits), names existing accounts of each entry's
@@ -154,6 +157,7 @@ export class Reconciler {
         this.violation('entry_matches_transaction', entry.key, `transaction ${txn.id} has no ${entry.direction} of ${entry.amount} here`);
       }
     });
+    this.checkTimes(account, entries);
     if (account.seq !== BigInt(entries.length)) {
       this.violation('account_seq', account.key, `seq ${account.seq}, ${entries.length} entries`);
     }
@@ -164,6 +168,27 @@ export class Reconciler {
       this.violation('user_balance_non_negative', account.key, `balance ${account.balance}`);
     } else if (account.type !== 'user' && account.type !== 'system') {
       this.violation('account_well_formed', account.key, `type is ${JSON.stringify(account.type)}`);
+    }
+  }
+
+  /**
+   * A shard's entries, in sequence order, were posted in time order (ties allowed), and its `updatedAt`, which new
+   * entries are minted from, is not before the last of them: a search by time (`?at=`, `to`) relies on both.
+   */
+  private checkTimes(account: ScannedAccount, entries: readonly ScannedEntry[]): void {
+    let latestMs = -Infinity;
+    for (const entry of entries) {
+      const createdMs = timeMs(entry.createdAt);
+      if (Number.isNaN(createdMs)) {
+        this.violation('entry_well_formed', entry.key, `createdAt is ${JSON.stringify(entry.createdAt)}`);
+        continue;
+      }
+      if (createdMs < latestMs) this.violation('entry_time_order', entry.key, `createdAt ${entry.createdAt} is before an earlier-numbered entry's`);
+      latestMs = Math.max(latestMs, createdMs);
+    }
+    const updatedMs = timeMs(account.updatedAt);
+    if (Number.isNaN(updatedMs) || updatedMs < latestMs) {
+      this.violation('account_updated_at', account.key, `updatedAt ${account.updatedAt}, last entry posted at ${entries.at(-1)?.createdAt ?? 'none'}`);
     }
   }
 
@@ -220,25 +245,7 @@ export class Reconciler {
     if (posted.length !== txn.entries.length) {
       this.violation('transaction_entries_stored', txn.key, `${txn.entries.length} entries, ${posted.length} stored`);
     }
-    this.checkReversals(txn);
-  }
-
-  /**
-   * A transaction's `reversedAmount` is the sum of its reversals' amounts and never more than its own; each reversal
-   * it lists reverses it, and each reversal is listed by the transaction it reverses, once.
-   */
-  private checkReversals(txn: ScannedTransaction): void {
-    const reversals = txn.reversalIds.map((id) => this.transactions.get(id));
-    const sum = reversals.reduce((total, reversal) => total + (reversal?.amount ?? 0n), 0n);
-    if (reversals.some((reversal) => reversal?.reverses !== txn.id) || new Set(txn.reversalIds).size !== txn.reversalIds.length) {
-      this.violation('reversal_links', txn.key, `reversalIds ${txn.reversalIds.join(',')} are not each a reversal of it, once`);
-    }
-    if (txn.reversedAmount !== sum || txn.amount === undefined || sum > txn.amount) {
-      this.violation('reversed_amount', txn.key, `reversedAmount ${txn.reversedAmount}, reversals sum to ${sum}, amount ${txn.amount}`);
-    }
-    if (txn.reverses !== undefined && !this.transactions.get(txn.reverses)?.reversalIds.includes(txn.id)) {
-      this.violation('reversal_links', txn.key, `reverses ${txn.reverses}, which does not list it`);
-    }
+    for (const [check, detail] of reversalViolations(txn, this.transactions)) this.violation(check, txn.key, detail);
   }
 
   /** Per currency, all balances sum to 0: money only moves between accounts, system accounts included. */
@@ -265,6 +272,11 @@ interface Posting {
   accountId: string;
   direction: string | undefined;
   shard: number;
+}
+
+/** Milliseconds since the epoch of a stored time (ISO 8601 in UTC), or `NaN` for one missing or malformed. */
+function timeMs(time: string | undefined): number {
+  return time !== undefined && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(time) ? Date.parse(time) : NaN;
 }
 
 function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -219,7 +219,9 @@ export function planSweep(shards: readonly AccountRecord[], needed: number, mint
 
 /** The shards as a plan leaves them: what the next transaction of a batch on them is planned against. */
 export function accountsAfter({ transaction, legs }: Omit<TransferPlan, 'idempotency'>): AccountRecord[] {
-  return legs.map((leg, index) => ({ ...leg, balance: transaction.entries[index]!.balanceAfter, seq: leg.seq + 1 }));
+  return legs.map((leg, index) => ({
+    ...leg, balance: transaction.entries[index]!.balanceAfter, seq: leg.seq + 1, updatedAt: transaction.createdAt,
+  }));
 }
 
 /**

@@ -20,6 +20,7 @@ export interface ScannedAccount {
   seq: bigint | undefined;
   /** `active` for an item written before there were statuses; `undefined` for one that is not a string. */
   status: string | undefined;
+  updatedAt: string | undefined;
 }
 
 /** One line of a shard's history. `accountId`, `shard` and `seq` come from the item's key, which is what reads use. */
@@ -34,6 +35,7 @@ export interface ScannedEntry {
   amount: bigint | undefined;
   balanceAfter: bigint | undefined;
   currency: string | undefined;
+  createdAt: string | undefined;
 }
 
 /** A transaction record with the entries embedded in it, and what its reversals reversed. */

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { freeText } from '../http/free-text';
 import '../http/zod-locale';
-import { accountType, amountMinor, currency, id, metadata } from './fields';
+import { accountType, amountMinor, currency, id, metadata, rfc3339 } from './fields';
+import { parseInstantNs } from './instants';
 import { shardsMax } from './model';
 
 /** The field schemas of ./fields.ts, which the request schemas below are built from. */
@@ -31,17 +32,36 @@ export const updateAccountBody = z.strictObject({
 }).check(z.refine((body) => body.name !== undefined || body.metadata !== undefined, 'Give name, metadata or both.'));
 export type UpdateAccountBody = z.infer<typeof updateAccountBody>;
 
-/** Page size 1–100 (default 20) and an opaque cursor from the previous page. */
+/**
+ * Page size 1–100 (default 20) and an opaque cursor from the previous page. A hot account's statement cursor holds a
+ * place on each of up to 64 shards, hence room for 2 KiB.
+ */
 const pageQuery = {
   limit: z._default(z.coerce.number<string>().check(z.int(), z.minimum(1), z.maximum(100)), 20),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 };
 
 export const listAccountsQuery = z.strictObject({ ...pageQuery, ownerId: z.optional(id) });
 export type ListAccountsQuery = z.infer<typeof listAccountsQuery>;
 
-export const statementQuery = z.strictObject(pageQuery);
+/**
+ * A statement's page, and optionally its time range: transactions posted at or after `from` and before `to`
+ * (RFC 3339); `from` must be before `to`.
+ */
+export const statementQuery = z.strictObject({ ...pageQuery, from: z.optional(rfc3339), to: z.optional(rfc3339) }).check(
+  // Checked only when both are times: a malformed one is already refused on its own.
+  z.refine(({ from, to }) => {
+    const [fromNs, toNs] = [from, to].map((time) => (time === undefined ? undefined : parseInstantNs(time)));
+    return fromNs === undefined || toNs === undefined || fromNs < toNs;
+  }, {
+    message: 'Must be later than `from`.', path: ['to'],
+  }),
+);
 export type StatementQuery = z.infer<typeof statementQuery>;
+
+/** A balance's time: the balance after the last entry at or before `at` (RFC 3339); without it, the current one. */
+export const balanceQuery = z.strictObject({ at: z.optional(rfc3339) });
+export type BalanceQuery = z.infer<typeof balanceQuery>;
 
 export const idParams = z.strictObject({ id });
 

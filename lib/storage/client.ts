@@ -84,14 +84,20 @@ export const db = DynamoDBDocumentClient.from(rawDb, { marshallOptions: { remove
 /**
  * Reads items by key, strongly consistent, in `BatchGetItem` rounds until DynamoDB has answered for every key (it may
  * leave some unprocessed under load); after `roundsMax` rounds it throws what `busy` makes. Missing items are absent.
+ * With `attributes`, each item holds only those and its key.
  */
 export async function batchGetConsistent(
-  keyList: ReadonlyArray<Record<string, string>>, roundsMax: number, busy: () => Error,
+  keyList: ReadonlyArray<Record<string, string>>, roundsMax: number, busy: () => Error, attributes?: readonly string[],
 ): Promise<Array<Record<string, unknown>>> {
   const items: Array<Record<string, unknown>> = [];
+  // Only `attributes` (with the key) when given: a probe of a long history reads a few fields of each entry it meets.
+  const projection = attributes && {
+    ProjectionExpression: ['pk', 'sk', ...attributes].map((_, index) => `#a${index}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(['pk', 'sk', ...attributes].map((name, index) => [`#a${index}`, name])),
+  };
   for (let pending = [...keyList], round = 0; pending.length > 0; round += 1) {
     if (round >= roundsMax) throw busy();
-    const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true } } }));
+    const result = await db.send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: pending, ConsistentRead: true, ...projection } } }));
     items.push(...(result.Responses?.[config.tableName] ?? []));
     pending = (result.UnprocessedKeys?.[config.tableName]?.Keys ?? []) as Array<Record<string, string>>;
   }

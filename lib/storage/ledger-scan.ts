@@ -83,6 +83,7 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
       entity: 'account', key, ...shardOfKey(pk), type: raw.type?.S, currency: raw.currency?.S,
       balance: integer(raw.balance), seq: integer(raw.seq), shards: raw.shards === undefined ? 1n : integer(raw.shards),
       status: raw.status === undefined ? 'active' : raw.status.S,
+      updatedAt: raw.updatedAt?.S,
     };
   }
   if (kind === 'entry') {
@@ -91,7 +92,7 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
       entity: 'entry', key, accountId, shard,
       seq: /^ENTRY#\d{16}$/.test(sk) ? BigInt(sk.slice(6)) : undefined,
       transactionId: raw.transactionId?.S, direction: raw.direction?.S, amount: integer(raw.amount),
-      balanceAfter: integer(raw.balanceAfter), currency: raw.currency?.S,
+      balanceAfter: integer(raw.balanceAfter), currency: raw.currency?.S, createdAt: raw.createdAt?.S,
     };
   }
   if (kind === 'transaction') {

@@ -2,6 +2,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LedgerBusyError, LedgerUnavailableError } from '../errors';
 import { limits } from '../limits';
 import { backoff } from '../ledger/backoff';
+import { latestOf } from '../ledger/instants';
 import {
   keyName, shardName, type AccountRecord, type IdempotencyRecord, type KeyRef, type LedgerWrite, type ShardRef, type WriteOutcome,
 } from '../ledger/model';
@@ -111,7 +112,8 @@ type ItemRole =
 
 /** The items of a write (exported for the benchmark's raw baseline), with the role of each. */
 export function transactItems(write: LedgerWrite): { items: TransactItem[]; roles: ItemRole[] } {
-  const now = write.transfers[write.transfers.length - 1]!.transaction.createdAt;
+  // Every shard's `updatedAt` is then at or after its last entry's `createdAt`, which new ones are minted from (`mintedAt`).
+  const now = latestOf(write.transfers.map(({ transaction }) => transaction.createdAt));
   const items: TransactItem[] = [];
   const roles: ItemRole[] = [];
   for (const change of write.accounts) {

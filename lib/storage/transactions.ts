@@ -1,11 +1,12 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { assert, LedgerUnavailableError } from '../errors';
+import { assert, LedgerUnavailableError, StorageUnavailableError } from '../errors';
 import type { CurrencyCode } from '../ledger/currencies';
 import {
   reversalsMax, type EntryRecord, type Initiator, type Metadata, type ReversalGuard, type TransactionRecord,
 } from '../ledger/model';
-import { db } from './client';
+import type { EntryPoint, Probe } from '../ledger/seq-search';
+import { batchGetConsistent, db } from './client';
 import type { TransactItem } from './dynamo-errors';
 import { entryPrefix, keys } from './keys';
 
@@ -45,11 +46,13 @@ export interface StatementLine {
 }
 
 /**
- * Up to `limit` lines of one shard's history, newest first: entries whose sequence number is below `beforeSeq`.
- * Sequence numbers only grow, so a page boundary stays put while new transactions land. `more` says whether older
- * lines remain past the last one returned.
+ * Up to `limit` lines of one shard's history, newest first: entries whose sequence number is below `beforeSeq`, down
+ * to the first one that `keep` refuses (a statement's `from`). Sequence numbers only grow, so a page boundary stays
+ * put while new transactions land. `more` says whether older lines that `keep` takes remain past the last one returned.
  */
-export async function queryShardLines(accountId: string, shard: number, limit: number, beforeSeq?: number) {
+export async function queryShardLines(
+  accountId: string, shard: number, limit: number, beforeSeq?: number, keep: (line: StatementLine) => boolean = () => true,
+) {
   const pk = keys.shard(accountId, shard).pk;
   // Sequence numbers start at 1, so an upper bound of `beforeSeq - 1` (inclusive) never reaches below the prefix.
   const upper = beforeSeq === undefined ? undefined : keys.entry(accountId, beforeSeq - 1, shard).sk;
@@ -63,12 +66,36 @@ export async function queryShardLines(accountId: string, shard: number, limit: n
     ConsistentRead: true,
     Limit: limit + 1,
   }));
-  const items = result.Items ?? [];
-  const lines: StatementLine[] = items.slice(0, limit).map((item) => ({
+  const read: StatementLine[] = (result.Items ?? []).map((item) => ({
     seq: Number(item.seq),
     transaction: transactionFromItem(item.transaction as Record<string, unknown>),
   }));
-  return { lines, more: items.length > limit };
+  // A shard's entries are in `createdAt` order, so once one is too old for the statement, so is every older one.
+  const refused = read.findIndex((line) => !keep(line));
+  const kept = refused < 0 ? read : read.slice(0, refused);
+  return { lines: kept.slice(0, limit), more: kept.length > limit };
+}
+
+/** Reads of entries that DynamoDB left unprocessed, before the read is answered as unavailable. */
+const entryReadRoundsMax = 6;
+
+/**
+ * Reads entries of an account's shards by number, strongly consistent, in one `BatchGetItem` (at most one entry per
+ * shard, so at most 64 keys): each one's `createdAt` and `balanceAfter`, or `undefined` where none is stored. What
+ * the binary search over a shard's history reads (lib/ledger/seq-search.ts).
+ */
+export async function readEntryPoints(accountId: string, probes: readonly Probe[]): Promise<Array<EntryPoint | undefined>> {
+  const probeKeys = probes.map(({ shard, seq }) => keys.entry(accountId, seq, shard));
+  const items = await batchGetConsistent(probeKeys, entryReadRoundsMax, () => new StorageUnavailableError(), ['createdAt', 'balanceAfter']);
+  const byKey = new Map(items.map((item) => [`${String(item.pk)}/${String(item.sk)}`, item]));
+  return probeKeys.map((key) => {
+    const item = byKey.get(`${key.pk}/${key.sk}`);
+    if (!item) return undefined;
+    const { createdAt, balanceAfter } = item;
+    assert(typeof createdAt === 'string', 'an entry has its time');
+    assert(typeof balanceAfter === 'number' && Number.isSafeInteger(balanceAfter), 'an entry balance is a safe integer');
+    return { createdAt, balanceAfter };
+  });
 }
 
 /** The transaction's own item, written once. */

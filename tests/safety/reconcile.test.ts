@@ -125,6 +125,11 @@ test('an entry whose amount was changed', async () => {
     .toEqual(['account_balance', 'entry_balance_after', 'entry_matches_transaction']);
 });
 
+test('a history broken in the middle, though the balance still adds up: the balance at that time would be wrong', async () => {
+  const entry = keys.entry(ids.a1, 2);
+  expect(await checksAfter([entry], () => setNumber(entry, 'balanceAfter', '701'))).toEqual(['entry_balance_after']);
+});
+
 const setString = (key: Key, attribute: string, value: string) => db.send(new UpdateItemCommand({
   TableName: ownTableName, Key: raw(key), UpdateExpression: 'SET #a = :v',
   ExpressionAttributeNames: { '#a': attribute }, ExpressionAttributeValues: { ':v': { S: value } },
@@ -151,6 +156,23 @@ test('a shard whose status is not its account\'s', async () => {
     });
   });
   expect(checks).toEqual(['shard_status']);
+});
+
+test('entries out of time order on a shard, which a search by time would misread', async () => {
+  const entry = keys.entry(ids.a1, 2);
+  expect(await checksAfter([entry], () => setString(entry, 'createdAt', '2000-01-01T00:00:00.000Z'))).toEqual(['entry_time_order']);
+});
+
+test('a shard written before its last entry (updatedAt behind it), from which a new entry could be minted earlier', async () => {
+  const account = keys.account(ids.a1);
+  expect(await checksAfter([account], () => setString(account, 'updatedAt', '2000-01-01T00:00:00.000Z'))).toEqual(['account_updated_at']);
+});
+
+test('an entry without a time', async () => {
+  const entry = keys.entry(ids.a1, 1);
+  expect(await checksAfter([entry], () => db.send(new UpdateItemCommand({
+    TableName: ownTableName, Key: raw(entry), UpdateExpression: 'REMOVE createdAt',
+  })))).toEqual(['entry_well_formed']);
 });
 
 test('an item of no known entity', async () => {

@@ -1,10 +1,10 @@
 import { MfaSessionRequiredError, AccountNotFoundError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
-import { idParams } from '../../ledger/schemas';
+import { balanceQuery, idParams } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
 
-/** `GET /v1/accounts/{id}/balance`: the balance from a strongly consistent read. */
+/** `GET /v1/accounts/{id}/balance`: the balance from a strongly consistent read, now or (`?at=`) at a past time. */
 export const route = {
   name: 'getBalance',
   handler: 'functions/accounts/balance.handler',
@@ -13,9 +13,11 @@ export const route = {
   summary: "Read an account's balance",
   auth: authenticate,
   params: idParams,
+  query: balanceQuery,
   status: 200,
   response: 'balance',
   errors: [...authErrors, ValidationError, AccountNotFoundError, MfaSessionRequiredError, ...storageErrors],
-  // visibleAccount's GetItem; a hot account's shards in one BatchGetItem (lib/storage/accounts.ts readShards).
+  // visibleAccount's GetItem; a hot account's shards in one BatchGetItem (lib/storage/accounts.ts readShards); with
+  // `at`, the probes of the search over the entries, one BatchGetItem a round (lib/storage/transactions.ts).
   access: { table: ['GetItem', 'BatchGetItem'] },
 } satisfies Route;

@@ -4,7 +4,7 @@ import { idParams, statementQuery } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
 
-/** `GET /v1/accounts/{id}/transactions`: the account's statement, newest first, a page at a time. */
+/** `GET /v1/accounts/{id}/transactions`: the account's statement, newest first, a page at a time, in a time range. */
 export const route = {
   name: 'listAccountTransactions',
   handler: 'functions/accounts/transactions.handler',
@@ -17,6 +17,8 @@ export const route = {
   status: 200,
   response: 'transactionPage',
   errors: [...authErrors, ValidationError, AccountNotFoundError, MfaSessionRequiredError, ...storageErrors],
-  // visibleAccount's GetItem, then a Query of each shard's partition (one for an account of one shard).
-  access: { table: ['GetItem', 'Query'] },
+  // visibleAccount's GetItem, then a Query of each shard's partition (one for an account of one shard); with `to`, a
+  // hot account's shards (BatchGetItem, readShards, which reads shard 0's sweeps with GetItem) and the search's
+  // probes, one BatchGetItem a round.
+  access: { table: ['GetItem', 'BatchGetItem', 'Query'] },
 } satisfies Route;

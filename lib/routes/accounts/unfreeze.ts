@@ -17,6 +17,6 @@ export const route = {
   response: 'account',
   errors: [...authErrors, ValidationError, AccountNotFoundError, ForbiddenError, AccountClosedError, ...storageErrors],
   // visibleAccount's GetItem; a hot account's shards in one BatchGetItem (and a GetItem of its shard 0); the new
-  // status on every shard in one TransactWriteItems of Updates (lib/storage/accounts.ts writeAccountStatus).
+  // status on every shard in one TransactWriteItems of Updates (lib/storage/account-changes.ts writeAccountStatus).
   access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
 } satisfies Route;
