@@ -153,6 +153,7 @@ test('a shard whose status is not its account\'s', async () => {
     await putItem({
       ...raw(shard), entity: { S: 'shard' }, id: { S: ids.a2 }, ownerId: { S: alice.userId }, type: { S: 'user' },
       currency: { S: 'USD' }, balance: { N: '0' }, seq: { N: '0' }, shards: { N: '2' }, shard: { N: '1' }, status: { S: 'frozen' },
+      createdAt: { S: new Date().toISOString() }, updatedAt: { S: new Date().toISOString() },
     });
   });
   expect(checks).toEqual(['shard_status']);
