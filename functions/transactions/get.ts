@@ -1,5 +1,5 @@
 import { endpoint } from '../../lib/http/endpoint';
-import { getTransaction } from '../../lib/ledger/transactions';
+import { getTransaction } from '../../lib/ledger/transaction-read';
 import { route } from '../../lib/routes/transactions/get';
 
 /** The handler of the route lib/routes/transactions/get.ts declares. */

@@ -7,7 +7,7 @@ import type { Caller } from '../identity/model';
 import { reversalsMax, type TransactionRecord } from './model';
 import type { Movement } from './rules';
 import type { ReversalBody } from './schemas';
-import { findVisibleTransaction } from './transactions';
+import { findVisibleTransaction } from './transaction-read';
 import { submit, type Origin, type TransferResult } from './transfers';
 
 /**

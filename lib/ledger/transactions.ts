@@ -1,34 +1,13 @@
-import { TransactionNotFoundError, ValidationError } from '../errors';
-import { usesAdminPower, withoutAdminPower } from '../identity/admin-power';
+import { ValidationError } from '../errors';
 import type { Caller } from '../identity/model';
-import { findTransaction, queryShardLines, type StatementLine } from '../storage/transactions';
+import { queryShardLines, type StatementLine } from '../storage/transactions';
 import { visibleAccount } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
 import { lastSeqsBefore } from './history';
 import { instantNs } from './instants';
 import type { AccountRecord, TransactionRecord } from './model';
 import { transactionView } from './transaction-view';
-import type { StatementQuery, TransactionView } from './schemas';
-
-/**
- * A transaction the caller may see: it owns an account of an entry, or is an admin with admin power (an admin without
- * it is told `mfa_required`).
- */
-export async function getTransaction(caller: Caller, transactionId: string): Promise<TransactionView> {
-  return transactionView(caller, await findVisibleTransaction(caller, transactionId));
-}
-
-/**
- * Reads a transaction the caller may see, or refuses with `transaction_not_found` (one answer for one that does not
- * exist and one that is not the caller's). A sweep is bookkeeping, shown to no one.
- */
-export async function findVisibleTransaction(caller: Caller, transactionId: string): Promise<TransactionRecord> {
-  const txn = await findTransaction(transactionId);
-  const visible = txn && txn.kind !== 'sweep'
-    && (usesAdminPower(caller) || txn.entries.some((entry) => entry.ownerId === caller.userId));
-  if (!visible) throw withoutAdminPower(caller, new TransactionNotFoundError());
-  return txn;
-}
+import type { StatementQuery } from './schemas';
 
 /**
  * An account's statement: its transactions newest first, each with its entries, optionally only those posted at or

@@ -5,7 +5,7 @@
 import type { Caller } from '../../lib/identity/model';
 import { createAccount, getBalance } from '../../lib/ledger/accounts';
 import type { AccountView } from '../../lib/ledger/schemas';
-import { getTransaction } from '../../lib/ledger/transactions';
+import { getTransaction } from '../../lib/ledger/transaction-read';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
 import { findTransaction } from '../../lib/storage/transactions';

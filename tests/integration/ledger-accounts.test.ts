@@ -1,5 +1,6 @@
 import { createAccount, getAccount, getBalance, listAccounts } from '../../lib/ledger/accounts';
-import { getTransaction, listAccountTransactions } from '../../lib/ledger/transactions';
+import { getTransaction } from '../../lib/ledger/transaction-read';
+import { listAccountTransactions } from '../../lib/ledger/transactions';
 import { transfer } from '../../lib/ledger/transfers';
 import { errorOf, newBank, newCaller, newUser } from '../support/ledger-fixtures';
 

@@ -5,7 +5,8 @@ import { changeAccountStatus as changeStatus } from '../../lib/ledger/account-ch
 import { createAccount, getBalance } from '../../lib/ledger/accounts';
 import { reconcileAccounts } from '../../lib/ledger/reconcile';
 import { reverseTransaction } from '../../lib/ledger/reversals';
-import { getTransaction, listAccountTransactions } from '../../lib/ledger/transactions';
+import { getTransaction } from '../../lib/ledger/transaction-read';
+import { listAccountTransactions } from '../../lib/ledger/transactions';
 import { postTransaction, transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
 import { keys } from '../../lib/storage/keys';

@@ -8,7 +8,8 @@
 import type { Caller } from '../../lib/identity/model';
 import { createAccount, getAccount, getBalance } from '../../lib/ledger/accounts';
 import { reconcileAccounts } from '../../lib/ledger/reconcile';
-import { getTransaction, listAccountTransactions } from '../../lib/ledger/transactions';
+import { getTransaction } from '../../lib/ledger/transaction-read';
+import { listAccountTransactions } from '../../lib/ledger/transactions';
 import { transfer } from '../../lib/ledger/transfers';
 import { readShards } from '../../lib/storage/accounts';
 import { queryShardLines } from '../../lib/storage/transactions';

@@ -6,7 +6,7 @@ import type { CurrencyCode } from '../../lib/ledger/currencies';
 import { reconcileAccounts } from '../../lib/ledger/reconcile';
 import { reverseTransaction } from '../../lib/ledger/reversals';
 import type { AccountView, TransactionView } from '../../lib/ledger/schemas';
-import { getTransaction } from '../../lib/ledger/transactions';
+import { getTransaction } from '../../lib/ledger/transaction-read';
 import { postTransaction, transfer, type TransferResult } from '../../lib/ledger/transfers';
 
 /*
