@@ -1,14 +1,15 @@
 import { InvalidCredentialsError, TooManyAttemptsError } from '../errors';
 import {
-  clearEmailFailures, readLoginFailures, recordAddressFailure, restoreEmailFailures, writeEmailFailures, type EmailFailures,
+  clearEmailFailures, countEmailLogin, forgetEmailFailures, lockEmail, readLoginFailures, recordAddressFailure, uncountEmailLogin,
 } from '../storage/login-failures';
 import { addressFreeAtMs, lockMsAfter, loginPolicy, secondsUntil, type LoginPolicy } from './login-policy';
 
 /*
  * Login throttling across every instance at once. Each login first counts itself as a failure of its email, in
- * DynamoDB and conditionally on the record it read, before any password is checked: so however many instances race
- * on one email, no more guesses run than the limit allows. A success then clears the email's failures; a wrong
- * password leaves it counted, and joins its address's failures; anything else puts the email's record back. The
+ * DynamoDB, by an atomic increment conditioned on the email's limit and lock, before any password is checked: so
+ * however many instances race on one email, no more guesses run than the limit allows, and logins of one email below
+ * its limit never wait on each other. A success then clears the email's failures; a wrong password leaves it counted,
+ * and joins its address's failures; anything else takes its count back. The
  * address's limit is checked on its failures as read, so logins from one address never wait on each other, and a
  * burst of concurrent guesses from one address can pass its limit by the guesses in flight (each email's own limit
  * still holds).
@@ -18,9 +19,14 @@ import { addressFreeAtMs, lockMsAfter, loginPolicy, secondsUntil, type LoginPoli
 const defaultPolicy = loginPolicy(process.env);
 
 /**
- * Rounds of read-then-write when other logins of the same email keep writing first, and the most jitter between them.
- * Each round lets at least one of the logins racing on an email through, so this many concurrent logins of one email
- * (a user's devices, a service signing in from several workers) all get through before any is told to wait.
+ * How long a count may stand without the lock it called for before it stops blocking the email: longer than any
+ * login runs (a function's timeout), so only a login that died between counting and locking leaves one.
+ */
+const unlockedCountStaleMs = 30_000;
+
+/**
+ * Rounds of reading again, and the most jitter between them, while an email's free guesses are all in flight: logins
+ * below the limit count at once and never come here.
  */
 const reserveRoundsMax = 16;
 const reserveJitterMsMax = 25;
@@ -33,9 +39,9 @@ export interface LoginAttempt {
 
 /** What a login counted, so that it can be undone, and its address's failures that are out of the window. */
 interface Reservation {
-  /** The email's record before this login, and the version this login's write gave it. */
-  emailBefore: EmailFailures;
-  emailVersion: number;
+  /** The email's count with this login, and whether this login set a lock at it. */
+  failures: number;
+  lockedHere: boolean;
   staleAddressFailuresMs: number[];
 }
 
@@ -53,7 +59,7 @@ export async function throttledLogin<T>(who: LoginAttempt, login: () => Promise<
       // A random fraction of a millisecond keeps two failures of one address in the same millisecond apart in its set.
       await recordAddressFailure(who.sourceIp, Date.now() + Math.random(), policy.addressWindowMs, reservation.staleAddressFailuresMs);
     } else {
-      await restoreEmailFailures(who.email, reservation.emailVersion, reservation.emailBefore);
+      await uncountEmailLogin(who.email, reservation.failures, reservation.lockedHere);
     }
     throw error;
   }
@@ -61,35 +67,32 @@ export async function throttledLogin<T>(who: LoginAttempt, login: () => Promise<
   return result;
 }
 
-/** Counts this login as a failure of its email, or throws `TooManyAttemptsError` if the email or the address must wait. */
+/**
+ * Counts this login as a failure of its email, or throws `TooManyAttemptsError` if the email or the address must wait.
+ * A count refused while the email is not locked means its free guesses are all in flight (other logins of it, which
+ * a success will clear): this one reads again after a short jitter, a bounded number of times, then waits like any.
+ */
 async function reserve(who: LoginAttempt, policy: LoginPolicy): Promise<Reservation> {
   for (let round = 1; round <= reserveRoundsMax; round += 1) {
     const nowMs = Date.now();
     const stored = await readLoginFailures(who.email, who.sourceIp);
-    const email = stored.email.expiresAt * 1000 > nowMs ? stored.email : { failures: 0, lockedUntilMs: 0, expiresAt: 0 };
-    if (email.lockedUntilMs > nowMs) throw new TooManyAttemptsError(secondsUntil(email.lockedUntilMs, nowMs));
+    const remembered = stored.email.expiresAt * 1000 > nowMs;
+    if (remembered && stored.email.lockedUntilMs > nowMs) throw new TooManyAttemptsError(secondsUntil(stored.email.lockedUntilMs, nowMs));
     const freeAtMs = addressFreeAtMs(stored.address.failuresMs, nowMs, policy);
     if (freeAtMs !== undefined) throw new TooManyAttemptsError(secondsUntil(freeAtMs, nowMs));
-    if (await writeEmailFailures(who.email, stored.email.version, nextEmailRecord(email, nowMs, policy))) {
+    if (!remembered && stored.email.failures > 0) await forgetEmailFailures(who.email, stored.email.expiresAt);
+    const failures = await countEmailLogin(who.email, nowMs, {
+      free: policy.emailFailuresFree, memoryMs: policy.emailMemoryMs, staleMs: unlockedCountStaleMs,
+    });
+    if (failures !== undefined) {
+      // The failure that reaches the limit locks the email at once, so that no other login of it runs meanwhile.
+      const lockMs = lockMsAfter(failures, policy);
+      if (lockMs > 0) await lockEmail(who.email, failures, nowMs + lockMs);
       const staleAddressFailuresMs = stored.address.failuresMs.filter((atMs) => atMs <= nowMs - policy.addressWindowMs);
-      return { emailBefore: email, emailVersion: stored.email.version + 1, staleAddressFailuresMs };
+      return { failures, lockedHere: lockMs > 0, staleAddressFailuresMs };
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * reserveJitterMsMax));
   }
-  // Other logins of this email kept writing first: a flood of them, which may wait like any other.
+  // Other logins of this email kept every free guess in flight: a flood of them, which may wait like any other.
   throw new TooManyAttemptsError(1);
-}
-
-/**
- * The email's record once this login counts as a failure: one more, locked at once if that failure would lock it (so
- * that no other login of it runs meanwhile).
- */
-function nextEmailRecord(email: EmailFailures, nowMs: number, policy: LoginPolicy): EmailFailures {
-  const failures = email.failures + 1;
-  const lockMs = lockMsAfter(failures, policy);
-  return {
-    failures,
-    lockedUntilMs: lockMs > 0 ? nowMs + lockMs : 0,
-    expiresAt: Math.ceil((nowMs + Math.max(lockMs, policy.emailMemoryMs)) / 1000),
-  };
 }

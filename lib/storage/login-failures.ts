@@ -7,11 +7,11 @@ import { keys } from './keys';
 
 /*
  * The login throttle's two items, both of entity `loginFailures` and removed by DynamoDB's TTL once `expiresAt`
- * passes: an email's consecutive failures (`LOGIN#EMAIL#<email>` / `FAILURES`), written only on the `version` that
- * was read, so instances racing on one email each count and none counts past the limit; and a source address's
- * recent failures (`LOGIN#ADDRESS#<address>` / `FAILURES`), a set of their times that failures join with no
- * condition, so logins from one address (a NAT, a backend signing its users in) never wait on each other
- * (lib/identity/login-throttle.ts).
+ * passes: an email's consecutive failures (`LOGIN#EMAIL#<email>` / `FAILURES`), counted by an atomic increment that is
+ * conditioned on the email's limit and lock, so instances racing on one email each count at once (none waits for
+ * another) and none counts past the limit; and a source address's recent failures (`LOGIN#ADDRESS#<address>` /
+ * `FAILURES`), a set of their times that failures join with no condition, so logins from one address (a NAT, a
+ * backend signing its users in) never wait on each other (lib/identity/login-throttle.ts).
  */
 
 /** An email's consecutive failed logins, and until when its logins wait (epoch ms, 0 for not locked). */
@@ -27,9 +27,9 @@ export interface AddressFailures {
   failuresMs: number[];
 }
 
-/** Both records as read; the email's with the version a write must find (0: no item yet). */
+/** Both records as read. */
 export interface StoredLoginFailures {
-  email: EmailFailures & { version: number };
+  email: EmailFailures;
   address: AddressFailures;
 }
 
@@ -52,26 +52,78 @@ export async function readLoginFailures(email: string, sourceIp: string): Promis
       failures: Number(emailItem?.failures ?? 0),
       lockedUntilMs: Number(emailItem?.lockedUntilMs ?? 0),
       expiresAt: Number(emailItem?.expiresAt ?? 0),
-      version: Number(emailItem?.version ?? 0),
     },
     address: { failuresMs: [...((addressItem?.failureTimes as Set<number> | undefined) ?? [])].map(Number) },
   };
 }
 
 /**
- * Writes an email's record, only if it is still at the version read. Returns `false` when another login changed it
- * first (nothing is written; read again).
+ * Counts one more login of an email, before its password is checked, and answers the count; or `undefined` when the
+ * email must wait. One atomic increment: logins racing on one email each count at once, in whatever order DynamoDB
+ * applies them, and its condition lets one through only while the count is below `free`, or once the lock set at
+ * the current count (`lockCount`) has passed. So past the limit exactly one login at a time runs, after each lock.
+ * A count whose lock was never set (its login ended before `lockEmail`) stops blocking once it is `staleMs` old.
  */
-export async function writeEmailFailures(email: string, version: number, next: EmailFailures): Promise<boolean> {
+export async function countEmailLogin(email: string, nowMs: number, limits: { free: number; memoryMs: number; staleMs: number }): Promise<number | undefined> {
   try {
-    await db.send(new UpdateCommand(versionedUpdate(emailKey(email), version, { email, ...next })));
-    return true;
+    const result = await db.send(new UpdateCommand({
+      TableName: config.tableName,
+      Key: emailKey(email),
+      UpdateExpression: 'SET #entity = :entity, email = :email, expiresAt = :expires, countedAtMs = :now, '
+        + 'failures = if_not_exists(failures, :zero) + :one, lockedUntilMs = if_not_exists(lockedUntilMs, :zero), '
+        + 'lockCount = if_not_exists(lockCount, :zero)',
+      ConditionExpression: 'attribute_not_exists(pk) OR failures < :free OR (lockedUntilMs <= :now AND '
+        + '(lockCount = failures OR attribute_not_exists(lockCount))) OR (lockCount <> failures AND countedAtMs <= :stale)',
+      ExpressionAttributeNames: { '#entity': 'entity' },
+      ExpressionAttributeValues: {
+        ':entity': 'loginFailures', ':email': email, ':expires': Math.ceil((nowMs + limits.memoryMs) / 1000), ':now': nowMs,
+        ':zero': 0, ':one': 1, ':free': limits.free, ':stale': nowMs - limits.staleMs,
+      },
+      ReturnValues: 'UPDATED_NEW',
+    }));
+    return Number(result.Attributes?.failures);
   } catch (error) {
-    if (isConditionFailed(error)) return false;
+    if (isConditionFailed(error)) return undefined;
     // It counted at most this one attempt, which the caller does not run: busy, retry.
     if (isUnavailable(error)) throw new StorageUnavailableError();
     throw error;
   }
+}
+
+/** Locks an email until `untilMs`, the lock of its `failures`-th count, if no other count or reset came since. */
+export async function lockEmail(email: string, failures: number, untilMs: number): Promise<void> {
+  await ignoringConditionFailed(new UpdateCommand({
+    TableName: config.tableName,
+    Key: emailKey(email),
+    UpdateExpression: 'SET lockedUntilMs = :until, lockCount = :count',
+    ConditionExpression: 'failures = :count',
+    ExpressionAttributeValues: { ':until': untilMs, ':count': failures },
+  }));
+}
+
+/**
+ * Takes back a login's count (and the lock it set, if any) when it ended neither in success nor in a wrong password,
+ * if no other login counted since: the email is then as it was before, its last lock passed.
+ */
+export async function uncountEmailLogin(email: string, failures: number, lockedHere: boolean): Promise<void> {
+  await ignoringConditionFailed(new UpdateCommand({
+    TableName: config.tableName,
+    Key: emailKey(email),
+    UpdateExpression: `SET failures = :previous${lockedHere ? ', lockedUntilMs = :zero, lockCount = :previous' : ''}`,
+    ConditionExpression: 'failures = :count',
+    ExpressionAttributeValues: { ':previous': failures - 1, ':count': failures, ...(lockedHere ? { ':zero': 0 } : {}) },
+  }));
+}
+
+/** Forgets an email's failures that are past their memory (`expiresAt`, as read) and not yet removed by the TTL. */
+export async function forgetEmailFailures(email: string, expiresAt: number): Promise<void> {
+  await ignoringConditionFailed(new UpdateCommand({
+    TableName: config.tableName,
+    Key: emailKey(email),
+    UpdateExpression: 'SET failures = :zero, lockedUntilMs = :zero, lockCount = :zero',
+    ConditionExpression: 'expiresAt = :read',
+    ExpressionAttributeValues: { ':zero': 0, ':read': expiresAt },
+  }));
 }
 
 /**
@@ -95,46 +147,14 @@ export async function recordAddressFailure(sourceIp: string, atMs: number, windo
   }));
 }
 
-/** A whole-record update of one item, conditional on its version. */
-function versionedUpdate(key: { pk: string; sk: string }, version: number, values: Record<string, unknown>) {
-  const names = Object.keys(values);
-  return {
-    TableName: config.tableName,
-    Key: key,
-    UpdateExpression: `SET #entity = :entity, #version = :next, ${names.map((name, i) => `#a${i} = :a${i}`).join(', ')}`,
-    ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : '#version = :version',
-    ExpressionAttributeNames: { '#entity': 'entity', '#version': 'version', ...Object.fromEntries(names.map((name, i) => [`#a${i}`, name])) },
-    ExpressionAttributeValues: {
-      ':entity': 'loginFailures', ':next': version + 1, ...(version === 0 ? {} : { ':version': version }),
-      ...Object.fromEntries(names.map((name, i) => [`:a${i}`, values[name]])),
-    },
-  };
-}
-
-/**
- * Puts an email's record back to what it was, if nothing has changed it since this login's own write (`version`).
- * For an attempt that ended neither in success nor in a wrong password.
- */
-export async function restoreEmailFailures(email: string, version: number, previous: EmailFailures): Promise<void> {
-  await ignoringConditionFailed(new UpdateCommand({
-    TableName: config.tableName,
-    Key: emailKey(email),
-    UpdateExpression: 'SET failures = :failures, lockedUntilMs = :locked, #version = :next',
-    ConditionExpression: '#version = :version',
-    ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: { ':failures': previous.failures, ':locked': previous.lockedUntilMs, ':next': version + 1, ':version': version },
-  }));
-}
-
 /** Forgets an email's failures: a success resets them. */
 export async function clearEmailFailures(email: string): Promise<void> {
   await ignoringConditionFailed(new UpdateCommand({
     TableName: config.tableName,
     Key: emailKey(email),
-    UpdateExpression: 'SET failures = :zero, lockedUntilMs = :zero ADD #version :one',
+    UpdateExpression: 'SET failures = :zero, lockedUntilMs = :zero, lockCount = :zero',
     ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+    ExpressionAttributeValues: { ':zero': 0 },
   }));
 }
 
