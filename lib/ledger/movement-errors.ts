@@ -27,8 +27,9 @@ export class PartialReversalUnsupportedError extends AppError {
 export class ReversalExceedsOriginalError extends AppError {
   static readonly code = 'reversal_exceeds_original';
   static readonly status = 422;
-  constructor(remaining: number) {
-    super(`The reversals of a transaction cannot add up to more than it; ${remaining} remains to reverse.`);
+  /** `remaining`, what is left of the original to reverse, when it is known as read. */
+  constructor(remaining?: number) {
+    super(`The reversals of a transaction cannot add up to more than it${remaining === undefined ? '' : `; ${remaining} remains to reverse`}.`);
   }
 }
 

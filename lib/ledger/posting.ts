@@ -143,8 +143,10 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
     if (outcome.status === 'over_reversed') {
       // Other reversals of the same transaction took what remained of it since it was read: refused, under its key.
       const over = new Set(outcome.transactionIds);
-      await Promise.all(planned.filter(({ plan }) => plan.reversal && over.has(plan.reversal.transactionId))
-        .map(({ queued }) => settleRefused(queued, new ReversalExceedsOriginalError(0))));
+      await Promise.all(planned.filter(({ plan }) => plan.reversal && over.has(plan.reversal.transactionId)).map(({ queued }) => {
+        const refusal = new ReversalExceedsOriginalError();
+        return queued.request.keyRef ? settleRefused(queued, refusal) : queued.reject(refusal);
+      }));
       live = live.filter((queued) => !queued.settled);
       continue;
     }

@@ -199,6 +199,18 @@ describe('reversals against DynamoDB Local', () => {
     expect((await reconcileAccounts([bank.system.id, wallet.id, shop.id])).violations).toEqual([]);
   });
 
+  it('refuses reversals sent at once without keys (a script) past the original alike, with nothing to bind', async () => {
+    const { bank, payer, merchant, wallet, shop } = await marketplace(1_000);
+    const paid = (await transfer(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 1_000, currency: 'USD' }, 'pay')).transaction;
+    await bank.fund(shop, 5_000);
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => reverseTransaction(merchant, paid.id, { amount: 100 })));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(10);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ status: 422, code: 'reversal_exceeds_original' });
+    }
+    expect((await getTransaction(merchant, paid.id)).reversedAmount).toBe(1_000);
+  });
+
   it('reverses a split in full only, and only for one who owns every account the reversal debits', async () => {
     const { bank, payer, merchant, wallet, shop, fees } = await marketplace();
     const split = (await postTransaction(payer, { entries: [debit(wallet.id, 1_000), credit(shop.id, 900), credit(fees.id, 100)] }, 's')).transaction;
