@@ -83,3 +83,8 @@ export function isJsonMediaType(value: string): boolean {
   if (type !== 'application/json') return false;
   return parameters.every((parameter) => /^charset=(utf-8|"utf-8")$/.test(parameter.replace(/\s*=\s*/, '=')));
 }
+
+/** Where a request came from, as API Gateway saw it: its request id and source address (`null` where absent). */
+export function originOf(event: APIGatewayProxyEventV2): { requestId: string | null; sourceIp: string | null } {
+  return { requestId: event.requestContext?.requestId ?? null, sourceIp: event.requestContext?.http?.sourceIp ?? null };
+}

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { AppError, IdempotencyKeyReusedError, ReplayedRefusalError } from '../errors';
 import type { Caller } from '../identity/model';
-import type { IdempotencyRecord, Refusal, TransactionRecord } from './model';
+import type { IdempotencyRecord, Metadata, Refusal, TransactionRecord } from './model';
 import type { Movement } from './rules';
-import type { TransactionView } from './schemas';
+import type { ReversalBody, TransactionView } from './schemas';
 import { transactionView } from './transaction-view';
 
 /*
@@ -16,19 +16,34 @@ import { transactionView } from './transaction-view';
  * never hash alike. A transfer hashes as it always has, so keys bound before multi-entry transactions still replay.
  */
 export function hashRequest(movement: Movement): string {
-  const canonical = movement.kind === 'transfer'
-    ? JSON.stringify([
-      movement.entries[0]!.accountId, movement.entries[1]!.accountId, movement.entries[0]!.amount, movement.entries[0]!.currency,
-      movement.description,
-    ])
-    : JSON.stringify([
-      movement.kind,
-      movement.reverses,
-      movement.entries.map(({ accountId, direction, amount, currency }) => [accountId, direction, amount, currency]),
-      movement.description,
-      Object.entries(movement.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  if (movement.kind === 'transfer') {
+    const [debit, credit] = movement.entries;
+    return sha256([debit!.accountId, credit!.accountId, debit!.amount, debit!.currency, movement.description]);
+  }
+  return sha256([
+    movement.kind,
+    movement.reverses,
+    movement.entries.map(({ accountId, direction, amount, currency }) => [accountId, direction, amount, currency]),
+    movement.description,
+    sortedMetadata(movement.metadata),
+  ]);
+}
+
+/**
+ * What a reversal's key binds: the request as sent (the original and the fields given), not the movement it comes to,
+ * which depends on how much of the original remained when it was read.
+ */
+export function hashReversal(transactionId: string, input: ReversalBody): string {
+  return sha256(['reversal', transactionId, input.amount ?? null, input.description ?? null, sortedMetadata(input.metadata ?? {})]);
+}
+
+/** Metadata as pairs in key order, so the same metadata in any key order hashes alike. */
+function sortedMetadata(metadata: Metadata): Array<[string, string]> {
+  return Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function sha256(canonical: unknown): string {
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
 /** What a key binds once its movement posts: the request's hash and the transaction, kept for `ttlSeconds`. */

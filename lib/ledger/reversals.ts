@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import {
   type AppError, ForbiddenError, NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError,
 } from '../errors';
 import { usesAdminPower, withoutAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
+import { hashReversal } from './idempotency';
 import { reversalsMax, type TransactionRecord } from './model';
 import type { Movement } from './rules';
 import type { ReversalBody } from './schemas';
@@ -59,14 +59,4 @@ function refusalOf(original: TransactionRecord, input: ReversalBody, amount: num
   const remaining = original.amount - original.reversedAmount;
   if (amount < 1 || amount > remaining || original.reversalIds.length >= reversalsMax) return new ReversalExceedsOriginalError(remaining);
   return undefined;
-}
-
-/**
- * What a reversal's key binds: the request as sent (the original and the fields given), not the movement it comes to,
- * which depends on how much of the original remained when it was read.
- */
-function hashReversal(transactionId: string, input: ReversalBody): string {
-  const metadata = Object.entries(input.metadata ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const canonical = JSON.stringify(['reversal', transactionId, input.amount ?? null, input.description ?? null, metadata]);
-  return createHash('sha256').update(canonical).digest('hex');
 }

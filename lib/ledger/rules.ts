@@ -69,12 +69,15 @@ export function transferMovement(input: TransferBody): Movement {
  * account can make it right. Each currency balances on its own (an FX conversion is four entries in two currencies).
  */
 export function assertMovementBalances(movement: Movement): void {
-  const net = new Map<string, number>();
-  for (const { currency, direction, amount } of movement.entries) {
-    net.set(currency, (net.get(currency) ?? 0) + (direction === 'credit' ? amount : -amount));
-  }
-  const unbalanced = [...net].filter(([, sum]) => sum !== 0).map(([currency]) => currency);
+  const unbalanced = [...netByCurrency(movement.entries)].filter(([, sum]) => sum !== 0).map(([currency]) => currency);
   if (unbalanced.length > 0) throw new UnbalancedTransactionError(unbalanced);
+}
+
+/** Each currency's credits less its debits: 0 in every currency for a balanced set of entries. */
+function netByCurrency(entries: ReadonlyArray<Pick<EntryBody, 'currency' | 'direction' | 'amount'>>): Map<string, number> {
+  const net = new Map<string, number>();
+  for (const { currency, direction, amount } of entries) net.set(currency, (net.get(currency) ?? 0) + (direction === 'credit' ? amount : -amount));
+  return net;
 }
 
 /**
@@ -229,12 +232,8 @@ export function accountsAfter({ transaction, legs }: Omit<TransferPlan, 'idempot
  * amount. A failure here is a bug: the rules refuse an unbalanced movement before it is planned.
  */
 export function assertBalanced(txn: TransactionRecord): void {
-  const net = new Map<string, number>();
-  for (const { currency, direction, amount } of txn.entries) {
-    assert(Number.isSafeInteger(amount) && amount > 0, 'every entry moves a positive integer amount');
-    net.set(currency, (net.get(currency) ?? 0) + (direction === 'credit' ? amount : -amount));
-  }
-  assert([...net.values()].every((sum) => sum === 0), 'a transaction debits exactly what it credits, in each currency');
+  assert(txn.entries.every(({ amount }) => Number.isSafeInteger(amount) && amount > 0), 'every entry moves a positive integer amount');
+  assert([...netByCurrency(txn.entries).values()].every((sum) => sum === 0), 'a transaction debits exactly what it credits, in each currency');
   const debits = txn.entries.filter((e) => e.direction === 'debit').reduce((sum, e) => sum + e.amount, 0);
   assert(debits === txn.amount && Number.isSafeInteger(txn.amount) && txn.amount > 0, 'a transaction\'s amount is the sum of its debits');
 }

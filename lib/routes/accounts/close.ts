@@ -1,4 +1,4 @@
-import { AccountNotFoundError, ForbiddenError, ValidationError, AccountClosedError, AccountFrozenError, AccountNotEmptyError } from '../../errors';
+import { AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, ValidationError, AccountClosedError, AccountFrozenError, AccountNotEmptyError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { idParams } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';

@@ -1,4 +1,4 @@
-import { AccountNotFoundError, ForbiddenError, ValidationError, AccountClosedError } from '../../errors';
+import { AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, ValidationError, AccountClosedError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { idParams } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';

@@ -1,4 +1,4 @@
-import { AccountNotFoundError } from '../../errors';
+import { AccountNotFoundError, MfaSessionRequiredError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { idParams, updateAccountBody } from '../../ledger/schemas';
 import { authErrors, inputErrors, storageErrors } from '../errors';
@@ -16,7 +16,7 @@ export const route = {
   body: updateAccountBody,
   status: 200,
   response: 'account',
-  errors: [...authErrors, ...inputErrors, AccountNotFoundError, ...storageErrors],
+  errors: [...authErrors, ...inputErrors, AccountNotFoundError, MfaSessionRequiredError, ...storageErrors],
   // The account's GetItem, then one conditional UpdateItem of its shard 0; a hot account's balance is the sum of its
   // shards, one BatchGetItem (and a GetItem of its shard 0).
   access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
