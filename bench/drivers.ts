@@ -58,7 +58,7 @@ export function rawTransfers(pairs: readonly AccountPair[], caller: Caller): Raw
     try {
       await client.send(new TransactWriteCommand({
         ClientRequestToken: txn.id,
-        TransactItems: transactItems(ledgerWrite([{ transaction: txn, legs: [accounts.from, accounts.to], idempotency }])).items,
+        TransactItems: transactItems(ledgerWrite([{ transaction: txn, at: txn.createdAt, legs: [accounts.from, accounts.to], idempotency }])).items,
       }));
     } catch (error) {
       // A failed raw write is an error in the results; re-reading keeps the next one valid.

@@ -1,6 +1,6 @@
 'use strict';
 
-const { declaredRoutes, normalizedName, routeKey, routeLogicalId } = require('./routes.cjs');
+const { declaredJobs, declaredRoutes, normalizedName, routeKey, routeLogicalId } = require('./routes.cjs');
 
 /**
  * What serverless.yml makes of the route declarations (lib/routes/): `functions`, one per route, on its handler with
@@ -24,12 +24,21 @@ module.exports = async ({ resolveVariable }) => {
     ThrottlingBurstLimit: await resolveVariable('param:catchAllBurstLimit'),
   };
   return {
-    functions: Object.fromEntries(routes.map((route) => [route.name, {
-      handler: route.handler,
-      role: `${normalizedName(route.name)}Role`,
-      ...(route.hashesPasswords ? { package: { patterns: argon2Files } } : {}),
-      events: [{ httpApi: { method: route.method, path: route.path } }],
-    }])),
+    functions: Object.fromEntries([
+      ...routes.map((route) => [route.name, {
+        handler: route.handler,
+        role: `${normalizedName(route.name)}Role`,
+        ...(route.hashesPasswords ? { package: { patterns: argon2Files } } : {}),
+        events: [{ httpApi: { method: route.method, path: route.path } }],
+      }]),
+      // Each job on its EventBridge schedule (lib/jobs/), with the time its runs take.
+      ...declaredJobs().map((job) => [job.name, {
+        handler: job.handler,
+        role: `${normalizedName(job.name)}Role`,
+        timeout: job.timeoutSeconds,
+        events: [{ schedule: job.schedule }],
+      }]),
+    ]),
     routeSettings: Object.fromEntries([
       ...hashing.map((route) => [routeKey(route), credentials]),
       ...catchAll.map((route) => [routeKey(route), unknownPaths]),

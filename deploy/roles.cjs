@@ -1,6 +1,6 @@
 'use strict';
 
-const { declaredRoutes, normalizedName } = require('./routes.cjs');
+const { declaredJobs, declaredRoutes, normalizedName } = require('./routes.cjs');
 
 /**
  * One IAM role per function, each allowed only what that function's code does. `serverless.yml` places them all as
@@ -94,9 +94,15 @@ module.exports = async ({ resolveVariable }) => {
       : undefined,
     kmsKeyArn: kmsKeyArn || undefined,
   };
-  return Object.fromEntries(declaredRoutes().map((route) => {
-    const rules = rulesOf(route);
-    // Offline stages name no parameter and deploy nothing; their roles simply leave the secret out.
-    return [`${normalizedName(route.name)}Role`, role(route.name, parameterName ? rules : { ...rules, secret: false }, secret)];
-  }));
+  return Object.fromEntries([
+    ...declaredRoutes().map((route) => {
+      const rules = rulesOf(route);
+      // Offline stages name no parameter and deploy nothing; their roles simply leave the secret out.
+      return [`${normalizedName(route.name)}Role`, role(route.name, parameterName ? rules : { ...rules, secret: false }, secret)];
+    }),
+    // A job reads no token: its role is its table and index actions alone.
+    ...declaredJobs().map((job) => [
+      `${normalizedName(job.name)}Role`, role(job.name, { table: job.access.table, index: job.access.index, secret: false }, secret),
+    ]),
+  ]);
 };

@@ -9,13 +9,21 @@ const { require: requireTypeScript } = require('tsx/cjs/api');
  * runs the handlers); the deploy reads only their data, never runs a handler.
  */
 const routesModule = path.join(__dirname, '..', 'lib', 'routes', 'index.ts');
+const jobsModule = path.join(__dirname, '..', 'lib', 'jobs', 'index.ts');
 
 let loaded;
+let loadedJobs;
 
 /** Every declared route, loaded once per process. */
 function declaredRoutes() {
   loaded ??= requireTypeScript(routesModule, __filename).routes;
   return loaded;
+}
+
+/** Every declared job (a scheduled function, lib/jobs/), loaded once per process. */
+function declaredJobs() {
+  loadedJobs ??= requireTypeScript(jobsModule, __filename).jobs;
+  return loadedJobs;
 }
 
 /** The name osls builds a function's resource ids from: `createAccount` → `CreateAccount` (`…LambdaFunction`). */
@@ -38,4 +46,4 @@ function routeLogicalId(route) {
   return `HttpApiRoute${routeKey(route).split('/').map(part).join('')}`;
 }
 
-module.exports = { declaredRoutes, normalizedName, routeKey, routeLogicalId };
+module.exports = { declaredJobs, declaredRoutes, normalizedName, routeKey, routeLogicalId };

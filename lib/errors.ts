@@ -10,6 +10,7 @@ import {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
 } from './ledger/movement-errors';
 import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
+import { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
 export { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError } from './identity/mfa-errors';
@@ -17,6 +18,7 @@ export {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
 } from './ledger/movement-errors';
 export { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
+export { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
 
 /** The request is malformed or breaks a schema rule. */
 export class ValidationError extends AppError {
@@ -271,10 +273,11 @@ export const internalErrorCode = 'internal_error';
 export const errorCatalogue = [
   ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError,
   InvalidRefreshTokenError, MfaCodeRequiredError, ForbiddenError, UserDisabledError, MfaSessionRequiredError, AccountNotFoundError,
-  TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
+  TransactionNotFoundError, HoldNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
   BalanceLimitExceededError, AccountFrozenError, AccountClosedError, AccountNotEmptyError, UnbalancedTransactionError,
-  PartialReversalUnsupportedError, ReversalExceedsOriginalError, NotReversibleError,
+  PartialReversalUnsupportedError, ReversalExceedsOriginalError, NotReversibleError, HoldNotPendingError, HoldExpiredError,
+  CaptureExceedsHoldError,
   IdempotencyKeyReusedError, SelfChangeRefusedError, InvalidTotpError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

@@ -7,6 +7,7 @@ import { createLocalTable, startDynamo, type LocalDynamo } from './local/dynamo'
 import { watchLauncher } from './local/lifeline';
 import { portFromEnv, requirePortFree } from './local/ports';
 import { stageForTable, startApi, startLambdaApi, type LocalApi } from './local/offline';
+import { startSweeper } from './local/sweeper';
 
 async function main(): Promise<number> {
   const shutdown = new AbortController();
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
       onOutput: (chunk) => process.stdout.write(chunk),
       shutdown: shutdown.signal,
     });
+    await startSweeper(shutdown.signal);
     console.log(`\nThe platform is up: ${api.url}  (try: curl ${api.url}/openapi.json). Ctrl-C stops it.`);
     return await untilStopped(shutdown.signal, { 'DynamoDB Local': dynamo, 'The API': api });
   } catch (error) {

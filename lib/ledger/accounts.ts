@@ -38,6 +38,7 @@ export async function createAccount(caller: Caller, input: CreateAccountBody): P
     shards,
     shard: 0,
     balance: 0,
+    pending: 0,
     seq: 0,
     createdAt: now,
     updatedAt: now,
@@ -70,19 +71,22 @@ export async function getAccount(caller: Caller, accountId: string): Promise<Acc
  */
 export async function getBalance(caller: Caller, accountId: string, at?: string): Promise<BalanceView> {
   if (at !== undefined) return balanceAsOf(caller, accountId, at);
-  const account = await withBalance(await visibleAccount(caller, accountId));
-  return { accountId: account.id, currency: account.currency, balance: account.balance, asOf: new Date().toISOString() };
+  const { id, currency, balance, pending, available } = await withBalance(await visibleAccount(caller, accountId));
+  return { accountId: id, currency, balance, pending, available, asOf: new Date().toISOString() };
 }
 
-/** The account as the API shows it, with its whole balance: a hot account's is the sum of its shards. */
+/**
+ * The account as the API shows it, with its whole balance (a hot account's is the sum of its shards) and what its
+ * pending holds reserve (kept on shard 0).
+ */
 export async function withBalance(account: AccountRecord): Promise<AccountView> {
   if (account.shards === 1) return toAccountView(account);
   const shards = await readShards(account);
   return toAccountView({ ...shards[0]!, balance: shards.reduce((sum, shard) => sum + shard.balance, 0) });
 }
 
-/** The account as the API shows it: without its internal shard and sequence numbers. */
+/** The account as the API shows it: without its internal shard and sequence numbers, with what is `available`. */
 export function toAccountView(account: AccountRecord): AccountView {
   const { seq: _seq, shard: _shard, ...view } = account;
-  return view;
+  return { ...view, available: account.balance - account.pending };
 }

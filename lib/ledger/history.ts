@@ -33,7 +33,7 @@ export async function balanceAsOf(caller: Caller, accountId: string, at: string)
   }
   const account = await visibleAccount(caller, accountId);
   const balance = await balanceAt(account, (createdAt) => instantNs(createdAt) <= atNs);
-  return { accountId: account.id, currency: account.currency, balance, asOf: at };
+  return { accountId: account.id, currency: account.currency, balance, pending: null, available: null, asOf: at };
 }
 
 /**

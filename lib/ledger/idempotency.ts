@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, IdempotencyKeyReusedError, ReplayedRefusalError } from '../errors';
 import type { Caller } from '../identity/model';
+import type { HoldRecord } from './hold-model';
 import type { IdempotencyRecord, Metadata, Refusal, TransactionRecord } from './model';
 import type { Movement } from './rules';
 import type { ReversalBody, TransactionView } from './schemas';
@@ -37,6 +38,17 @@ export function hashReversal(transactionId: string, input: ReversalBody): string
   return sha256(['reversal', transactionId, input.amount ?? null, input.description ?? null, sortedMetadata(input.metadata ?? {})]);
 }
 
+/** What a hold's key binds: the hold as asked for (the field `amount` and the rest), in any key order. */
+export function hashHold(hold: Pick<HoldRecord, 'fromAccountId' | 'toAccountId' | 'amount' | 'currency' | 'description' | 'metadata'>, lifetimeSeconds: number): string {
+  const { fromAccountId, toAccountId, amount, currency, description, metadata } = hold;
+  return sha256(['hold', fromAccountId, toAccountId, amount, currency, lifetimeSeconds, description, sortedMetadata(metadata)]);
+}
+
+/** What a capture's key binds: the hold and the amount as sent (`null` for all of it). */
+export function hashCapture(holdId: string, amount: number | undefined): string {
+  return sha256(['capture', holdId, amount ?? null]);
+}
+
 /** Metadata as pairs in key order, so the same metadata in any key order hashes alike. */
 function sortedMetadata(metadata: Metadata): Array<[string, string]> {
   return Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -49,6 +61,11 @@ function sha256(canonical: unknown): string {
 /** What a key binds once its movement posts: the request's hash and the transaction, kept for `ttlSeconds`. */
 export function postedRecord(transaction: TransactionRecord, requestHash: string, ttlSeconds: number): IdempotencyRecord {
   return { requestHash, outcome: 'posted', transaction, expiresAt: epochSeconds(transaction.createdAt) + ttlSeconds };
+}
+
+/** What a key binds once its hold is placed: the request's hash and the hold as placed, kept for `ttlSeconds`. */
+export function heldRecord(hold: HoldRecord, requestHash: string, ttlSeconds: number): IdempotencyRecord {
+  return { requestHash, outcome: 'held', hold, expiresAt: epochSeconds(hold.createdAt) + ttlSeconds };
 }
 
 /**
@@ -74,8 +91,19 @@ function epochSeconds(iso: string): number {
  * Replays the outcome bound to a key: the posted transaction as the caller may see it, or the refusal, thrown again
  * as it was first answered. A different request under the same key is refused.
  */
-export function replay(caller: Caller, record: IdempotencyRecord, requestHash: string): TransactionView {
+export function replay(caller: Caller, record: IdempotencyRecord, requestHash: string): Replayed {
   if (record.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
   if (record.outcome === 'refused') throw new ReplayedRefusalError(record.refusal);
-  return transactionView(caller, record.transaction);
+  if (record.outcome === 'held') return { transaction: null, hold: record.hold, replayed: true };
+  return { transaction: transactionView(caller, record.transaction), hold: null, replayed: true };
+}
+
+/**
+ * What the posting engine answers: the transaction posted (as the caller may see it) and the hold placed or resolved,
+ * either `null` where the request had none, and whether it replays an earlier request with the same key.
+ */
+export interface Replayed {
+  transaction: TransactionView | null;
+  hold: HoldRecord | null;
+  replayed: boolean;
 }

@@ -1,5 +1,8 @@
-import type { Role } from '../identity/model';
 import type { CurrencyCode } from './currencies';
+import type { HoldRecord, HoldWrite } from './hold-model';
+import type { Initiator, Metadata } from './provenance';
+
+export type { Initiator, Metadata } from './provenance';
 
 /**
  * The ledger's records. The domain builds them and checks every rule on them; storage maps its items to and from
@@ -16,9 +19,6 @@ export type AccountType = 'user' | 'system';
  */
 export const accountStatuses = ['active', 'frozen', 'closed'] as const;
 export type AccountStatus = (typeof accountStatuses)[number];
-
-/** A client's metadata: string keys to string values, bounded by the `metadata` schema of `./fields.ts`. */
-export type Metadata = Record<string, string>;
 
 /**
  * An account as seen through one of its balance shards. Every account has shard 0, its own item, which holds its
@@ -40,6 +40,11 @@ export interface AccountRecord {
   shards: number;
   shard: number;
   balance: number;
+  /**
+   * What pending holds reserve out of the account (lib/ledger/hold-model.ts): kept on shard 0 only, where a user
+   * account's floor is, so that its `balance − pending` never goes below 0; 0 on other shards.
+   */
+  pending: number;
   seq: number;
   createdAt: string;
   /**
@@ -65,17 +70,6 @@ export function shardName(accountId: string, shard: number): string {
 }
 
 /**
- * Who moved the money, kept on every transaction for the audit trail: the caller as its token proved it, and the
- * request as API Gateway saw it (`null` for a transfer made by a script, outside any request).
- */
-export interface Initiator {
-  userId: string;
-  role: Role;
-  requestId: string | null;
-  sourceIp: string | null;
-}
-
-/**
  * One leg of a transaction: the account it moves, which way, by how much and in its currency, the balance it leaves,
  * and the account's owner (so a read shows balances only to those who may see them, with no more I/O). On an account
  * of several shards, `shard` names the shard it posted to and `balanceAfter` is that shard's balance after it (the
@@ -96,9 +90,10 @@ export interface EntryRecord {
  * What a transaction is. A `transfer` moves money from one account to another (`POST /v1/transfers`); a
  * `transaction` is any balanced set of 2–20 entries (`POST /v1/transactions`); a `reversal` inverts (part of) an
  * earlier transfer or transaction; a `sweep` moves a hot user account's money from its other shards into shard 0,
- * which its debits draw on: it leaves the account's balance as it was, and no client is shown it.
+ * which its debits draw on: it leaves the account's balance as it was, and no client is shown it. A `capture` moves
+ * what a hold captured (`holdId`).
  */
-export type TransactionKind = 'transfer' | 'transaction' | 'reversal' | 'sweep';
+export type TransactionKind = 'transfer' | 'transaction' | 'reversal' | 'capture' | 'sweep';
 
 /**
  * A posted transaction with its entries. `amount` is the sum of its debits (across currencies: it is the measure its
@@ -121,6 +116,8 @@ export interface TransactionRecord {
   entries: EntryRecord[];
   /** The transaction a reversal reverses; `null` on every other kind. */
   reverses: string | null;
+  /** The hold a capture captured; `null` on every other kind. */
+  holdId: string | null;
   reversedAmount: number;
   reversalIds: string[];
   /** `null` on transactions posted before the audit trail was kept. */
@@ -163,18 +160,36 @@ export type IdempotencyRecord = {
   requestHash: string;
   /** When the key is free again, in seconds since the epoch. */
   expiresAt: number;
-} & ({ outcome: 'posted'; transaction: TransactionRecord } | { outcome: 'refused'; refusal: Refusal });
+} & (
+  | { outcome: 'posted'; transaction: TransactionRecord }
+  | { outcome: 'held'; hold: HoldRecord }
+  | { outcome: 'refused'; refusal: Refusal }
+);
 
 /**
- * Everything one transaction writes. `legs` are the shards its entries post to, one per entry and in the same order,
- * as they stand just before it: as read for the first transaction of a batch that touches them, then as the batch's
- * earlier transactions leave them.
+ * A change of what holds reserve on an account's shard 0: `account` is that shard as it stands just before the plan,
+ * `delta` what the plan adds to its `pending` (a hold placed) or takes from it (captured, voided or expired).
+ */
+export interface PendingChange {
+  account: AccountRecord;
+  delta: number;
+}
+
+/**
+ * Everything one transaction (or one step of a hold) writes. `legs` are the shards its entries post to, one per entry
+ * and in the same order, as they stand just before it (and after its `pendingChanges`): as read for the first plan of
+ * a batch that touches them, then as the batch's earlier plans leave them. A hold's placement or release posts no
+ * transaction: `transaction` is then `null` and `hold` says what it writes.
  */
 export interface TransferPlan {
-  transaction: TransactionRecord;
+  transaction: TransactionRecord | null;
+  /** When the write happens: the transaction's `createdAt`, or the hold step's time. */
+  at: string;
   legs: AccountRecord[];
+  pendingChanges?: PendingChange[];
   idempotency?: { ref: KeyRef; record: IdempotencyRecord };
   reversal?: ReversalGuard;
+  hold?: HoldWrite;
 }
 
 /**
@@ -186,8 +201,13 @@ export interface AccountChange {
   deltaMinor: number;
   entries: number;
   sweeps: number;
-  /** How many of the entries are debits: a shard that gives money must still be active when the write commits. */
+  /**
+   * How many of the entries are debits (and holds placed): a shard that gives money must still be active when the
+   * write commits.
+   */
   debits: number;
+  /** What the write adds to the shard's `pending` (negative when holds are released). */
+  pendingDelta: number;
 }
 
 /** One `TransactWriteItems`: each shard's change once, then each transaction's item, entries and key. */
@@ -205,13 +225,15 @@ export interface ShardRef {
 /**
  * How a ledger write ended. `stale`: the shards named changed since they were read (re-read and re-plan).
  * `key_taken`: another request posted first under these keys. `over_reversed`: these transactions' reversals would
- * add up to more than them (or their list is full). `busy`: DynamoDB asked us to back off.
+ * add up to more than them (or their list is full). `hold_changed`: these holds were resolved (or expired) since they
+ * were read. `busy`: DynamoDB asked us to back off.
  */
 export type WriteOutcome =
   | { status: 'posted' | 'busy' }
   | { status: 'stale'; shards: ShardRef[] }
   | { status: 'key_taken'; keys: KeyRef[] }
-  | { status: 'over_reversed'; transactionIds: string[] };
+  | { status: 'over_reversed'; transactionIds: string[] }
+  | { status: 'hold_changed'; holdIds: string[] };
 
 /** A stable name for a caller's key, unique across callers (caller ids hold no NUL). */
 export function keyName(ref: KeyRef): string {

@@ -7,16 +7,18 @@ import {
 import type { Caller } from '../identity/model';
 import { bindRefusal, findIdempotencyRecord } from '../storage/idempotency';
 import { readShards } from '../storage/accounts';
-import { readForWrite, writeTransfers, type LedgerReads } from '../storage/ledger-write';
+import { readForWrite, writeTransfers } from '../storage/ledger-write';
 import { backoff, retryPolicy } from './backoff';
-import { GroupCommit, type Queued } from './group-commit';
+import { entriesOf, holdShards, planAll, type MovementRequest, type QueuedTransfer, type Short } from './batch-plan';
+
+export type { MovementRequest } from './batch-plan';
+import { GroupCommit } from './group-commit';
+import type { HoldStep } from './hold-model';
+import { holdRefusal } from './hold-read';
 import { mintedAt } from './instants';
-import { bindsKey, postedRecord, refusedRecord, replay } from './idempotency';
-import {
-  keyName, shardName, type AccountRecord, type IdempotencyRecord, type Initiator, type KeyRef, type ReversalGuard,
-  type ShardRef, type TransferPlan,
-} from './model';
-import { accountsAfter, ledgerWrite, planMovement, planSweep, type Movement } from './rules';
+import { refusedRecord, replay, type Replayed } from './idempotency';
+import { keyName, shardName, type KeyRef, type ShardRef } from './model';
+import { ledgerWrite, planSweep } from './rules';
 import type { TransactionView } from './schemas';
 import { leaveShard, learn, legsOf, shardsToLeave } from './shard-routing';
 import { transactionView } from './transaction-view';
@@ -35,23 +37,14 @@ export interface TransferResult {
   replayed: boolean;
 }
 
-/**
- * A movement as queued: who asks, what, the caller's idempotency key if any, and the hash that key binds. A reversal
- * carries the guard its write puts on the transaction it reverses.
- */
-export interface MovementRequest {
-  caller: Caller;
-  initiatedBy: Initiator;
-  movement: Movement;
-  reversal?: ReversalGuard;
-  requestHash: string;
-  keyRef?: KeyRef;
-  /** The request's deadline (`lib/request-context.ts`), which its batch's calls to DynamoDB honour. */
-  deadline?: AbortSignal;
+/** Queues a movement for the ledger write and answers with its outcome. */
+export async function post(request: MovementRequest): Promise<TransferResult> {
+  const { transaction, replayed } = await queue.submit(request);
+  return { transaction: transaction!, replayed };
 }
 
-/** Queues a movement for the ledger write and answers with its outcome. */
-export function post(request: MovementRequest): Promise<TransferResult> {
+/** Queues a step of a hold for the ledger write and answers with the hold as it leaves it (and a capture's transaction). */
+export function postHoldStep(request: MovementRequest & { hold: HoldStep }): Promise<Replayed> {
   return queue.submit(request);
 }
 
@@ -59,12 +52,12 @@ export function post(request: MovementRequest): Promise<TransferResult> {
  * Binds a refusal to its key and throws it; if another request under the key got there first, replays that one's
  * outcome instead. A key whose record cannot be read back is busy: nothing was written for this request.
  */
-export async function settleRefusal(caller: Caller, keyRef: KeyRef, requestHash: string, refusal: AppError): Promise<TransferResult> {
+export async function settleRefusal(caller: Caller, keyRef: KeyRef, requestHash: string, refusal: AppError): Promise<Replayed> {
   const now = new Date().toISOString();
   if (await bindRefusal(keyRef, refusedRecord(refusal, requestHash, now, config.idempotencyTtlSeconds), now)) throw refusal;
   const winner = await findIdempotencyRecord(keyRef);
   if (!winner) throw new LedgerBusyError();
-  return { transaction: replay(caller, winner, requestHash), replayed: true };
+  return replay(caller, winner, requestHash);
 }
 
 /**
@@ -73,22 +66,29 @@ export async function settleRefusal(caller: Caller, keyRef: KeyRef, requestHash:
  * then go out together as one write of at most 100 items (one per account, and per movement its transaction, its
  * entries, its key and a reversal's guard), so a busy account takes a batch per write instead of losing most writes
  * to each other. Requests under one idempotency key never share a batch, so the second one finds the first one's
- * record and replays it; nor do two reversals of one transaction, whose guards update one item.
+ * record and replays it; nor do two reversals of one transaction, whose guards update one item, nor two steps of one
+ * hold.
  */
-const queue = new GroupCommit<MovementRequest, TransferResult>({
-  claimOf: ({ movement, keyRef, reversal }) => ({
-    shared: movement.entries.map(({ accountId }) => accountId),
-    exclusive: [...(keyRef ? [keyName(keyRef)] : []), ...(reversal ? [`reversal\u0000${reversal.transactionId}`] : [])],
-    items: 1 + movement.entries.length + (keyRef ? 1 : 0) + (reversal ? 1 : 0),
-  }),
+const queue = new GroupCommit<MovementRequest, Replayed>({
+  claimOf: (request) => {
+    const { movement, keyRef, reversal, hold } = request;
+    const entries = entriesOf(movement);
+    return {
+      shared: [...entries.map(({ accountId }) => accountId), ...holdShards(request).map(({ accountId }) => accountId)],
+      exclusive: [
+        ...(keyRef ? [keyName(keyRef)] : []), ...(reversal ? [`reversal\u0000${reversal.transactionId}`] : []),
+        ...(hold ? [`hold\u0000${hold.hold.id}`] : []),
+      ],
+      // A hold's item and its two copies, and its source's shard 0 where no entry writes it.
+      items: 1 + entries.length + (keyRef ? 1 : 0) + (reversal ? 1 : 0) + (hold ? 4 : 0),
+    };
+  },
   run: (batch) => withSignal(earliestDeadline(batch), () => postTransfers(batch)),
   busyError: () => new LedgerBusyError(),
   itemsMax: 100,
   waitingMax: 2000,
   budgetMs: retryPolicy.budgetMs,
 });
-
-type QueuedTransfer = Queued<MovementRequest, TransferResult>;
 
 /**
  * A batch runs until the earliest deadline of its requests, so each one is answered before its own function's
@@ -114,12 +114,12 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
     if (live.length === 0) return;
     // A retry after a stale write needs only the shards: a winner under a key shows up as `key_taken`.
     const unread = live.filter((queued) => queued.request.keyRef && !keysRead.has(queued));
-    const reads = await readForWrite(live.flatMap(({ request }) => legsOf(request.movement.entries)), unread.map((queued) => queued.request.keyRef!));
+    const reads = await readForWrite(live.flatMap(({ request }) => shardsOf(request)), unread.map((queued) => queued.request.keyRef!));
     for (const queued of unread) keysRead.add(queued);
     for (const account of reads.accounts.values()) learn(account);
     // An account read here for the first time was read on shard 0; a hot one is written on a shard of this process's
     // own, read now, so that instances new to a hot account do not all meet on its shard 0.
-    const legs = new Map(live.map((queued) => [queued, legsOf(queued.request.movement.entries)] as const));
+    const legs = new Map(live.map((queued) => [queued, legsOf(entriesOf(queued.request.movement))] as const));
     const unreadShards = [...legs.values()].flat().filter(({ accountId, shard }) => !reads.accounts.has(shardName(accountId, shard)));
     if (unreadShards.some(({ shard }) => shard !== 0)) {
       for (const [name, account] of (await readForWrite(unreadShards, [])).accounts) reads.accounts.set(name, account);
@@ -136,9 +136,21 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
     const outcome = await writeTransfers(ledgerWrite(planned.map(({ plan }) => plan)));
     if (outcome.status === 'posted') {
       for (const { queued, plan } of planned) {
-        queued.resolve({ transaction: transactionView(queued.request.caller, plan.transaction), replayed: false });
+        const transaction = plan.transaction && transactionView(queued.request.caller, plan.transaction);
+        queued.resolve({ transaction, hold: plan.hold?.record ?? null, replayed: false });
       }
       return;
+    }
+    if (outcome.status === 'hold_changed') {
+      // Another step resolved these holds since they were read, or they expired: refused as a fresh read shows them.
+      const changed = new Set(outcome.holdIds);
+      await Promise.all(planned.filter(({ plan }) => plan.hold && changed.has(plan.hold.record.id)).map(({ queued, plan }) => settle(queued, async () => {
+        const refusal = await holdRefusal(plan.hold!.record.id);
+        if (queued.request.keyRef) return settleRefusal(queued.request.caller, queued.request.keyRef, queued.request.requestHash, refusal);
+        throw refusal;
+      })));
+      live = live.filter((queued) => !queued.settled);
+      continue;
     }
     if (outcome.status === 'over_reversed') {
       // Other reversals of the same transaction took what remained of it since it was read: refused, under its key.
@@ -217,7 +229,7 @@ function withinBounds(queued: QueuedTransfer, attempt: number): boolean {
 }
 
 /** Settles a queued transfer with what `fn` answers or throws. */
-async function settle(queued: QueuedTransfer, fn: () => Promise<TransferResult>): Promise<void> {
+async function settle(queued: QueuedTransfer, fn: () => Promise<Replayed>): Promise<void> {
   try {
     queued.resolve(await fn());
   } catch (error) {
@@ -225,71 +237,15 @@ async function settle(queued: QueuedTransfer, fn: () => Promise<TransferResult>)
   }
 }
 
-/** A transfer planned for the write. */
-interface Planned {
-  queued: QueuedTransfer;
-  plan: TransferPlan;
-}
-
-/** A hot user account's debit of `needed` that shard 0 cannot cover as read: a sweep may. */
-interface Short {
-  queued: QueuedTransfer;
-  from: AccountRecord;
-  needed: number;
-}
-
-/**
- * Plans each transfer in order against the shards as read, advancing them as each plan leaves them. A transfer whose
- * key already has an outcome is replayed, one that breaks a rule without a key is refused; both are settled here.
- * One refused under a key is returned, to bind its key before it is answered; a hot account's debit that its shard 0
- * cannot cover is returned as short, not refused.
- */
-function planAll(
-  batch: readonly QueuedTransfer[],
-  legs: ReadonlyMap<QueuedTransfer, readonly ShardRef[]>,
-  reads: LedgerReads,
-): { planned: Planned[]; refused: Array<{ queued: QueuedTransfer; error: AppError }>; short: Short[] } {
-  const accounts = new Map(reads.accounts);
-  const planned: Planned[] = [];
-  const refused: Array<{ queued: QueuedTransfer; error: AppError }> = [];
-  const short: Short[] = [];
-  for (const queued of batch) {
-    const { caller, initiatedBy, movement, keyRef, requestHash, reversal } = queued.request;
-    const read = legs.get(queued)!.map(({ accountId, shard }) => accounts.get(shardName(accountId, shard)));
-    try {
-      const earlier = keyRef && reads.records.get(keyName(keyRef));
-      if (earlier) {
-        queued.resolve({ transaction: replay(caller, earlier, requestHash), replayed: true });
-        continue;
-      }
-      const minted = { id: randomUUID(), createdAt: mintedAt(read), initiatedBy };
-      const plan = planMovement(caller, movement, read, minted);
-      const record: IdempotencyRecord | undefined = keyRef && postedRecord(plan.transaction, requestHash, config.idempotencyTtlSeconds);
-      planned.push({ queued, plan: { ...plan, idempotency: keyRef && record ? { ref: keyRef, record } : undefined, reversal } });
-      for (const account of accountsAfter(plan)) accounts.set(shardName(account.id, account.shard), account);
-    } catch (error) {
-      const hot = error instanceof InsufficientFundsError ? shortOf(movement, read) : undefined;
-      if (hot) short.push({ queued, ...hot });
-      else if (keyRef && bindsKey(error)) refused.push({ queued, error });
-      else queued.reject(error);
-    }
-  }
-  return { planned, refused, short };
-}
-
-/** The hot user account a movement's debit found short on shard 0, which a sweep of its other shards may cover. */
-function shortOf(movement: Movement, read: ReadonlyArray<AccountRecord | undefined>): Omit<Short, 'queued'> | undefined {
-  const index = movement.entries.findIndex(({ direction, amount }, leg) => {
-    const account = read[leg];
-    return direction === 'debit' && account !== undefined && account.type === 'user' && account.shards > 1 && account.balance < amount;
-  });
-  return index < 0 ? undefined : { from: read[index]!, needed: movement.entries[index]!.amount };
-}
-
 /** Settles a movement whose key another request took first, with that request's outcome, if it is there. */
 async function replayWinner(queued: QueuedTransfer): Promise<void> {
   const { caller, keyRef, requestHash } = queued.request;
   const winner = await findIdempotencyRecord(keyRef!);
   if (!winner) return;
-  await settle(queued, async () => ({ transaction: replay(caller, winner, requestHash), replayed: true }));
+  await settle(queued, async () => replay(caller, winner, requestHash));
+}
+
+/** The shards a request reads: those its entries post to, and those a step of a hold writes. */
+function shardsOf(request: MovementRequest): ShardRef[] {
+  return [...legsOf(entriesOf(request.movement)), ...holdShards(request)];
 }

@@ -1,7 +1,8 @@
 import { readAccounts, scanLedger } from '../storage/ledger-scan';
 import { shardName } from './model';
+import { holdViolations } from './reconcile-holds';
 import { reversalViolations } from './reconcile-reversals';
-import type { ScannedAccount, ScannedEntry, ScannedIdempotency, ScannedItem, ScannedTransaction } from './scanned';
+import type { ScannedAccount, ScannedEntry, ScannedHold, ScannedIdempotency, ScannedItem, ScannedTransaction } from './scanned';
 
 /** One broken invariant: which check, on which item, and what was found. */
 export interface Violation {
@@ -56,13 +57,15 @@ export async function reconcileAccounts(accountIds: Iterable<string>): Promise<R
  * - every transaction balances in each currency (its amount is its debits), names existing accounts of each entry's
  *   currency, and each of its entries is stored exactly once; no entry lacks its transaction;
  * - a transaction's `reversedAmount` is the sum of its reversals and at most its amount, and reversals link both ways;
- * - per currency, all balances sum to 0; no `user` account is below 0; every posted idempotency key names a transaction, and a refused one none.
+ * - per currency, all balances sum to 0; no `user` account is below 0; every posted idempotency key names a transaction, and a refused one none;
+ * - what holds reserve, and their captures, as `holdViolations` (./reconcile-holds.ts) checks them.
  */
 export class Reconciler {
   private readonly accounts = new Map<string, ScannedAccount>();
   private readonly entriesOf = new Map<string, ScannedEntry[]>();
   private readonly transactions = new Map<string, ScannedTransaction>();
   private readonly keysBound: ScannedIdempotency[] = [];
+  private readonly holds: ScannedHold[] = [];
   private readonly found: Violation[] = [];
   private foundCount = 0;
   private entryCount = 0;
@@ -81,6 +84,9 @@ export class Reconciler {
         break;
       case 'idempotency':
         this.keysBound.push(item);
+        break;
+      case 'hold':
+        this.holds.push(item);
         break;
       case 'other':
         if (!['user', 'email', 'session', 'refresh_token', 'loginFailures'].includes(String(item.kind))) {
@@ -102,12 +108,15 @@ export class Reconciler {
       }
     }
     for (const txn of this.transactions.values()) this.checkTransaction(txn, postings.get(txn.id) ?? []);
+    for (const [check, subject, detail] of holdViolations(this.holds, this.accounts, this.transactions)) this.violation(check, subject, detail);
     const currencies = this.checkConservation();
     for (const bound of this.keysBound) {
       if (bound.outcome === 'refused') {
         if (bound.transactionId !== undefined) {
           this.violation('idempotency_refusal_moves_nothing', bound.key, `a refusal bound to transaction ${bound.transactionId}`);
         }
+      } else if (bound.outcome === 'held') {
+        if (bound.transactionId !== undefined) this.violation('idempotency_hold_moves_nothing', bound.key, `a hold bound to transaction ${bound.transactionId}`);
       } else if (!bound.transactionId || !this.transactions.has(bound.transactionId)) {
         this.violation('idempotency_transaction_exists', bound.key, `bound to missing transaction ${bound.transactionId}`);
       }

@@ -22,6 +22,9 @@ export function canSee(caller: Caller, account: { ownerId: string }): boolean {
   return usesAdminPower(caller) || account.ownerId === caller.userId;
 }
 
+/** A plan that posts a transaction: a movement's or a sweep's. */
+export type MovementPlan = Omit<TransferPlan, 'idempotency' | 'transaction'> & { transaction: TransactionRecord };
+
 /** What a new transaction is given from outside the rules: its id, its time, and who initiated it. */
 export interface Minted {
   id: string;
@@ -47,6 +50,8 @@ export interface Movement {
   description: string | null;
   metadata: Metadata;
   reverses: string | null;
+  /** The hold a capture captures. */
+  holdId?: string;
 }
 
 /** A transfer as a movement: a debit of the source and a credit of the destination. */
@@ -93,7 +98,7 @@ export function planMovement(
   movement: Movement,
   legs: ReadonlyArray<AccountRecord | undefined>,
   minted: Minted,
-): Omit<TransferPlan, 'idempotency'> {
+): MovementPlan {
   assert(legs.length === movement.entries.length, 'a movement is planned against one shard per entry');
   const read = movement.entries.map((entry, index) => {
     const account = legs[index];
@@ -112,15 +117,16 @@ export function planMovement(
     const account = read[index]!;
     assert(entry.direction === 'credit' || account.type === 'system' || account.shard === 0, 'a user account is debited on shard 0, where its floor is kept');
     const balanceAfter = account.balance + (entry.direction === 'credit' ? entry.amount : -entry.amount);
-    if (account.type === 'user' && balanceAfter < 0) throw new InsufficientFundsError();
+    // The floor is on what is available: what pending holds reserve is not there to spend.
+    if (account.type === 'user' && entry.direction === 'debit' && balanceAfter - account.pending < 0) throw new InsufficientFundsError();
     if (Math.abs(balanceAfter) > shardLimit(account)) throw new BalanceLimitExceededError();
     return { ...entry, balanceAfter, shard: shardOfEntry(account), ownerId: account.ownerId };
   });
   const transaction = transactionOf(movement.kind, entries, minted, {
-    description: movement.description, metadata: movement.metadata, reverses: movement.reverses,
+    description: movement.description, metadata: movement.metadata, reverses: movement.reverses, holdId: movement.holdId ?? null,
   });
   assertBalanced(transaction);
-  return { transaction, legs: read };
+  return { transaction, at: transaction.createdAt, legs: read };
 }
 
 /** Checks every rule of a transfer and builds its transaction: the movement of its two entries. */
@@ -130,7 +136,7 @@ export function planTransfer(
   from: AccountRecord | undefined,
   to: AccountRecord | undefined,
   minted: Minted,
-): Omit<TransferPlan, 'idempotency'> {
+): MovementPlan {
   return planMovement(caller, transferMovement(input), [from, to], minted);
 }
 
@@ -142,7 +148,7 @@ function transactionOf(
   kind: TransactionKind,
   entries: EntryRecord[],
   minted: Minted,
-  fields: Pick<TransactionRecord, 'description' | 'metadata' | 'reverses'>,
+  fields: Pick<TransactionRecord, 'description' | 'metadata' | 'reverses' | 'holdId'>,
 ): TransactionRecord {
   const debits = entries.filter((entry) => entry.direction === 'debit');
   const credits = entries.filter((entry) => entry.direction === 'credit');
@@ -177,7 +183,7 @@ export type Sweep =
   | { kind: 'too_large' }
   | { kind: 'insufficient' }
   | { kind: 'covered' }
-  | { kind: 'sweep'; plan: Omit<TransferPlan, 'idempotency'> };
+  | { kind: 'sweep'; plan: MovementPlan };
 
 /**
  * A sweep of a hot user account: moves funds from its other shards into shard 0 until shard 0 holds `needed`, taking
@@ -215,16 +221,23 @@ export function planSweep(shards: readonly AccountRecord[], needed: number, mint
   entries.push({
     accountId: main.id, direction: 'credit', amount: moved, currency: main.currency, balanceAfter: main.balance + moved, shard: 0, ownerId: main.ownerId,
   });
-  const transaction = transactionOf('sweep', entries, minted, { description: null, metadata: {}, reverses: null });
+  const transaction = transactionOf('sweep', entries, minted, { description: null, metadata: {}, reverses: null, holdId: null });
   assertBalanced(transaction);
-  return { kind: 'sweep', plan: { transaction, legs } };
+  return { kind: 'sweep', plan: { transaction, at: transaction.createdAt, legs } };
 }
 
-/** The shards as a plan leaves them: what the next transaction of a batch on them is planned against. */
-export function accountsAfter({ transaction, legs }: Omit<TransferPlan, 'idempotency'>): AccountRecord[] {
-  return legs.map((leg, index) => ({
-    ...leg, balance: transaction.entries[index]!.balanceAfter, seq: leg.seq + 1, updatedAt: transaction.createdAt,
+/**
+ * The shards as a plan leaves them: what the next plan of a batch on them is planned against. A shard whose pending
+ * the plan changes and whose entries it posts is the leg, which is planned after the change.
+ */
+export function accountsAfter({ transaction, legs, pendingChanges = [], at }: Omit<TransferPlan, 'idempotency'>): AccountRecord[] {
+  const posted = legs.map((leg, index) => ({
+    ...leg, balance: transaction!.entries[index]!.balanceAfter, seq: leg.seq + 1, updatedAt: at,
   }));
+  const held = pendingChanges
+    .filter(({ account }) => !legs.some((leg) => leg.id === account.id && leg.shard === account.shard))
+    .map(({ account, delta }) => ({ ...account, pending: account.pending + delta, updatedAt: at }));
+  return [...held, ...posted];
 }
 
 /**
@@ -246,20 +259,33 @@ export function assertBalanced(txn: TransactionRecord): void {
 export function ledgerWrite(plans: readonly TransferPlan[]): LedgerWrite {
   assert(plans.length > 0, 'a ledger write holds at least one transaction');
   const changes = new Map<string, AccountChange>();
-  for (const { transaction: txn, legs } of plans) {
-    assert(legs.length === txn.entries.length, 'a plan names the shard of each entry');
-    txn.entries.forEach((entry, index) => {
+  const changeOf = (shard: AccountRecord): AccountChange => {
+    const name = shardName(shard.id, shard.shard);
+    const change = changes.get(name) ?? { read: shard, deltaMinor: 0, entries: 0, sweeps: 0, debits: 0, pendingDelta: 0 };
+    assert(shard.seq === change.read.seq + change.entries, 'a batch\'s entries chain on each shard\'s sequence');
+    assert(shard.balance === change.read.balance + change.deltaMinor, 'a batch\'s entries chain on each shard\'s balance');
+    assert(shard.pending === change.read.pending + change.pendingDelta, 'a batch\'s holds chain on each shard\'s pending');
+    changes.set(name, change);
+    return change;
+  };
+  for (const { transaction: txn, legs, pendingChanges = [] } of plans) {
+    for (const { account, delta } of pendingChanges) {
+      assert(account.shard === 0, 'holds are reserved on shard 0, where the floor is');
+      const change = changeOf(account);
+      change.pendingDelta += delta;
+      // Placing a hold takes money out of what the account may spend: like a debit, only an active account may.
+      if (delta > 0) change.debits += 1;
+    }
+    const entries = txn?.entries ?? [];
+    assert(legs.length === entries.length, 'a plan names the shard of each entry');
+    entries.forEach((entry, index) => {
       const leg = legs[index]!;
       assert(leg.id === entry.accountId, 'each entry posts to its own account\'s shard');
-      const name = shardName(leg.id, leg.shard);
-      const change = changes.get(name) ?? { read: leg, deltaMinor: 0, entries: 0, sweeps: 0, debits: 0 };
-      assert(leg.seq === change.read.seq + change.entries, 'a batch\'s entries chain on each shard\'s sequence');
-      assert(leg.balance === change.read.balance + change.deltaMinor, 'a batch\'s entries chain on each shard\'s balance');
+      const change = changeOf(leg);
       change.deltaMinor += entry.direction === 'credit' ? entry.amount : -entry.amount;
       change.entries += 1;
       if (entry.direction === 'debit') change.debits += 1;
-      if (txn.kind === 'sweep' && entry.direction === 'credit') change.sweeps += 1;
-      changes.set(name, change);
+      if (txn!.kind === 'sweep' && entry.direction === 'credit') change.sweeps += 1;
     });
   }
   return { accounts: [...changes.values()], transfers: [...plans] };

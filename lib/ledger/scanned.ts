@@ -17,6 +17,8 @@ export interface ScannedAccount {
   type: string | undefined;
   currency: string | undefined;
   balance: bigint | undefined;
+  /** What holds reserve (0 on an item written before there were holds). */
+  pending: bigint | undefined;
   seq: bigint | undefined;
   /** `active` for an item written before there were statuses; `undefined` for one that is not a string. */
   status: string | undefined;
@@ -57,6 +59,22 @@ export interface ScannedTransaction {
   reverses: string | undefined;
   reversedAmount: bigint | undefined;
   reversalIds: string[];
+  /** The hold a capture captured. */
+  holdId: string | undefined;
+}
+
+/** A hold's item, or (`copy`) its copy in one of its accounts' lists. */
+export interface ScannedHold {
+  entity: 'hold';
+  key: string;
+  copy: boolean;
+  id: string | undefined;
+  status: string | undefined;
+  fromAccountId: string | undefined;
+  toAccountId: string | undefined;
+  amount: bigint | undefined;
+  capturedAmount: bigint | undefined;
+  transactionId: string | undefined;
 }
 
 /** An idempotency record: its outcome, and the transaction its key is bound to when that posted. */
@@ -74,4 +92,4 @@ export interface ScannedOther {
   kind: string | undefined;
 }
 
-export type ScannedItem = ScannedAccount | ScannedEntry | ScannedTransaction | ScannedIdempotency | ScannedOther;
+export type ScannedItem = ScannedAccount | ScannedEntry | ScannedTransaction | ScannedIdempotency | ScannedHold | ScannedOther;

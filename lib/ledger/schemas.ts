@@ -3,12 +3,13 @@ import { freeText } from '../http/free-text';
 import '../http/zod-locale';
 import { accountType, amountMinor, currency, id, metadata, rfc3339 } from './fields';
 import { parseInstantNs } from './instants';
+import { holdLifetimeMaxSeconds, holdStatuses } from './hold-model';
 import { shardsMax } from './model';
 
 /** The field schemas of ./fields.ts, which the request schemas below are built from. */
 export { amountMinorMax, amountMinor, currency, id, accountType, metadata } from './fields';
 /** What the API answers, described by the response schemas in ./views.ts. */
-export type { AccountView, BalanceView, TransactionView } from './views';
+export type { AccountView, BalanceView, HoldView, TransactionView } from './views';
 
 export const createAccountBody = z.strictObject({
   currency,
@@ -113,3 +114,26 @@ export type ReversalBody = z.infer<typeof reversalBody>;
 
 /** `Idempotency-Key`: 1–255 printable ASCII characters, as Stripe accepts. */
 export const idempotencyKey = z.string().check(z.regex(/^[\x20-\x7E]{1,255}$/, 'Must be 1–255 printable ASCII characters.'));
+
+/**
+ * `POST /v1/holds`: reserve `amount` out of `fromAccountId` for `toAccountId`, for `expiresInSeconds` (1 s to 30 days;
+ * 7 days when left out).
+ */
+export const holdBody = z.strictObject({
+  fromAccountId: id,
+  toAccountId: id,
+  amount: amountMinor,
+  currency,
+  expiresInSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(holdLifetimeMaxSeconds))),
+  description: z.optional(freeText({ minLength: 0, maxLength: 280 })),
+  metadata: z.optional(metadata),
+});
+export type HoldBody = z.infer<typeof holdBody>;
+
+/** `POST /v1/holds/{id}/capture`: `amount` of the hold (all of it when left out); the rest is released. */
+export const captureBody = z.strictObject({ amount: z.optional(amountMinor) });
+export type CaptureBody = z.infer<typeof captureBody>;
+
+/** An account's holds, of one status if asked, newest first. */
+export const holdListQuery = z.strictObject({ ...pageQuery, status: z.optional(z.enum(holdStatuses)) });
+export type HoldListQuery = z.infer<typeof holdListQuery>;

@@ -92,8 +92,8 @@ export async function submit(
   if (refusal) {
     if (!keyRef) throw refusal;
     const earlier = await findIdempotencyRecord(keyRef);
-    if (earlier) return { transaction: replay(caller, earlier, requestHash), replayed: true };
-    return settleRefusal(caller, keyRef, requestHash, refusal);
+    const { transaction, replayed } = earlier ? replay(caller, earlier, requestHash) : await settleRefusal(caller, keyRef, requestHash, refusal);
+    return { transaction: transaction!, replayed };
   }
   const initiatedBy: Initiator = { userId: caller.userId, role: caller.role, ...origin };
   return post({ caller, initiatedBy, movement, reversal, requestHash, keyRef, deadline: deadlineSignal() });

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { roles } from '../identity/model';
 import { accountType, amountMinor, currency, metadata } from './fields';
+import { holdStatuses } from './hold-model';
 import { accountStatuses } from './model';
 
 /*
@@ -22,14 +23,25 @@ export const accountView = z.object({
   metadata: z.record(z.string(), z.string()),
   /** 1, or more for a hot account, whose balance is the sum of its shards. */
   shards: z.int(),
+  /** Posted: the sum of the account's entries. */
   balance: z.int(),
+  /** What pending holds reserve out of the account: not yet captured or released. */
+  pending: z.int(),
+  /** `balance − pending`: what the account may spend (a user account's never goes below 0). */
+  available: z.int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type AccountView = z.infer<typeof accountView>;
 
-/** A balance, as of the strongly consistent read that returned it. */
-export const balanceView = z.object({ accountId: z.string(), currency, balance: z.int(), asOf: z.string() });
+/**
+ * A balance, as of the strongly consistent read that returned it: `balance` posted, `pending` reserved by holds,
+ * `available` = `balance − pending`. A past balance (`?at=`) is the posted one alone: what holds reserved then is
+ * not kept, so `pending` and `available` are `null`.
+ */
+export const balanceView = z.object({
+  accountId: z.string(), currency, balance: z.int(), pending: z.nullable(z.int()), available: z.nullable(z.int()), asOf: z.string(),
+});
 export type BalanceView = z.infer<typeof balanceView>;
 
 /**
@@ -59,7 +71,7 @@ export const initiatorView = z.object({
  */
 export const transactionView = z.object({
   id: z.string(),
-  type: z.enum(['transfer', 'transaction', 'reversal']),
+  type: z.enum(['transfer', 'transaction', 'reversal', 'capture']),
   status: z.literal('posted'),
   amount: z.nullable(amountMinor),
   currency: z.nullable(currency),
@@ -71,12 +83,38 @@ export const transactionView = z.object({
   entries: z.array(entryView),
   /** The transaction this one reverses, on a reversal; else `null`. */
   reverses: z.nullable(z.string()),
+  /** The hold this one captured, on a capture; else `null`. */
+  holdId: z.nullable(z.string()),
   reversedAmount: z.int(),
   reversalIds: z.array(z.string()),
   /** Admins only; `null` on transactions posted before the audit trail was kept. */
   initiatedBy: z.optional(z.nullable(initiatorView)),
 });
 export type TransactionView = z.infer<typeof transactionView>;
+
+/**
+ * A hold: funds reserved out of `fromAccountId` for `toAccountId` until it is captured (`capturedAmount` moved by the
+ * transaction `transactionId`, the rest released), voided, or expires at `expiresAt`. `resolvedAt` is when it stopped
+ * being pending.
+ */
+export const holdView = z.object({
+  id: z.string(),
+  status: z.enum(holdStatuses),
+  fromAccountId: z.string(),
+  toAccountId: z.string(),
+  amount: amountMinor,
+  capturedAmount: z.int(),
+  currency,
+  description: z.nullable(z.string()),
+  metadata,
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  resolvedAt: z.nullable(z.string()),
+  transactionId: z.nullable(z.string()),
+  /** Who placed it: admins only. */
+  initiatedBy: z.optional(initiatorView),
+});
+export type HoldView = z.infer<typeof holdView>;
 
 /** A page of results; `nextCursor` is null on the last page. */
 export function pageOf<T extends z.ZodMiniType>(item: T) {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { adminUserView, mfaEnrolmentView, tokenPairView, userPageView, userView } from '../identity/views';
-import { accountView, balanceView, pageOf, transactionView } from '../ledger/views';
+import { accountView, balanceView, holdView, pageOf, transactionView } from '../ledger/views';
 
 /**
  * The schemas of successful answers, by the name a route declares (`response: 'account'`). A route names its answer
@@ -19,6 +19,8 @@ export const responses = {
   balance: balanceView,
   transaction: transactionView,
   transactionPage: pageOf(transactionView),
+  hold: holdView,
+  holdPage: pageOf(holdView),
   openApiDocument: z.looseObject({ openapi: z.string() }),
 };
 

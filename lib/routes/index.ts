@@ -4,11 +4,16 @@ import { route as createAccount } from './accounts/create';
 import { route as freezeAccount } from './accounts/freeze';
 import { route as getAccount } from './accounts/get';
 import { route as listAccounts } from './accounts/list';
+import { route as listAccountHolds } from './accounts/holds';
 import { route as listAccountTransactions } from './accounts/transactions';
 import { route as unfreezeAccount } from './accounts/unfreeze';
 import { route as updateAccount } from './accounts/update';
 import { route as notFound } from './meta/not-found';
 import { route as openapi } from './meta/openapi';
+import { route as captureHold } from './holds/capture';
+import { route as createHold } from './holds/create';
+import { route as getHold } from './holds/get';
+import { route as voidHold } from './holds/void';
 import type { Route } from './route';
 import { route as createTransaction } from './transactions/create';
 import { route as getTransaction } from './transactions/get';
@@ -33,6 +38,7 @@ import { route as updateUser } from './users/update';
 export const routes: readonly Route[] = [
   register, login, refreshSession, logout, me, changePassword, enrolMfa, confirmMfa, listUsers, updateUser,
   createAccount, listAccounts, getAccount, updateAccount, getBalance, listAccountTransactions, freezeAccount, unfreezeAccount,
-  closeAccount, createTransfer, createTransaction, getTransaction, reverseTransaction,
+  closeAccount, listAccountHolds, createTransfer, createTransaction, getTransaction, reverseTransaction,
+  createHold, getHold, captureHold, voidHold,
   openapi, notFound,
 ];

@@ -139,27 +139,40 @@ export function isAccountItem(item: Record<string, unknown>): boolean {
 /**
  * One shard's balance update in a ledger write, guarded by its `seq` as read: every check the ledger made on that
  * read (existence, currency, floor, overflow) then still holds when the write commits. The currency, and for a shard
- * that loses money its floor, are restated as conditions so that no code path can skip them.
+ * that loses money or reserves it for a hold, its floor, are restated as conditions so that no code path can skip
+ * them. The floor is on `balance − pending`, and a condition cannot subtract: `pending` is guarded as read (a hold
+ * placed or released moves no `seq`), so the floor is `balance >= pending as read + what the write reserves or takes`.
  */
-export function balanceUpdate({ read, deltaMinor, entries, sweeps, debits }: AccountChange, now: string): TransactItem {
-  const floor = deltaMinor < 0 ? ' AND (#type = :system OR balance >= :needed)' : '';
+export function balanceUpdate({ read, deltaMinor, entries, sweeps, debits, pendingDelta }: AccountChange, now: string): TransactItem {
+  const guarded = deltaMinor < 0 || pendingDelta > 0;
+  // An item written before there were holds has no `pending`: it reserves nothing.
+  const pendingAsRead = read.pending === 0 ? '(#pending = :pendingRead OR attribute_not_exists(#pending))' : '#pending = :pendingRead';
+  const floor = guarded ? ` AND (#type = :system OR (balance >= :needed AND ${pendingAsRead}))` : '';
   const swept = sweeps > 0 ? ', sweeps = if_not_exists(sweeps, :none) + :sweeps' : '';
+  const held = pendingDelta !== 0 ? ', #pending = if_not_exists(#pending, :none) + :pendingDelta' : '';
   // The status as `lib/ledger/status.ts` requires it (an item written before there were statuses is active): a shard
   // that gives money must be active, one that only takes it not closed. A freeze or close that commits between the
-  // read and this write fails this condition, and the movement is re-read and refused.
-  const state = debits > 0 ? '#status = :active' : '#status <> :closed';
+  // read and this write fails this condition, and the movement is re-read and refused. A hold's release alone takes
+  // no money from anyone and asks nothing of the status: a frozen or closed account's holds still lapse.
+  const state = debits > 0 ? '#status = :active' : entries > 0 ? '#status <> :closed' : undefined;
+  const status = state ? ` AND (attribute_not_exists(#status) OR ${state})` : '';
+  const pendingAfter = read.pending + pendingDelta;
   return {
     Update: {
       TableName: config.tableName,
       Key: keys.shard(read.id, read.shard),
-      UpdateExpression: `SET balance = balance + :delta, seq = :nextSeq, updatedAt = :now${swept}`,
-      ConditionExpression: `seq = :seq AND currency = :currency AND (attribute_not_exists(#status) OR ${state})${floor}`,
-      ExpressionAttributeNames: { '#status': 'status', ...(floor ? { '#type': 'type' } : {}) },
+      UpdateExpression: `SET balance = balance + :delta, seq = :nextSeq, updatedAt = :now${swept}${held}`,
+      ConditionExpression: `seq = :seq AND currency = :currency${status}${floor}`,
+      ExpressionAttributeNames: {
+        ...(state ? { '#status': 'status' } : {}), ...(floor ? { '#type': 'type' } : {}), ...(floor || held ? { '#pending': 'pending' } : {}),
+      },
       ExpressionAttributeValues: {
         ':delta': deltaMinor, ':seq': read.seq, ':nextSeq': read.seq + entries, ':now': now, ':currency': read.currency,
-        ...(debits > 0 ? { ':active': 'active' } : { ':closed': 'closed' }),
-        ...(floor ? { ':system': 'system', ':needed': -deltaMinor } : {}),
-        ...(swept ? { ':none': 0, ':sweeps': sweeps } : {}),
+        ...(state ? (debits > 0 ? { ':active': 'active' } : { ':closed': 'closed' }) : {}),
+        ...(floor ? { ':system': 'system', ':needed': pendingAfter - deltaMinor, ':pendingRead': read.pending } : {}),
+        ...(swept || held ? { ':none': 0 } : {}),
+        ...(swept ? { ':sweeps': sweeps } : {}),
+        ...(held ? { ':pendingDelta': pendingDelta } : {}),
       },
     },
   };
@@ -179,6 +192,7 @@ function isMetadata(value: unknown): boolean {
  */
 export function accountFromItem(item: Record<string, unknown>): AccountRecord {
   const { balance, seq, type, currency, status, metadata } = item;
+  const pending = item.pending ?? 0;
   const shards = item.shards ?? 1;
   const shard = item.shard ?? 0;
   assert(typeof balance === 'number' && Number.isSafeInteger(balance), 'an account balance is a safe integer');
@@ -189,6 +203,7 @@ export function accountFromItem(item: Record<string, unknown>): AccountRecord {
   assert(typeof shard === 'number' && Number.isSafeInteger(shard) && shard >= 0 && shard < shards, 'a shard is one of its account\'s');
   assert(status === undefined || statuses.has(String(status)), 'an account status is active, frozen or closed');
   assert(metadata === undefined || isMetadata(metadata), 'account metadata maps strings to strings');
+  assert(typeof pending === 'number' && Number.isSafeInteger(pending) && pending >= 0, 'what holds reserve is a count of minor units');
   return {
     id: String(item.id),
     ownerId: String(item.ownerId),
@@ -201,6 +216,7 @@ export function accountFromItem(item: Record<string, unknown>): AccountRecord {
     shards,
     shard,
     balance,
+    pending,
     seq,
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),

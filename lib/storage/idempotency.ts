@@ -4,6 +4,7 @@ import type { IdempotencyRecord, KeyRef } from '../ledger/model';
 import { db } from './client';
 import { isConditionFailed, type TransactItem } from './dynamo-errors';
 import { keys } from './keys';
+import { holdFromItem } from './holds';
 import { transactionFromItem } from './transactions';
 
 /*
@@ -37,6 +38,8 @@ export function idempotencyPut(ref: KeyRef, record: IdempotencyRecord, now: stri
       Item: {
         ...idempotencyKey(ref), entity: 'idempotency', callerId: ref.callerId, ...record, createdAt: now,
         ...(record.outcome === 'posted' ? { transactionId: record.transaction.id } : {}),
+        // Stored as the hold's item is: its expiry under its own name, never the table's TTL attribute.
+        ...(record.outcome === 'held' ? { hold: { ...record.hold, expiresAt: undefined, holdExpiresAt: record.hold.expiresAt } } : {}),
       },
       // An expired record no longer binds its key, even before DynamoDB's TTL sweep deletes it.
       ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowEpoch',
@@ -57,6 +60,7 @@ export function idempotencyFromItem(item: Record<string, unknown>): IdempotencyR
   if (item.outcome === 'posted') {
     return { requestHash, expiresAt, outcome: 'posted', transaction: transactionFromItem(item.transaction as Record<string, unknown>) };
   }
+  if (item.outcome === 'held') return { requestHash, expiresAt, outcome: 'held', hold: holdFromItem(item.hold as Record<string, unknown>) };
   if (item.outcome !== 'refused') return undefined;
   const refusal = item.refusal as Record<string, unknown>;
   return {

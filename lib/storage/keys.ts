@@ -36,6 +36,21 @@ export const keys = {
   /** The login throttle's record of one email's or one source address's failed logins. */
   loginFailures: (kind: 'EMAIL' | 'ADDRESS', id: string) => ({ pk: `LOGIN#${kind}#${id}`, sk: 'FAILURES' }),
   idempotency: (callerId: string, key: string) => ({ pk: `IDEMPOTENCY#${callerId}#${key}`, sk: 'IDEMPOTENCY' }),
+  hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
+  /**
+   * A hold's copy in the list of each of its two accounts, newest first by `createdAt`: an account's partition of its
+   * own, beside nothing else.
+   */
+  holdsOfAccount: (accountId: string) => ({ pk: `HOLDS#${accountId}` }),
+  holdInAccountList: (accountId: string, createdAt: string, holdId: string) => ({ pk: `HOLDS#${accountId}`, sk: `HOLD#${createdAt}#${holdId}` }),
+  /**
+   * A pending hold is listed in `gsi1` by expiry, in one of `expiryPartitions` partitions (by its id), which the sweep
+   * reads up to now; resolving the hold takes it out of the list.
+   */
+  expiringHolds: (partition: number) => ({ gsi1pk: `HOLDS_EXPIRING#${partition}` }),
+  holdInExpiryList: (holdId: string, expiresAt: string) => ({
+    gsi1pk: `HOLDS_EXPIRING#${expiryPartitionOf(holdId)}`, gsi1sk: `${expiresAt}#${holdId}`,
+  }),
 } as const;
 
 /** The first entry sort key of an account; every entry key sorts at or after it. */
@@ -44,4 +59,12 @@ export const entryPrefix = 'ENTRY#';
 /** Zero-pads a sequence number so lexical order is numeric order (16 digits hold any safe integer count). */
 export function entrySeq(seq: number): string {
   return seq.toString().padStart(16, '0');
+}
+
+/** How many `gsi1` partitions list pending holds by expiry: many holds placed at once spread over them. */
+export const expiryPartitions = 4;
+
+/** The expiry partition of a hold, from its (random) id. */
+function expiryPartitionOf(holdId: string): number {
+  return Number.parseInt(holdId.slice(0, 2), 16) % expiryPartitions || 0;
 }

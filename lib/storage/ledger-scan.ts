@@ -46,7 +46,12 @@ export async function readAccounts(accountIds: Iterable<string>, onItem: (item: 
     for await (const page of paginateQuery({ client: rawDb }, input)) items.push(...(page.Items ?? []).map(toScannedItem));
     return items;
   };
+  const holdIds = new Set<string>();
   for (const accountId of accountIds) {
+    const copies = await readPartition(keys.holdsOfAccount(accountId).pk);
+    for (const copy of copies) if (copy.entity === 'hold' && copy.id) holdIds.add(copy.id);
+    copies.forEach(onItem);
+    count += copies.length;
     const items = await readPartition(keys.account(accountId).pk);
     const account = items.find((item) => item.entity === 'account');
     const shards = account?.entity === 'account' ? Number(account.shards ?? 1n) : 1;
@@ -57,8 +62,7 @@ export async function readAccounts(accountIds: Iterable<string>, onItem: (item: 
     }
     count += items.length;
   }
-  for (const transactionId of transactionIds) {
-    const { pk, sk } = keys.transaction(transactionId);
+  for (const { pk, sk } of [...[...transactionIds].map(keys.transaction), ...[...holdIds].map(keys.hold)]) {
     const result = await rawDb.send(new GetItemCommand({
       TableName: config.tableName,
       Key: { pk: { S: pk }, sk: { S: sk } },
@@ -81,7 +85,7 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
   if (kind === 'account' || kind === 'shard') {
     return {
       entity: 'account', key, ...shardOfKey(pk), type: raw.type?.S, currency: raw.currency?.S,
-      balance: integer(raw.balance), seq: integer(raw.seq), shards: raw.shards === undefined ? 1n : integer(raw.shards),
+      balance: integer(raw.balance), pending: raw.pending === undefined ? 0n : integer(raw.pending), seq: integer(raw.seq), shards: raw.shards === undefined ? 1n : integer(raw.shards),
       status: raw.status === undefined ? 'active' : raw.status.S,
       updatedAt: raw.updatedAt?.S,
     };
@@ -107,6 +111,13 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
       reverses: raw.reverses?.S,
       reversedAmount: raw.reversedAmount === undefined ? 0n : integer(raw.reversedAmount),
       reversalIds: (raw.reversalIds?.L ?? []).map((value) => value.S ?? ''),
+      holdId: raw.holdId?.S,
+    };
+  }
+  if (kind === 'hold') {
+    return {
+      entity: 'hold', key, copy: !pk.startsWith('HOLD#'), id: raw.id?.S, status: raw.status?.S, fromAccountId: raw.fromAccountId?.S,
+      toAccountId: raw.toAccountId?.S, amount: integer(raw.amount), capturedAmount: integer(raw.capturedAmount), transactionId: raw.transactionId?.S,
     };
   }
   if (kind === 'idempotency') return { entity: 'idempotency', key, outcome: raw.outcome?.S, transactionId: raw.transactionId?.S };

@@ -4,13 +4,15 @@ import { limits } from '../limits';
 import { backoff } from '../ledger/backoff';
 import { latestOf } from '../ledger/instants';
 import {
-  keyName, shardName, type AccountRecord, type IdempotencyRecord, type KeyRef, type LedgerWrite, type ShardRef, type WriteOutcome,
+  keyName, shardName, type AccountRecord, type IdempotencyRecord, type KeyRef, type LedgerWrite, type ShardRef, type TransferPlan,
+  type WriteOutcome,
 } from '../ledger/model';
 import { accountFromItem, balanceUpdate, isAccountItem } from './accounts';
 import { batchGetConsistent, db } from './client';
 import {
   cancellationReasons, conditionFailed, isAmbiguous, isThrottled, retriedBySdk, retryableCancellation, type TransactItem,
 } from './dynamo-errors';
+import { holdCopyUpdates, holdPlacementItems, holdResolution, holdWritten } from './holds';
 import { idempotencyFromItem, idempotencyKey, idempotencyPut } from './idempotency';
 import { keys } from './keys';
 import { entryPut, reversalUpdate, transactionExists, transactionPut } from './transactions';
@@ -68,10 +70,11 @@ export async function readForWrite(shards: readonly ShardRef[], refs: readonly K
  */
 export async function writeTransfers(write: LedgerWrite): Promise<WriteOutcome> {
   const { items, roles } = transactItems(write);
-  const firstId = write.transfers[0]!.transaction.id;
+  const first = write.transfers[0]!;
   // Same token, same items: DynamoDB applies the write at most once within ten minutes, so a retry after a lost
-  // response cannot post twice. Every transfer has a new transaction id, so the first one names the write.
-  const command = new TransactWriteCommand({ ClientRequestToken: firstId, TransactItems: items });
+  // response cannot post twice. Every transfer has a new transaction id (every hold step a new write id), so the first
+  // one names the write.
+  const command = new TransactWriteCommand({ ClientRequestToken: writeIdOf(first), TransactItems: items });
   let mayHaveCommitted = false;
   for (let send = 1; ; send += 1) {
     try {
@@ -82,7 +85,7 @@ export async function writeTransfers(write: LedgerWrite): Promise<WriteOutcome> 
       let outcome = reasons ? classify(reasons, roles) : isThrottled(error) ? { status: 'busy' as const } : undefined;
       if (outcome === undefined && !isAmbiguous(error)) throw error;
       if ((mayHaveCommitted || retriedBySdk(error)) && outcome !== undefined) {
-        if (await committed(firstId)) return { status: 'posted' };
+        if (await committed(first)) return { status: 'posted' };
         if (outcome.status === 'busy') outcome = undefined;
       }
       if (outcome !== undefined) return outcome;
@@ -94,10 +97,18 @@ export async function writeTransfers(write: LedgerWrite): Promise<WriteOutcome> 
   }
 }
 
-/** Whether a write that may have committed did; a read that cannot tell leaves the outcome unknown. */
-async function committed(transactionId: string): Promise<boolean> {
+/** What names a write: its first plan's transaction, or, for a hold step that posts none, the step's write id. */
+function writeIdOf(plan: TransferPlan): string {
+  return plan.transaction?.id ?? plan.hold!.writeId;
+}
+
+/**
+ * Whether a write that may have committed did (its first plan's transaction exists, or its hold carries its write id);
+ * a read that cannot tell leaves the outcome unknown.
+ */
+async function committed(plan: TransferPlan): Promise<boolean> {
   try {
-    return await transactionExists(transactionId);
+    return plan.transaction ? await transactionExists(plan.transaction.id) : await holdWritten(plan.hold!.record.id, plan.hold!.writeId);
   } catch {
     throw new LedgerUnavailableError();
   }
@@ -108,31 +119,40 @@ type ItemRole =
   | { kind: 'account'; ref: ShardRef }
   | { kind: 'transfer' }
   | { kind: 'key'; ref: KeyRef }
-  | { kind: 'reversed'; transactionId: string };
+  | { kind: 'reversed'; transactionId: string }
+  | { kind: 'hold'; holdId: string };
 
 /** The items of a write (exported for the benchmark's raw baseline), with the role of each. */
 export function transactItems(write: LedgerWrite): { items: TransactItem[]; roles: ItemRole[] } {
   // Every shard's `updatedAt` is then at or after its last entry's `createdAt`, which new ones are minted from (`mintedAt`).
-  const now = latestOf(write.transfers.map(({ transaction }) => transaction.createdAt));
+  const now = latestOf(write.transfers.map(({ at }) => at));
   const items: TransactItem[] = [];
   const roles: ItemRole[] = [];
   for (const change of write.accounts) {
     items.push(balanceUpdate(change, now));
     roles.push({ kind: 'account', ref: { accountId: change.read.id, shard: change.read.shard } });
   }
-  for (const { transaction: txn, legs, idempotency, reversal } of write.transfers) {
-    items.push(transactionPut(txn));
-    roles.push({ kind: 'transfer' });
+  for (const { transaction: txn, at, legs, idempotency, reversal, hold } of write.transfers) {
+    if (txn) {
+      items.push(transactionPut(txn));
+      roles.push({ kind: 'transfer' });
+    }
     if (reversal) {
-      items.push(reversalUpdate(reversal, txn.id));
+      items.push(reversalUpdate(reversal, txn!.id));
       roles.push({ kind: 'reversed', transactionId: reversal.transactionId });
     }
-    txn.entries.forEach((entry, index) => {
+    txn?.entries.forEach((entry, index) => {
       items.push(entryPut(txn, entry, legs[index]!.seq + 1));
       roles.push({ kind: 'transfer' });
     });
+    if (hold) {
+      // The hold's own item first: a failed condition on it is the one traced (`hold_changed`); its copies have none.
+      const holdItems = hold.expect === 'absent' ? holdPlacementItems(hold) : [holdResolution(hold), ...holdCopyUpdates(hold)];
+      items.push(...holdItems);
+      roles.push({ kind: 'hold', holdId: hold.record.id }, ...holdItems.slice(1).map(() => ({ kind: 'transfer' as const })));
+    }
     if (idempotency) {
-      items.push(idempotencyPut(idempotency.ref, idempotency.record, txn.createdAt));
+      items.push(idempotencyPut(idempotency.ref, idempotency.record, at));
       roles.push({ kind: 'key', ref: idempotency.ref });
     }
   }
@@ -141,14 +161,17 @@ export function transactItems(write: LedgerWrite): { items: TransactItem[]; role
 
 /**
  * Traces a cancellation to its cause. A failed key condition names the keys another request took; a failed condition
- * on a reversed transaction names the originals whose reversals would pass them; a failed shard condition names the
- * shards that moved on since they were read.
+ * on a reversed transaction names the originals whose reversals would pass them; one on a hold names the holds
+ * resolved (or expired) since they were read; a failed shard condition names the shards that moved on since they were
+ * read.
  */
 function classify(reasons: string[], roles: readonly ItemRole[]): WriteOutcome {
   const taken = roles.flatMap((role, index) => (role.kind === 'key' && conditionFailed(reasons, index) ? [role.ref] : []));
   if (taken.length > 0) return { status: 'key_taken', keys: taken };
   const over = roles.flatMap((role, index) => (role.kind === 'reversed' && conditionFailed(reasons, index) ? [role.transactionId] : []));
   if (over.length > 0) return { status: 'over_reversed', transactionIds: over };
+  const changed = roles.flatMap((role, index) => (role.kind === 'hold' && conditionFailed(reasons, index) ? [role.holdId] : []));
+  if (changed.length > 0) return { status: 'hold_changed', holdIds: changed };
   const stale = roles.flatMap((role, index) => (role.kind === 'account' && conditionFailed(reasons, index) ? [role.ref] : []));
   if (stale.length > 0) return { status: 'stale', shards: stale };
   if (retryableCancellation(reasons)) return { status: 'busy' };

@@ -165,7 +165,7 @@ export function transactionFromItem(item: Record<string, unknown>): TransactionR
   assert(typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0, 'a transaction amount is a positive safe integer');
   assert(Array.isArray(item.entries), 'a transaction holds its entries');
   const kind = item.kind ?? 'transfer';
-  assert(kind === 'transfer' || kind === 'transaction' || kind === 'reversal' || kind === 'sweep', 'a transaction is of a known kind');
+  assert(kind === 'transfer' || kind === 'transaction' || kind === 'reversal' || kind === 'capture' || kind === 'sweep', 'a transaction is of a known kind');
   const reversedAmount = item.reversedAmount ?? 0;
   assert(typeof reversedAmount === 'number' && Number.isSafeInteger(reversedAmount) && reversedAmount >= 0, 'a reversed amount is a safe integer');
   const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
@@ -184,6 +184,7 @@ export function transactionFromItem(item: Record<string, unknown>): TransactionR
     createdAt: String(item.createdAt),
     entries: (item.entries as Array<Record<string, unknown>>).map((entry) => entryFromItem(entry, legacyOwner, legacyCurrency)),
     reverses: nullable(item.reverses),
+    holdId: nullable(item.holdId),
     reversedAmount,
     reversalIds: Array.isArray(item.reversalIds) ? item.reversalIds.map(String) : [],
     initiatedBy: item.initiatedBy === undefined ? null : initiatorFromItem(item.initiatedBy as Record<string, unknown>),

@@ -13,6 +13,7 @@ import { join, posix } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { jwtVerify } from 'jose';
 import { openApiDocument } from '../../lib/openapi/document';
+import { jobs } from '../../lib/jobs';
 import { routes } from '../../lib/routes';
 import { dynamoEndpoint, tableName } from '../support/env';
 import { fakeSsm, runInSim, unpackTask } from './lambda-sim';
@@ -21,21 +22,27 @@ import { listZip, readZip } from './zip';
 
 jest.setTimeout(330_000);
 
-type Spec = { route: string; handler: string; table?: string[]; index?: string[]; secret: boolean };
+type Spec = { route?: string; schedule?: string; timeout?: number; handler: string; table?: string[]; index?: string[]; secret: boolean };
 
 const actions = (list: readonly string[] | undefined) => (list?.length ? list.map((a) => `dynamodb:${a}`).sort() : undefined);
 
 /**
- * Every function, from its route declaration (lib/routes/): its route, its handler, and the only table actions and
- * secret it may use. Reading the secret and holding token code (jose) go together: both mean it checks or signs tokens.
+ * Every function, from its route declaration (lib/routes/) or its job's (lib/jobs/): its route or schedule, its
+ * handler, and the only table actions and secret it may use. Reading the secret and holding token code (jose) go
+ * together: both mean it checks or signs tokens; a job does neither.
  */
-const functions: Record<string, Spec> = Object.fromEntries(routes.map((route) => [route.name, {
-  route: `${route.method === '*' ? 'ANY' : route.method} ${route.path}`,
-  handler: route.handler,
-  table: actions(route.access?.table),
-  index: actions(route.access?.index),
-  secret: route.auth !== false || route.access?.signsTokens === true,
-}]));
+const functions: Record<string, Spec> = Object.fromEntries([
+  ...routes.map((route): [string, Spec] => [route.name, {
+    route: `${route.method === '*' ? 'ANY' : route.method} ${route.path}`,
+    handler: route.handler,
+    table: actions(route.access?.table),
+    index: actions(route.access?.index),
+    secret: route.auth !== false || route.access?.signsTokens === true,
+  }]),
+  ...jobs.map((job): [string, Spec] => [job.name, {
+    schedule: job.schedule, timeout: job.timeoutSeconds, handler: job.handler, table: actions(job.access.table), index: actions(job.access.index), secret: false,
+  }]),
+]);
 const hashing = routes.filter((route) => route.hashesPasswords).map((route) => route.name);
 /** The functions with no DynamoDB client, and those that read the JWT secret from SSM (and so hold the SSM client). */
 const withoutTable = routes.filter((route) => !route.access?.table && !route.access?.index).map((route) => route.name);
@@ -69,9 +76,9 @@ afterAll(async () => {
   for (const dir of [refusalDir, ...Object.values(stages).map((stage) => stage.serviceDir)]) rmSync(dir, { recursive: true, force: true });
 });
 
-it('takes its functions from the route declarations: only register, login and changePassword hash, only register, logout, openapi and notFound hold no token code', () => {
+it('takes its functions from the route and job declarations: only register, login and changePassword hash, only register, logout, openapi, notFound and the jobs hold no token code', () => {
   expect(hashing).toEqual(['register', 'login', 'changePassword']);
-  expect(Object.keys(functions).filter((name) => !functions[name]!.secret)).toEqual(['register', 'logout', 'openapi', 'notFound']);
+  expect(Object.keys(functions).filter((name) => !functions[name]!.secret)).toEqual(['register', 'logout', 'openapi', 'notFound', 'expireHolds']);
   expect(withoutTable).toEqual(['openapi', 'notFound']);
 });
 
@@ -86,7 +93,15 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
       const functionId = template().Resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0];
       return [route.Properties.RouteKey, template().Resources[functionId].Properties.Handler];
     }));
-    expect(routes).toEqual(Object.fromEntries(Object.values(functions).map((f) => [f.route, f.handler])));
+    expect(routes).toEqual(Object.fromEntries(Object.values(functions).filter((f) => f.route).map((f) => [f.route, f.handler])));
+  });
+
+  it('runs every job on its schedule, and nothing else on a schedule', () => {
+    const rules = ofType(template(), 'AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    const scheduled = Object.entries(functions).filter(([, spec]) => spec.schedule);
+    expect(rules.map((rule) => [rule.ScheduleExpression, rule.Targets[0].Arn])).toEqual(scheduled.map(([name, spec]) => [
+      spec.schedule, { 'Fn::GetAtt': [`${logicalId(name)}LambdaFunction`, 'Arn'] },
+    ]));
   });
 
   it('throttles the whole API, the password routes harder, and the catch-all on its own', () => {
@@ -94,8 +109,8 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
     const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = stageProps.DefaultRouteSettings;
     expect(rate).toBeGreaterThan(0);
     expect(burst).toBeGreaterThanOrEqual(rate);
-    const passwordRoutes = hashing.map((name) => functions[name]!.route);
-    const catchAll = functions.notFound!.route;
+    const passwordRoutes = hashing.map((name) => functions[name]!.route!);
+    const catchAll = functions.notFound!.route!;
     expect(catchAll).toBe('ANY /{proxy+}');
     expect(Object.keys(stageProps.RouteSettings).sort()).toEqual([...passwordRoutes, catchAll].sort());
     for (const route of [...passwordRoutes, catchAll]) {
@@ -121,7 +136,9 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
       const props = template().Resources[`${logicalId(name)}LambdaFunction`].Properties;
       expect({ runtime: props.Runtime, architectures: props.Architectures, handler: props.Handler, role: props.Role })
         .toEqual({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: spec.handler, role: { 'Fn::GetAtt': [`${logicalId(name)}Role`, 'Arn'] } });
-      expect(props.Timeout).toBeLessThan(30);
+      // A request's function answers well within API Gateway's 30 s; a job takes the time its declaration gives it.
+      if (spec.timeout) expect(props.Timeout).toBe(spec.timeout);
+      else expect(props.Timeout).toBeLessThan(30);
       expect(props.LoggingConfig.LogFormat).toBe('JSON');
       expect(props.Environment.Variables).toEqual({
         TABLE_NAME: `payments-${stage}`,
@@ -296,7 +313,7 @@ describe('the packages', () => {
     // Token code only where a token is checked or signed: jose (its error codes) and lib/identity/tokens.ts (the
     // name keepNames gives `authenticate`). A public route's declaration names no authenticator, so bundles none.
     expect(everything.includes('ERR_JWT')).toBe(readingSecret.includes(name));
-    expect(everything.includes('"authenticate"')).toBe(routes.find((route) => route.name === name)!.auth !== false);
+    expect(everything.includes('"authenticate"')).toBe((routes.find((route) => route.name === name)?.auth ?? false) !== false);
     for (const file of loaded) expect(code(file)).not.toContain('AmazonSSM');
     // The SDK's default credential chain is cut down to its environment link (deploy/esbuild-plugins.cjs).
     for (const otherSource of ['AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'ssoStartUrl', 'credential_process']) {

@@ -78,7 +78,9 @@ describe('one shard', () => {
     expect(await at(iso(t0 + 3500))).toBe(894);
     expect(await at(iso(t0 + 4000))).toBe(844);
     expect(await at(new Date().toISOString())).toBe((await getBalance(alice, account.id)).balance);
-    expect(await getBalance(alice, account.id, iso(t0 + 3000))).toEqual({ accountId: account.id, currency: 'USD', balance: 894, asOf: iso(t0 + 3000) });
+    expect(await getBalance(alice, account.id, iso(t0 + 3000))).toEqual({
+      accountId: account.id, currency: 'USD', balance: 894, pending: null, available: null, asOf: iso(t0 + 3000),
+    });
     expect(await errorOf(() => getBalance(alice, account.id, iso(Date.now() + 60_000)))).toMatchObject({ status: 400, code: 'validation_failed' });
 
     // `from` inclusive takes every entry of its millisecond; `to` exclusive none of its own.

@@ -50,7 +50,7 @@ test('the largest write a batch can make stays far below DynamoDB\'s 400 KB item
   // API Gateway's request ids are 20 characters; an IPv6 source address is at most 45.
   const longInitiator = { userId: caller.userId, role: caller.role, requestId: 'r'.repeat(64), sourceIp: 'f'.repeat(45) };
   const account = (id: string, balance: number): AccountRecord => ({
-    id, ownerId: longId('o'), type: 'system', currency: 'USD', name: 'n'.repeat(100), status: 'active', metadata: {}, shards: 1, shard: 0, balance, seq: Number.MAX_SAFE_INTEGER - 100,
+    id, ownerId: longId('o'), type: 'system', currency: 'USD', name: 'n'.repeat(100), status: 'active', metadata: {}, shards: 1, shard: 0, balance, pending: 0, seq: Number.MAX_SAFE_INTEGER - 100,
     createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
   });
   let [from, to] = [account(longId('a'), 0), account(longId('b'), 0)];

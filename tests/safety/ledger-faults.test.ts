@@ -58,7 +58,7 @@ test('DynamoDB Local honours ClientRequestToken: the same transaction sent twice
   const minted = { id: `token-${Math.random().toString(36).slice(2)}`, createdAt: new Date().toISOString(), initiatedBy };
   const input = { fromAccountId: from.id, toAccountId: to.id, amount: 5, currency: 'USD' as const, description: 'token check' };
   const txn = planTransfer({ userId: from.ownerId, role: 'user', mfa: false }, input, fromRecord, toRecord, minted).transaction;
-  const plan = { transaction: txn, legs: [fromRecord!, toRecord!] };
+  const plan = { transaction: txn, at: txn.createdAt, legs: [fromRecord!, toRecord!] };
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });
   expect(await writeTransfers(ledgerWrite([plan]))).toEqual({ status: 'posted' });
   expect((await findAccount(to.id))!.balance).toBe(5);

@@ -1,9 +1,10 @@
 /**
  * Property: whatever multi-entry transactions and reversals run through the ledger's own code against DynamoDB Local
  * (`tests/support/movements.ts`: splits in two currencies, some unbalanced, partial and full reversals, several of one
- * transaction at once, retries under one key, freezes, unfreezes and closes racing them, in concurrent batches), every balance is the sum of the entries the
- * answers said posted, no transaction is reversed beyond its amount, and the accounts reconcile; then the whole table
- * (this file's own) reconciles.
+ * transaction at once, retries under one key, holds placed, captured, voided and expired, freezes, unfreezes and closes
+ * racing them, in concurrent batches), every balance is the sum of the entries the answers said posted, what each
+ * account reserves is what its pending holds add up to, no transaction is reversed beyond its amount, and the accounts
+ * reconcile; then the whole table (this file's own) reconciles.
  */
 import { ownTableName } from '../support/own-table';
 import fc from 'fast-check';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await createLocalTable(process.env.DYNAMODB_ENDPOINT!, ownTableName);
 });
 
-test('multi-entry transactions and reversals conserve money, whatever runs at once', async () => {
+test('multi-entry transactions, reversals and holds conserve money, whatever runs at once', async () => {
   const outcomes: Record<string, number> = {};
   await fc.assert(
     fc.asyncProperty(movementsArb, async (batches) => {
@@ -31,6 +32,7 @@ test('multi-entry transactions and reversals conserve money, whatever runs at on
   );
   // The runs posted transactions and reversals, and refused some: the property was not vacuous.
   expect(outcomes['201']).toBeGreaterThan(runsCount);
+  expect(outcomes['201 hold']).toBeGreaterThan(0);
   expect(outcomes['200 status']).toBeGreaterThan(0);
   expect((await reconcileTable()).violations).toEqual([]);
 }, 150_000);

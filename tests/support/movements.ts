@@ -3,16 +3,21 @@ import type { Caller } from '../../lib/identity/model';
 import { changeAccountStatus } from '../../lib/ledger/account-changes';
 import { createAccount, getBalance } from '../../lib/ledger/accounts';
 import type { CurrencyCode } from '../../lib/ledger/currencies';
+import { expireHolds } from '../../lib/ledger/hold-expiry';
+import type { HoldRecord } from '../../lib/ledger/hold-model';
+import { captureHold, placeHold, voidHold } from '../../lib/ledger/holds';
+import { findHold } from '../../lib/storage/holds';
 import { reconcileAccounts } from '../../lib/ledger/reconcile';
 import { reverseTransaction } from '../../lib/ledger/reversals';
 import type { AccountView, TransactionView } from '../../lib/ledger/schemas';
 import { getTransaction } from '../../lib/ledger/transaction-read';
-import { postTransaction, transfer, type TransferResult } from '../../lib/ledger/transfers';
+import { postTransaction, transfer } from '../../lib/ledger/transfers';
 
 /*
  * Random multi-entry transactions and reversals through the ledger's own code, for the property test and the soak:
  * splits in two currencies (some unbalanced), partial and full reversals, several reversals of one transaction at
- * once, retries under one key, and freezes, unfreezes and closes racing them, in concurrent batches. Every request is keyed, so an answer whose outcome is unknown
+ * once, retries under one key, holds placed, captured (in part, twice at once), voided and expired by the sweep, and
+ * freezes, unfreezes and closes racing them, in concurrent batches. Every request is keyed, so an answer whose outcome is unknown
  * (a 503) is settled by sending it again under its key, as a client must.
  */
 
@@ -37,6 +42,15 @@ const commandArb = fc.oneof(
     kind: fc.constant('status' as const), currency: fc.constantFrom(0, 1), account: fc.nat({ max: accountsPerCurrency }),
     action: fc.constantFrom('freeze' as const, 'unfreeze' as const, 'close' as const),
   }),
+  // A hold out of a user account to its currency's system account; a short one expires within the run.
+  fc.record({
+    kind: fc.constant('hold' as const), currency: fc.constantFrom(0, 1), account: fc.nat({ max: accountsPerCurrency }),
+    amount: fc.integer({ min: 1, max: 600 }), short: fc.boolean(), copies: fc.integer({ min: 1, max: 2 }),
+  }),
+  // Captures of one hold sent at once (under one key, or two), its void, and the expiry sweep.
+  fc.record({ kind: fc.constant('capture' as const), of: fc.nat(), amount: fc.option(fc.integer({ min: 1, max: 600 })), copies: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ kind: fc.constant('void' as const), of: fc.nat() }),
+  fc.record({ kind: fc.constant('sweep' as const) }),
 );
 
 /** Batches of commands; the commands of one batch run at once. */
@@ -79,13 +93,37 @@ export async function runMovements(
     for (const e of txn.entries) expected.set(e.accountId, expected.get(e.accountId)! + (e.direction === 'credit' ? e.amount : -e.amount));
     if (txn.type !== 'reversal') originals.push(txn);
   };
+  const holds: HoldRecord[] = [];
+  const held = (hold: HoldRecord) => {
+    if (!holds.some((other) => other.id === hold.id)) holds.push(hold);
+  };
   let keys = 0;
   for (const batch of batches) {
-    const sends = batch.flatMap((command): Array<() => Promise<TransferResult | undefined>> => {
+    const sends = batch.flatMap((command): Array<() => Promise<Answered | undefined>> => {
       const key = `m-${(keys += 1)}`;
       if (command.kind === 'status') {
         const account = ledger.accounts[command.currency]!.users[command.account]!;
         return [() => changeAccountStatus(ledger.admin, account.id, command.action).then(() => undefined)];
+      }
+      if (command.kind === 'hold') {
+        const { system, users } = ledger.accounts[command.currency]!;
+        const body = {
+          fromAccountId: users[command.account]!.id, toAccountId: system.id, amount: command.amount, currency: currencies[command.currency]!,
+          ...(command.short ? { expiresInSeconds: 1 } : {}),
+        };
+        return Array.from({ length: command.copies }, () => () => placeHold(ledger.admin, body, key).then(({ hold }) => ({ hold })));
+      }
+      if (command.kind === 'sweep') return [() => expireHolds().then(() => undefined)];
+      const holdOf = (of: number) => holds[of % Math.max(holds.length, 1)];
+      if (command.kind === 'void') {
+        const hold = holdOf(command.of);
+        return hold ? [() => voidHold(ledger.admin, hold.id).then(() => undefined)] : [];
+      }
+      if (command.kind === 'capture') {
+        const hold = holdOf(command.of);
+        if (!hold) return [];
+        const body = command.amount === null ? {} : { amount: command.amount };
+        return Array.from({ length: command.copies }, (_, copy) => () => captureHold(ledger.admin, hold.id, body, copy % 2 === 0 ? key : `${key}-${copy}`));
       }
       if (command.kind === 'transaction') {
         const body = { entries: entriesOf(ledger, command.legs, command.skew) };
@@ -103,9 +141,10 @@ export async function runMovements(
     const outcomes = await Promise.allSettled(sends.map((send) => settled(send, quietly)));
     for (const outcome of outcomes) {
       if (outcome.status === 'fulfilled') {
-        const name = outcome.value ? '201' : '200 status';
+        const name = outcome.value ? (outcome.value.transaction ? '201' : '201 hold') : '200 status';
         run.outcomes[name] = (run.outcomes[name] ?? 0) + 1;
-        if (outcome.value) apply(outcome.value.transaction);
+        if (outcome.value?.transaction) apply(outcome.value.transaction);
+        if (outcome.value?.hold) held(outcome.value.hold);
         continue;
       }
       const { status, code } = outcome.reason as { status?: number; code?: string };
@@ -118,6 +157,16 @@ export async function runMovements(
       const real = (await getBalance(ledger.admin, accountId)).balance;
       if (real !== balance) run.problems.push(`account ${accountId}: balance ${real}, posted entries sum to ${balance}`);
     }
+    // What holds reserve is what the holds still pending (as stored) add up to, on each account.
+    const pending = new Map<string, number>();
+    for (const { id } of holds) {
+      const hold = (await findHold(id))!;
+      if (hold.status === 'pending') pending.set(hold.fromAccountId, (pending.get(hold.fromAccountId) ?? 0) + hold.amount);
+    }
+    for (const accountId of expected.keys()) {
+      const real = (await getBalance(ledger.admin, accountId)).pending;
+      if (real !== (pending.get(accountId) ?? 0)) run.problems.push(`account ${accountId}: pending ${real}, its pending holds reserve ${pending.get(accountId) ?? 0}`);
+    }
     for (const txn of originals) {
       const debits = txn.entries.filter((e) => e.direction === 'debit').reduce((sum, e) => sum + e.amount, 0);
       const now = await getTransaction(ledger.admin, txn.id);
@@ -127,6 +176,12 @@ export async function runMovements(
     run.problems.push(...report.violations.map((v) => `[${v.check}] ${v.subject}: ${v.detail}`));
   });
   return run;
+}
+
+/** What a request answered: a transaction posted (a capture's too), or a hold placed. */
+interface Answered {
+  transaction?: TransactionView;
+  hold?: HoldRecord;
 }
 
 /** Sends a keyed request; while its outcome is unknown (a 503), sends it again under its key, without faults. */

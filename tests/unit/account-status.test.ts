@@ -14,7 +14,7 @@ const minted = { id: 'txn-1', createdAt: '2026-12-06T10:00:00.000Z', initiatedBy
 function account(overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
     id: 'acct-a', ownerId: owner.userId, type: 'user', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1,
-    shard: 0, balance: 0, seq: 0, createdAt: minted.createdAt, updatedAt: minted.createdAt, ...overrides,
+    shard: 0, balance: 0, pending: 0, seq: 0, createdAt: minted.createdAt, updatedAt: minted.createdAt, ...overrides,
   };
 }
 

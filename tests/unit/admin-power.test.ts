@@ -14,7 +14,7 @@ const minted = { id: 'txn-1', createdAt, initiatedBy: { userId: 'admin-1', role:
 
 function account(overrides: Partial<AccountRecord>): AccountRecord {
   return {
-    id: 'acct', ownerId: 'user-1', type: 'user', currency: 'USD', name: null, shards: 1, shard: 0, balance: 1000, seq: 0,
+    id: 'acct', ownerId: 'user-1', type: 'user', currency: 'USD', name: null, shards: 1, shard: 0, balance: 1000, pending: 0, seq: 0,
     status: 'active', metadata: {}, createdAt, updatedAt: createdAt, ...overrides,
   };
 }

@@ -63,7 +63,7 @@ describe('a batch planned in one process', () => {
   it('keeps every shard in time order, its clock stepping back between two plans, and leaves each updatedAt at or after its last entry', () => {
     const admin: Caller = { userId: 'admin', role: 'admin', mfa: true };
     const opened = (id: string, writtenMs: number): AccountRecord => ({
-      id, ownerId: 'owner', type: 'system', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1, shard: 0, balance: 0, seq: 0,
+      id, ownerId: 'owner', type: 'system', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1, shard: 0, balance: 0, pending: 0, seq: 0,
       createdAt: iso(baseMs), updatedAt: iso(writtenMs),
     });
     const [a, b, c, d] = [opened('a', baseMs + 9000), opened('b', baseMs), opened('c', baseMs), opened('d', baseMs)];
@@ -92,7 +92,7 @@ type History = EntryPoint[];
 function shardOf(history: History, shard = 0, openedMs = baseMs - 1000): AccountRecord {
   return {
     id: 'acct', ownerId: 'owner', type: 'system', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1, shard,
-    balance: history.at(-1)?.balanceAfter ?? 0, seq: history.length, createdAt: iso(openedMs),
+    balance: history.at(-1)?.balanceAfter ?? 0, pending: 0, seq: history.length, createdAt: iso(openedMs),
     updatedAt: history.at(-1)?.createdAt ?? iso(openedMs),
   };
 }

@@ -15,7 +15,7 @@ const minted = { id: 'txn-1', createdAt: '2026-12-06T08:00:00.000Z', initiatedBy
 function shard(shardIndex: number, overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
     id: 'hot', ownerId: merchant.userId, type: 'user', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 8, shard: shardIndex,
-    balance: 0, seq: 0, createdAt: minted.createdAt, updatedAt: minted.createdAt, ...overrides,
+    balance: 0, pending: 0, seq: 0, createdAt: minted.createdAt, updatedAt: minted.createdAt, ...overrides,
   };
 }
 

@@ -17,7 +17,7 @@ const minted = {
 
 function account(overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
-    id: 'acct-a', ownerId: owner.userId, type: 'user', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1, shard: 0, balance: 1000, seq: 3,
+    id: 'acct-a', ownerId: owner.userId, type: 'user', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1, shard: 0, balance: 1000, pending: 0, seq: 3,
     createdAt: minted.createdAt, updatedAt: minted.createdAt, ...overrides,
   };
 }
@@ -84,8 +84,8 @@ describe('idempotency', () => {
     const record = postedRecord(planTransfer(owner, body, from, to, minted).transaction, hashRequest(transferMovement(body)), 3600);
     expect(record.expiresAt).toBe(Date.parse(minted.createdAt) / 1000 + 3600);
     const replayed = replay(owner, record, hashRequest(transferMovement(body)));
-    expect(replayed).toMatchObject({ id: 'txn-1', amount: 400 });
-    expect(replayed).not.toHaveProperty('fromOwnerId');
+    expect(replayed).toMatchObject({ replayed: true, hold: null, transaction: { id: 'txn-1', amount: 400 } });
+    expect(replayed.transaction).not.toHaveProperty('fromOwnerId');
     expect(codeOf(() => replay(owner, record, hashRequest(transferMovement({ ...body, amount: 401 }))))).toBe('idempotency_key_reused');
   });
 

@@ -19,7 +19,7 @@ describe('reading items back into records', () => {
   it('maps a well-formed account and transaction to their records', () => {
     expect(accountFromItem(accountItem)).toEqual({
       id: 'a', ownerId: 'o', type: 'user', currency: 'USD', name: null, status: 'active', metadata: {}, shards: 1, shard: 0,
-      balance: 10, seq: 1, createdAt: accountItem.createdAt, updatedAt: accountItem.updatedAt,
+      balance: 10, pending: 0, seq: 1, createdAt: accountItem.createdAt, updatedAt: accountItem.updatedAt,
     });
     expect(accountFromItem({ ...accountItem, status: 'frozen', metadata: { order: '42' } })).toMatchObject({ status: 'frozen', metadata: { order: '42' } });
     expect(transactionFromItem(transactionItem)).toMatchObject({ id: 't', amount: 10, entries: transactionItem.entries });

@@ -17,7 +17,7 @@ describe('a transaction item from before multi-entry transactions', () => {
   it('reads each entry with its side\'s owner and the transaction\'s currency, and no metadata or reversals', () => {
     expect(transactionFromItem(legacy)).toEqual({
       id: 't', kind: 'transfer', status: 'posted', amount: 10, currency: 'USD', fromAccountId: 's', toAccountId: 'a',
-      description: null, metadata: {}, createdAt: legacy.createdAt, reverses: null, reversedAmount: 0, reversalIds: [], initiatedBy: null,
+      description: null, metadata: {}, createdAt: legacy.createdAt, reverses: null, holdId: null, reversedAmount: 0, reversalIds: [], initiatedBy: null,
       entries: [
         { accountId: 's', direction: 'debit', amount: 10, currency: 'USD', balanceAfter: -10, shard: null, ownerId: 'x' },
         { accountId: 'a', direction: 'credit', amount: 10, currency: 'USD', balanceAfter: 10, shard: null, ownerId: 'o' },

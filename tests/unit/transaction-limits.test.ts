@@ -19,7 +19,7 @@ const wide = '\u20AC';
 function account(index: number): AccountRecord {
   return {
     id: `acct-${String(index).padStart(59, '0')}`, ownerId: `owner-${index}`, type: 'system', currency: 'USD', name: null,
-    status: 'active', metadata: {}, shards: 1, shard: 0, balance: 0, seq: 41, createdAt: '2026-12-06T00:00:00.000Z', updatedAt: '2026-12-06T00:00:00.000Z',
+    status: 'active', metadata: {}, shards: 1, shard: 0, balance: 0, pending: 0, seq: 41, createdAt: '2026-12-06T00:00:00.000Z', updatedAt: '2026-12-06T00:00:00.000Z',
   };
 }
 
