@@ -20,7 +20,7 @@ const sliceBytesMax = 64 * 1024 * 1024;
  * function `<service>-<stage>-<function>`, and function names hold no hyphen, so the last part is compared. A line
  * cut short (the file read while an instance writes) is not counted.
  */
-export function countTransactWrites(text: string, functionName: string): number {
+export function countTransactWrites(text: string, functionNames: readonly string[]): number {
   let count = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith('{') || !line.endsWith('}')) continue;
@@ -31,7 +31,7 @@ export function countTransactWrites(text: string, functionName: string): number 
       continue;
     }
     if (call.command !== 'TransactWriteItemsCommand' || !call.functionName) continue;
-    if (call.functionName.split('-').at(-1) === functionName) count += 1;
+    if (functionNames.includes(call.functionName.split('-').at(-1)!)) count += 1;
   }
   return count;
 }

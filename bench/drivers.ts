@@ -107,6 +107,21 @@ export function apiPayments(apiUrl: string, token: string, route: (worker: numbe
   };
 }
 
+/**
+ * Places a hold of one minor unit through the API and captures it at once, as a card payment authorized and then
+ * settled: two requests, each with its own key; it throws unless both answer 201.
+ */
+export function apiHoldCaptures(apiUrl: string, token: string, route: (worker: number) => AccountPair): Operation {
+  return async (worker) => {
+    const auth = { authorization: `Bearer ${token}` };
+    const held = await postJson(`${apiUrl}/v1/holds`, transferBody(route(worker)), { ...auth, 'idempotency-key': `bench-hold-${randomUUID()}` }, requestTimeoutMs);
+    if (held.status !== 201) throw new ApiAnswerError('POST /v1/holds', held.status, held.body);
+    const { id } = JSON.parse(held.body) as { id: string };
+    const captured = await postJson(`${apiUrl}/v1/holds/${id}/capture`, {}, { ...auth, 'idempotency-key': `bench-capture-${randomUUID()}` }, requestTimeoutMs);
+    if (captured.status !== 201) throw new ApiAnswerError('POST /v1/holds/{id}/capture', captured.status, captured.body);
+  };
+}
+
 /** An answer other than the one expected; `kind` is its status and problem code, as the error counts show it. */
 export class ApiAnswerError extends Error {
   readonly kind: string;

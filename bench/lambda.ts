@@ -2,7 +2,8 @@
  * The Lambda-model section: the API served as Lambda serves it (scripts/local/lambda-model.ts: each request in flight
  * on its own warm instance of the bundled function, one request at a time, no module state shared), loaded by N
  * clients each sending one transfer at a time, so up to N warm `createTransfer` instances run at once and group
- * commit never sees two transfers. Three loads at each N: spread-out, hot credit and hot debit. Imports the ledger,
+ * commit never sees two transfers. Five loads at each N: spread-out, hot credit and hot debit, and a hold placed and
+ * captured into the hot account and out of the other (bench/lambda-loads.ts). Imports the ledger,
  * so it must be loaded after DYNAMODB_ENDPOINT and TABLE_NAME are set.
  */
 import type { Caller } from '../lib/identity/model';
@@ -11,10 +12,10 @@ import { createAccount } from '../lib/ledger/accounts';
 import { shardsMax } from '../lib/ledger/model';
 import { ensureAdminUser } from '../scripts/admin-user';
 import { countTransactWrites, logOffset, readSince } from './call-log';
-import { apiPayments } from './drivers';
+import { apiHoldCaptures, apiPayments } from './drivers';
 import { postJson } from './http';
 import { runLoad, type LoadShape, type Operation } from './load';
-import { lambdaLoads, lambdaStepLabel, type LambdaLoad, type LambdaPhase, type LambdaResults } from './lambda-loads';
+import { lambdaLoadFunctions, lambdaLoads, lambdaStepLabel, type LambdaLoad, type LambdaPhase, type LambdaResults } from './lambda-loads';
 import type { Fixture, PhaseContext } from './phases';
 import { benchCurrency } from './seed';
 import type { LambdaApi } from './stack';
@@ -42,6 +43,8 @@ export async function measureLambda(
     spread: apiPayments(lambda.api.url, fixture.user.token, (worker) => fixture.pairs[worker]!),
     hotCredit: apiPayments(lambda.api.url, fixture.user.token, (worker) => ({ fromId: fixture.pairs[worker]!.fromId, toId: fixture.merchantId })),
     hotDebit: apiPayments(lambda.api.url, admin.token, (worker) => ({ fromId: settlementId, toId: fixture.pairs[worker]!.toId })),
+    holdCredit: apiHoldCaptures(lambda.api.url, fixture.user.token, (worker) => ({ fromId: fixture.pairs[worker]!.fromId, toId: fixture.merchantId })),
+    holdDebit: apiHoldCaptures(lambda.api.url, admin.token, (worker) => ({ fromId: settlementId, toId: fixture.pairs[worker]!.toId })),
   };
   const results: LambdaResults = {};
   for (const instances of options.instanceCounts) {
@@ -54,7 +57,7 @@ export async function measureLambda(
       context.progress.begin(lambdaStepLabel(load, instances));
       const from = logOffset(lambda.callLog);
       const result = await runLoad(shape, operations[load], (fraction) => context.progress.update(fraction));
-      const transactWrites = countTransactWrites(readSince(lambda.callLog, from), 'createTransfer');
+      const transactWrites = countTransactWrites(readSince(lambda.callLog, from), lambdaLoadFunctions[load]);
       row[load] = { ...result, transactWrites, transactWritesPerPosted: ratio(transactWrites, result.operationsSucceeded) };
     }
     results[String(instances)] = row;

@@ -102,6 +102,9 @@ function lambdaTable(results: BenchResults): string[] {
       'N instances = N clients each sending one `POST /v1/transfers` at a time, so up to N warm `createTransfer` instances. ' +
       'spread-out: each client pays between its own pair of accounts; hot credit: every client pays one merchant account; ' +
       'hot debit: one system account funds every client\'s payee (as an admin); both hot accounts have 64 balance shards. ' +
+      'The hold loads do the same with a hold placed and then captured in full (two requests, `POST /v1/holds` and ' +
+      '`POST /v1/holds/{id}/capture`): their rate is of holds captured per second, and their writes are the two ' +
+      'functions\' per hold captured. ' +
       'Transfers/s, latencies (ms) and errors are ' +
       'those of the measured window; `TransactWriteItems` per posted transfer counts every call the `createTransfer` ' +
       'instances recorded in `AWS_CALL_LOG` over the whole phase (warm-up and drain included) ÷ the transfers posted in it.',

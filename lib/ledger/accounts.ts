@@ -82,7 +82,8 @@ export async function getBalance(caller: Caller, accountId: string, at?: string)
 export async function withBalance(account: AccountRecord): Promise<AccountView> {
   if (account.shards === 1) return toAccountView(account);
   const shards = await readShards(account);
-  return toAccountView({ ...shards[0]!, balance: shards.reduce((sum, shard) => sum + shard.balance, 0) });
+  const sum = (of: (shard: AccountRecord) => number) => shards.reduce((total, shard) => total + of(shard), 0);
+  return toAccountView({ ...shards[0]!, balance: sum((shard) => shard.balance), pending: sum((shard) => shard.pending) });
 }
 
 /** The account as the API shows it: without its internal shard and sequence numbers, with what is `available`. */

@@ -13,6 +13,7 @@ import {
   type TransferPlan,
 } from './model';
 import { accountsAfter, planMovement, type Movement } from './rules';
+import { shardFor } from './shard-routing';
 
 /*
  * How the posting engine (./posting.ts) plans a batch: each request in arrival order, against the shards as read and
@@ -51,11 +52,15 @@ export interface Short {
   needed: number;
 }
 
-/** The shards a request writes beyond its entries': a hold's source's shard 0, and, for a placement, its destination's. */
+/**
+ * The shards a request reads beyond its entries': the source's shard that holds a hold's reservation (for a
+ * placement, the one this process debits it on: shard 0 of a user account), and, for a placement, the destination's
+ * shard 0, whose rules it checks.
+ */
 export function holdShards({ hold }: MovementRequest): ShardRef[] {
   if (!hold) return [];
-  const source = { accountId: hold.hold.fromAccountId, shard: 0 };
-  return hold.kind === 'place' ? [source, { accountId: hold.hold.toAccountId, shard: 0 }] : [source];
+  if (hold.kind !== 'place') return [{ accountId: hold.hold.fromAccountId, shard: hold.hold.reservedShard }];
+  return [{ accountId: hold.hold.fromAccountId, shard: shardFor(hold.hold.fromAccountId, 'debit') }, { accountId: hold.hold.toAccountId, shard: 0 }];
 }
 
 /**
@@ -66,7 +71,7 @@ export function holdShards({ hold }: MovementRequest): ShardRef[] {
  */
 export function planAll(
   batch: readonly QueuedTransfer[],
-  legs: ReadonlyMap<QueuedTransfer, readonly ShardRef[]>,
+  legs: ReadonlyMap<QueuedTransfer, { entries: readonly ShardRef[]; hold: readonly ShardRef[] }>,
   reads: LedgerReads,
 ): { planned: Planned[]; refused: Array<{ queued: QueuedTransfer; error: AppError }>; short: Short[] } {
   const accounts = new Map(reads.accounts);
@@ -75,8 +80,9 @@ export function planAll(
   const short: Short[] = [];
   for (const queued of batch) {
     const { caller, keyRef, requestHash } = queued.request;
-    const read = legs.get(queued)!.map(({ accountId, shard }) => accounts.get(shardName(accountId, shard)));
-    const [from, to] = holdShards(queued.request).map(({ accountId, shard }) => accounts.get(shardName(accountId, shard)));
+    const shardsOf = (refs: readonly ShardRef[]) => refs.map(({ accountId, shard }) => accounts.get(shardName(accountId, shard)));
+    const read = shardsOf(legs.get(queued)!.entries);
+    const [from, to] = shardsOf(legs.get(queued)!.hold);
     try {
       const earlier = keyRef && reads.records.get(keyName(keyRef));
       if (earlier) {
@@ -113,7 +119,7 @@ function planOne(
   if (hold.kind === 'release') return planRelease(hold, from, minted.createdAt, minted.id);
   const createdAt = minted.createdAt;
   const expiresAt = new Date(Date.parse(createdAt) + hold.lifetimeSeconds * 1000).toISOString();
-  return planPlacement(caller, { ...hold.hold, createdAt, expiresAt, createdBy: initiatedBy }, from, to, minted.id);
+  return planPlacement(caller, { ...hold.hold, createdAt, expiresAt, createdBy: initiatedBy, reservedShard: from?.shard ?? 0 }, from, to, minted.id);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { CurrencyCode } from './currencies';
 import type { Initiator, Metadata } from './provenance';
 
 /*
- * Holds: funds reserved out of an account (`pending` on its shard 0), then captured (in full or part, as a
+ * Holds: funds reserved out of an account (`pending` on one of its balance shards), then captured (in full or part, as a
  * transaction), voided, or expired. The hold's own item is the guard of every step that resolves it and the audit
  * record of what happened to it; nothing deletes it.
  */
@@ -36,6 +36,12 @@ export interface HoldRecord {
   expiresAt: string;
   resolvedAt: string | null;
   transactionId: string | null;
+  /**
+   * The shard of the source whose `pending` holds the reservation: shard 0 of a user account, where its floor is; any
+   * shard of a hot system account (the one the placing process writes, as it does its debits), which has no floor to
+   * keep, so that holds out of it spread over its shards as its debits do.
+   */
+  reservedShard: number;
   /** Who placed the hold: the caller who may capture or void it (or an admin). */
   createdBy: Initiator;
 }
@@ -57,13 +63,13 @@ export interface HoldWrite {
 }
 
 /**
- * A step of a hold, as the posting engine takes it. `place` reserves the hold's amount on the source's shard 0 (the
- * engine gives the hold its time, its expiry `lifetimeSeconds` later, and its creator);
+ * A step of a hold, as the posting engine takes it. `place` reserves the hold's amount on a shard of the source (the
+ * engine gives the hold its time, its expiry `lifetimeSeconds` later, its creator and its shard);
  * `capture` releases it and posts the transfer of `amount` (the movement of the request); `release` releases it
  * (`voided` or `expired`).
  */
 export type HoldStep =
-  | { kind: 'place'; hold: Omit<HoldRecord, 'createdAt' | 'expiresAt' | 'createdBy'>; lifetimeSeconds: number }
+  | { kind: 'place'; hold: Omit<HoldRecord, 'createdAt' | 'expiresAt' | 'createdBy' | 'reservedShard'>; lifetimeSeconds: number }
   | { kind: 'capture'; hold: HoldRecord; amount: number }
   | { kind: 'release'; hold: HoldRecord; status: 'voided' | 'expired' };
 

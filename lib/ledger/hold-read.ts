@@ -54,6 +54,6 @@ export async function holdRefusal(holdId: string): Promise<AppError> {
 
 /** A hold as the API shows it: who placed it only to admins with admin power, as a transaction's initiator. */
 export function holdView(caller: Caller, hold: HoldRecord): HoldView {
-  const { createdBy, fromOwnerId: _from, toOwnerId: _to, ...view } = hold;
+  const { createdBy, fromOwnerId: _from, toOwnerId: _to, reservedShard: _shard, ...view } = hold;
   return { ...view, ...(usesAdminPower(caller) ? { initiatedBy: createdBy } : {}) };
 }

@@ -1,5 +1,5 @@
 import {
-  AccountNotFoundError, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, HoldNotPendingError, InsufficientFundsError,
+  AccountNotFoundError, assert, BalanceLimitExceededError, CurrencyMismatchError, ForbiddenError, HoldNotPendingError, InsufficientFundsError,
 } from '../errors';
 import { usesAdminPower, withoutAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
@@ -10,17 +10,19 @@ import { assertMayCredit, assertMayDebit } from './status';
 
 /*
  * The rules of a hold's steps, as pure functions of records already read (as ./rules.ts is for movements). A hold
- * reserves its amount in `pending` on its source's shard 0, where a user account's floor is kept: a user account's
- * `balance − pending` never goes below 0 there, so what it has reserved is always there to capture.
+ * reserves its amount in `pending` on a shard of its source: a user account's shard 0, where its floor is kept (its
+ * `balance − pending` never goes below 0 there, so what it has reserved is always there to capture); any shard of a
+ * system account, which has no floor.
  */
 
 /** A plan of the posting engine, before the key it binds. */
 type Plan = Omit<TransferPlan, 'idempotency'>;
 
 /**
- * Checks a hold against its two accounts as read (each one's shard 0, `undefined` if it does not exist) with the
- * rules of a transfer of its amount, in the same order, and plans its placement: its amount added to the source's
- * `pending`, and its item. A user account's `balance − pending` must cover it.
+ * Checks a hold against its two accounts as read (the source's shard it reserves on, the destination's shard 0;
+ * `undefined` if one does not exist) with the rules of a transfer of its amount, in the same order, and plans its
+ * placement: its amount added to that shard's `pending`, and its item. A user account's `balance − pending` must
+ * cover it.
  */
 export function planPlacement(
   caller: Caller, hold: HoldRecord, from: AccountRecord | undefined, to: AccountRecord | undefined, writeId: string,
@@ -35,6 +37,7 @@ export function planPlacement(
   if (from.currency !== hold.currency || to.currency !== hold.currency) throw new CurrencyMismatchError(hold.currency);
   if (from.type === 'user' && from.balance - from.pending < hold.amount) throw new InsufficientFundsError();
   if (from.pending + hold.amount > shardLimit(from)) throw new BalanceLimitExceededError();
+  assert(from.type === 'system' || from.shard === 0, 'a user account reserves on shard 0, where its floor is');
   const record: HoldRecord = { ...hold, fromOwnerId: from.ownerId, toOwnerId: to.ownerId };
   return {
     transaction: null,
@@ -61,7 +64,7 @@ export function planCapture(
   const { hold, amount } = step;
   if (!from || from.pending < hold.amount) throw new HoldNotPendingError();
   const released = { ...from, pending: from.pending - hold.amount };
-  const read = legs.map((leg) => (leg && leg.id === from.id && leg.shard === 0 ? released : leg));
+  const read = legs.map((leg) => (leg && leg.id === from.id && leg.shard === from.shard ? released : leg));
   const plan = planMovement(caller, movement, read, minted);
   const record: HoldRecord = {
     ...hold, status: 'captured', capturedAmount: amount, resolvedAt: plan.at, transactionId: plan.transaction!.id,

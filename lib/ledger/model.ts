@@ -41,8 +41,9 @@ export interface AccountRecord {
   shard: number;
   balance: number;
   /**
-   * What pending holds reserve out of the account (lib/ledger/hold-model.ts): kept on shard 0 only, where a user
-   * account's floor is, so that its `balance − pending` never goes below 0; 0 on other shards.
+   * What pending holds reserve on this shard (lib/ledger/hold-model.ts): a user account's are all on shard 0, where
+   * its floor is, so that its `balance − pending` never goes below 0 there; a hot system account's are spread over the
+   * shards its holds were placed on. The account's `pending` is the sum over its shards.
    */
   pending: number;
   seq: number;

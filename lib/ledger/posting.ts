@@ -119,8 +119,11 @@ async function postTransfers(batch: readonly QueuedTransfer[]): Promise<void> {
     for (const account of reads.accounts.values()) learn(account);
     // An account read here for the first time was read on shard 0; a hot one is written on a shard of this process's
     // own, read now, so that instances new to a hot account do not all meet on its shard 0.
-    const legs = new Map(live.map((queued) => [queued, legsOf(entriesOf(queued.request.movement))] as const));
-    const unreadShards = [...legs.values()].flat().filter(({ accountId, shard }) => !reads.accounts.has(shardName(accountId, shard)));
+    const legs = new Map(live.map((queued) => [queued, {
+      entries: legsOf(entriesOf(queued.request.movement)), hold: holdShards(queued.request),
+    }] as const));
+    const unreadShards = [...legs.values()].flatMap(({ entries, hold }) => [...entries, ...hold])
+      .filter(({ accountId, shard }) => !reads.accounts.has(shardName(accountId, shard)));
     if (unreadShards.some(({ shard }) => shard !== 0)) {
       for (const [name, account] of (await readForWrite(unreadShards, [])).accounts) reads.accounts.set(name, account);
     }

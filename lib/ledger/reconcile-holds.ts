@@ -3,7 +3,7 @@ import type { ScannedAccount, ScannedHold, ScannedTransaction } from './scanned'
 
 /**
  * What is wrong with the holds, as `[check, subject, detail]` triples for the reconciler:
- * - each account's shard 0 reserves (`pending`) exactly the sum of its pending holds, and no other shard reserves any;
+ * - each shard reserves (`pending`) exactly the sum of the pending holds reserved on it (a user account's on shard 0);
  * - a user account's shard 0 holds at least what it reserves (`balance − pending` ≥ 0: its floor is on what is available);
  * - a hold is well formed; a captured hold's transaction is a capture of it, of `capturedAmount` from its source to its
  *   destination, and every capture names a hold captured by it; a hold not captured captured nothing;
@@ -25,7 +25,8 @@ export function holdViolations(
       found.push(['hold_well_formed', hold.key, `status ${status}, amount ${amount}, captured ${capturedAmount}`]);
       continue;
     }
-    if (status === 'pending') reserved.set(String(hold.fromAccountId), (reserved.get(String(hold.fromAccountId)) ?? 0n) + amount);
+    const shard = shardName(String(hold.fromAccountId), hold.reservedShard);
+    if (status === 'pending') reserved.set(shard, (reserved.get(shard) ?? 0n) + amount);
     const txn = hold.transactionId === undefined ? undefined : transactions.get(hold.transactionId);
     if (status === 'captured') {
       const [debit, credit] = [txn?.entries.find((e) => e.direction === 'debit'), txn?.entries.find((e) => e.direction === 'credit')];
@@ -49,8 +50,8 @@ export function holdViolations(
     }
   }
   for (const account of accounts.values()) {
-    const expected = account.shard === 0 ? reserved.get(account.id) ?? 0n : 0n;
-    if (account.pending !== expected) {
+    const expected = reserved.get(shardName(account.id, account.shard)) ?? 0n;
+    if (account.pending !== expected || (account.type === 'user' && account.shard !== 0 && expected !== 0n)) {
       found.push(['account_pending', account.key, `pending ${account.pending}, its pending holds reserve ${expected}`]);
     }
     if (account.type === 'user' && account.shard === 0 && account.balance !== undefined && account.pending !== undefined
@@ -58,8 +59,8 @@ export function holdViolations(
       found.push(['user_available_non_negative', account.key, `balance ${account.balance}, pending ${account.pending}`]);
     }
   }
-  for (const accountId of reserved.keys()) {
-    if (!accounts.has(shardName(accountId, 0))) found.push(['hold_account_exists', accountId, 'pending holds of a missing account']);
+  for (const shard of reserved.keys()) {
+    if (!accounts.has(shard)) found.push(['hold_account_exists', shard, 'pending holds of a missing shard']);
   }
   return found;
 }

@@ -270,7 +270,7 @@ export function ledgerWrite(plans: readonly TransferPlan[]): LedgerWrite {
   };
   for (const { transaction: txn, legs, pendingChanges = [] } of plans) {
     for (const { account, delta } of pendingChanges) {
-      assert(account.shard === 0, 'holds are reserved on shard 0, where the floor is');
+      assert(account.shard === 0 || account.type === 'system', 'a user account\'s holds are reserved on shard 0, where its floor is');
       const change = changeOf(account);
       change.pendingDelta += delta;
       // Placing a hold takes money out of what the account may spend: like a debit, only an active account may.

@@ -75,6 +75,8 @@ export interface ScannedHold {
   amount: bigint | undefined;
   capturedAmount: bigint | undefined;
   transactionId: string | undefined;
+  /** The source's shard that holds its reservation. */
+  reservedShard: number;
 }
 
 /** An idempotency record: its outcome, and the transaction its key is bound to when that posted. */

@@ -165,6 +165,7 @@ export function holdFromItem(item: Record<string, unknown>): HoldRecord {
     expiresAt: String(item.holdExpiresAt),
     resolvedAt: nullable(item.resolvedAt),
     transactionId: nullable(item.transactionId),
+    reservedShard: typeof item.reservedShard === 'number' ? item.reservedShard : 0,
     createdBy: item.createdBy as Initiator,
   };
 }

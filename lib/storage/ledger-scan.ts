@@ -118,6 +118,7 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
     return {
       entity: 'hold', key, copy: !pk.startsWith('HOLD#'), id: raw.id?.S, status: raw.status?.S, fromAccountId: raw.fromAccountId?.S,
       toAccountId: raw.toAccountId?.S, amount: integer(raw.amount), capturedAmount: integer(raw.capturedAmount), transactionId: raw.transactionId?.S,
+      reservedShard: Number(integer(raw.reservedShard) ?? 0n),
     };
   }
   if (kind === 'idempotency') return { entity: 'idempotency', key, outcome: raw.outcome?.S, transactionId: raw.transactionId?.S };

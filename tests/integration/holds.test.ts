@@ -159,3 +159,24 @@ describe('holds on a hot account', () => {
     expect((await reconcileAccounts([bank.system.id, hot.id, shop.id])).violations).toEqual([]);
   });
 });
+
+describe('holds out of a hot system account', () => {
+  it('reserves on the shard this process debits, not all on shard 0, and releases and captures there', async () => {
+    const bank = await newBank();
+    const payee = newCaller();
+    const settlement = await createAccount(bank.admin, { currency: 'USD', type: 'system', shards: 8 });
+    const wallet = await createAccount(payee, { currency: 'USD' });
+    const placed = [];
+    for (let i = 0; i < 4; i += 1) placed.push((await placeHold(bank.admin, holdOf(settlement, wallet, 100 + i), `sys-${i}`)).hold);
+    // The first placement met the account unread (shard 0); the rest go where this process debits it.
+    const stored = await Promise.all(placed.map(({ id }) => findHold(id)));
+    expect(stored.slice(1).every((hold) => hold!.reservedShard !== 0)).toBe(true);
+    expect(await balances(bank.admin, settlement.id)).toEqual({ balance: 0, pending: 406, available: -406 });
+    await captureHold(bank.admin, placed[0]!.id, { amount: 50 }, 'sys-c0');
+    await captureHold(bank.admin, placed[1]!.id, {}, 'sys-c1');
+    await voidHold(bank.admin, placed[2]!.id);
+    expect(await balances(bank.admin, settlement.id)).toEqual({ balance: -151, pending: 103, available: -254 });
+    expect((await getBalance(payee, wallet.id)).balance).toBe(151);
+    expect((await reconcileAccounts([bank.system.id, settlement.id, wallet.id])).violations).toEqual([]);
+  });
+});

@@ -15,16 +15,17 @@ describe('counting TransactWriteItems in the call log', () => {
       line(null, 'TransactWriteItemsCommand'),
       line('serverless-payments-prod-createTransfer', 'TransactWriteItemsCommand'),
     ].join('\n');
-    expect(countTransactWrites(`${log}\n`, 'createTransfer')).toBe(3);
-    expect(countTransactWrites(log, 'register')).toBe(1);
-    expect(countTransactWrites(log, 'login')).toBe(0);
+    expect(countTransactWrites(`${log}\n`, ['createTransfer'])).toBe(3);
+    expect(countTransactWrites(log, ['register'])).toBe(1);
+    expect(countTransactWrites(log, ['login'])).toBe(0);
+    expect(countTransactWrites(log, ['createTransfer', 'register'])).toBe(4);
   });
 
   it('skips a line cut short and a line that is not JSON', () => {
     const whole = line('svc-local-createTransfer', 'TransactWriteItemsCommand');
     const log = `{not json}\n${whole}\n${whole.slice(0, 20)}`;
-    expect(countTransactWrites(log, 'createTransfer')).toBe(1);
-    expect(countTransactWrites('', 'createTransfer')).toBe(0);
+    expect(countTransactWrites(log, ['createTransfer'])).toBe(1);
+    expect(countTransactWrites('', ['createTransfer'])).toBe(0);
   });
 });
 
@@ -48,20 +49,25 @@ describe('Lambda-model rows', () => {
       spread: phase(100),
       hotCredit: phase(37, { errors: 2, errorsByKind: { '503 ledger_busy': 2 }, transactWritesPerPosted: 3.456 }),
       hotDebit: phase(12),
+      holdCredit: phase(20, { transactWritesPerPosted: 2 }),
+      holdDebit: phase(25),
     });
     expect(rows.spread.overSpreadTps).toBe(1);
     expect(rows.hotCredit).toEqual({
       tps: 37, p50Ms: 10, p99Ms: 30.1, errors: 2, errorsByKind: { '503 ledger_busy': 2 }, transactWritesPerPosted: 3.46, overSpreadTps: 0.37,
     });
     expect(rows.hotDebit.overSpreadTps).toBe(0.12);
+    expect(rows.holdCredit).toMatchObject({ overSpreadTps: 0.2, transactWritesPerPosted: 2 });
   });
 
   it('judges the hot loads at the most instances measured: throughput, errors, writes per transfer and p99', () => {
-    const atEight = lambdaRows({ spread: phase(100), hotCredit: phase(10), hotDebit: phase(10) });
+    const atEight = lambdaRows({ spread: phase(100), hotCredit: phase(10), hotDebit: phase(10), holdCredit: phase(10), holdDebit: phase(10) });
     const atThirtyTwo = lambdaRows({
       spread: phase(100),
       hotCredit: phase(85, { p99Ms: 59, transactWritesPerPosted: 1.2 }),
       hotDebit: phase(79, { errors: 1, p99Ms: 61, transactWritesPerPosted: 1.6 }),
+      holdCredit: phase(40),
+      holdDebit: phase(40),
     });
     const checks = lambdaTargets({ 8: atEight, 32: atThirtyTwo });
     expect(checks.map((check) => [check.name, check.holds])).toEqual([
