@@ -5,6 +5,7 @@
  * plain 500 (`internal_error`) that leaks nothing.
  */
 import { AppError } from './app-error';
+import { InvalidCursorError } from './cursor-error';
 import { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError } from './identity/mfa-errors';
 import {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
@@ -12,6 +13,7 @@ import {
 import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
+export { InvalidCursorError } from './cursor-error';
 export { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError } from './identity/mfa-errors';
 export {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
@@ -269,7 +271,7 @@ export const internalErrorCode = 'internal_error';
 
 /** Every `AppError` the API can answer with, in the order the README's table lists them. */
 export const errorCatalogue = [
-  ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError,
+  ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, InvalidCursorError, UnauthorizedError, InvalidCredentialsError,
   InvalidRefreshTokenError, MfaCodeRequiredError, ForbiddenError, UserDisabledError, MfaSessionRequiredError, AccountNotFoundError,
   TransactionNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,

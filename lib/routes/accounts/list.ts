@@ -1,4 +1,4 @@
-import { MfaSessionRequiredError, ForbiddenError, ValidationError } from '../../errors';
+import { InvalidCursorError, MfaSessionRequiredError, ForbiddenError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { listAccountsQuery } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';
@@ -15,7 +15,7 @@ export const route = {
   query: listAccountsQuery,
   status: 200,
   response: 'accountPage',
-  errors: [...authErrors, ValidationError, ForbiddenError, MfaSessionRequiredError, ...storageErrors],
+  errors: [...authErrors, ValidationError, InvalidCursorError, ForbiddenError, MfaSessionRequiredError, ...storageErrors],
   // The caller's standing is a GetItem; queryAccountsOfOwner reads the owner index; a hot account's shards are one
   // BatchGetItem (and a GetItem of its shard 0).
   access: { table: ['GetItem', 'BatchGetItem'], index: ['Query'] },

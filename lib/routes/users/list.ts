@@ -1,4 +1,4 @@
-import { MfaSessionRequiredError, ForbiddenError, ValidationError } from '../../errors';
+import { InvalidCursorError, MfaSessionRequiredError, ForbiddenError, ValidationError } from '../../errors';
 import { listUsersQuery } from '../../identity/schemas';
 import { authenticate } from '../../identity/standing';
 import { authErrors, storageErrors } from '../errors';
@@ -15,7 +15,7 @@ export const route = {
   query: listUsersQuery,
   status: 200,
   response: 'userPage',
-  errors: [...authErrors, ValidationError, ForbiddenError, MfaSessionRequiredError, ...storageErrors],
+  errors: [...authErrors, ValidationError, InvalidCursorError, ForbiddenError, MfaSessionRequiredError, ...storageErrors],
   // The caller's standing: GetItems; queryUsers reads the user list in the index only.
   access: { table: ['GetItem'], index: ['Query'] },
 } satisfies Route;
