@@ -7,11 +7,14 @@ import { withDeadline } from '../request-context';
 import type { Route, Schema } from '../routes/route';
 import { LedgerUnavailableError, StorageUnavailableError, UnauthorizedError, ValidationError } from '../errors';
 import { responseHeaders } from './headers';
-import { parseWith, readJsonBody, requireJsonBody, singleHeader } from './input';
+import { parseWith, readJsonBody, refuseQuery, requireJsonBody, singleHeader } from './input';
 import { errorResponses, loggedCaller, requestLog } from './middleware';
 
-/** What `endpoint` reads of a route's declaration (lib/routes/route.ts): its authenticator, schemas and status. */
-export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status'>;
+/**
+ * What `endpoint` reads of a route's declaration (lib/routes/route.ts): its authenticator, schemas and status, and its
+ * method (the catch-all, `*`, answers 404 or 405 whatever the query).
+ */
+export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status'> & { method?: Route['method'] };
 
 type Parsed<R, K extends 'body' | 'query' | 'params'> = R extends { [P in K]: infer S extends Schema } ? z.infer<S> : undefined;
 
@@ -50,6 +53,7 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
     const caller = route.auth ? await route.auth(singleHeader(event, 'authorization', () => new UnauthorizedError())) : anonymous;
     if (route.auth) loggedCaller.set(event, caller.userId);
     if (route.body) requireJsonBody(event);
+    if (!route.query && route.method !== '*') refuseQuery(event);
     const input = {
       body: route.body ? parseWith(route.body, readJsonBody(event), 'body') : undefined,
       query: route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query') : undefined,

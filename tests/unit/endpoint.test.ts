@@ -149,6 +149,18 @@ describe('endpoint', () => {
     }
   });
 
+  it('refuses any query parameter on a route that declares no query (400), except on the catch-all', async () => {
+    const fn = jest.fn(async () => ({ body: {} }));
+    const answer = await invoke(endpoint({ auth: false, status: 200 }, fn), event({ query: { limit: '5', sort: 'desc' } }));
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'validation_failed', errors: [
+      { path: 'query', message: 'Unrecognized key: "limit"' }, { path: 'query', message: 'Unrecognized key: "sort"' },
+    ] });
+    expect(fn).not.toHaveBeenCalled();
+    expect((await invoke(endpoint({ auth: false, status: 200 }, fn), event({ query: {} }))).status).toBe(200);
+    expect((await invoke(endpoint({ method: '*', auth: false, status: 200 }, fn), event({ query: { x: '1' } }))).status).toBe(200);
+  });
+
   it('puts Cache-Control: no-store and nosniff on every answer, success or problem', async () => {
     const ok = await invoke(endpoint({ auth: false, status: 200 }, async () => ({ body: {} })), event());
     const failed = await invoke(endpoint({ auth: false, status: 200 }, async () => { throw new EmailTakenError(); }), event());

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../errors';
 import type { Route } from '../route';
 
 /** `GET /openapi.json`: the OpenAPI 3.1 document of every route. */
@@ -10,5 +11,5 @@ export const route = {
   auth: false,
   status: 200,
   response: 'openApiDocument',
-  errors: [],
+  errors: [ValidationError],
 } satisfies Route;

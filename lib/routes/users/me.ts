@@ -1,4 +1,4 @@
-import { UserNotFoundError } from '../../errors';
+import { UserNotFoundError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
@@ -13,6 +13,6 @@ export const route = {
   auth: authenticate,
   status: 200,
   response: 'user',
-  errors: [...authErrors, UserNotFoundError, ...storageErrors],
+  errors: [...authErrors, ValidationError, UserNotFoundError, ...storageErrors],
   access: { table: ['GetItem'] },
 } satisfies Route;

@@ -1,4 +1,4 @@
-import { MfaSessionRequiredError, UserNotFoundError } from '../../errors';
+import { MfaSessionRequiredError, UserNotFoundError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
@@ -16,7 +16,7 @@ export const route = {
   auth: authenticate,
   status: 201,
   response: 'mfaEnrolment',
-  errors: [...authErrors, MfaSessionRequiredError, UserNotFoundError, ...storageErrors],
+  errors: [...authErrors, ValidationError, MfaSessionRequiredError, UserNotFoundError, ...storageErrors],
   // The caller's standing and findUserById: GetItems; the pending secret: one conditional UpdateItem.
   access: { table: ['GetItem', 'UpdateItem'] },
 } satisfies Route;
