@@ -5,7 +5,7 @@ import type { Caller } from '../identity/model';
 import { limits } from '../limits';
 import { withDeadline } from '../request-context';
 import type { Route, Schema } from '../routes/route';
-import { LedgerUnavailableError, StorageUnavailableError, UnauthorizedError, ValidationError } from '../errors';
+import { assert, LedgerUnavailableError, StorageUnavailableError, UnauthorizedError, ValidationError } from '../errors';
 import { responseHeaders } from './headers';
 import { parseWith, readJsonBody, refuseQuery, requireJsonBody, singleHeader } from './input';
 import { errorResponses, loggedCaller, requestLog } from './middleware';
@@ -14,7 +14,7 @@ import { errorResponses, loggedCaller, requestLog } from './middleware';
  * What `endpoint` reads of a route's declaration (lib/routes/route.ts): its authenticator, schemas and status, and its
  * method (the catch-all, `*`, answers 404 or 405 whatever the query).
  */
-export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status'> & { method?: Route['method'] };
+export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status' | 'location'> & { method?: Route['method'] };
 
 type Parsed<R, K extends 'body' | 'query' | 'params'> = R extends { [P in K]: infer S extends Schema } ? z.infer<S> : undefined;
 
@@ -74,7 +74,7 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
     if (route.status === noContent) return { statusCode: noContent, headers: { ...result.headers } };
     return {
       statusCode: route.status,
-      headers: { 'content-type': 'application/json', ...result.headers },
+      headers: { 'content-type': 'application/json', ...locationOf(route, result.body), ...result.headers },
       body: JSON.stringify(result.body),
     };
   };
@@ -93,6 +93,14 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
 }
 
 const noContent = 204;
+
+/** The `Location` of what a 201 created: the route's template with the answer's `id`. */
+function locationOf(route: EndpointSpec, body: unknown): Record<string, string> {
+  if (!route.location) return {};
+  const id = (body as { id?: unknown } | null)?.id;
+  assert(!route.location.includes('{id}') || typeof id === 'string', 'a route with a Location template answers an id');
+  return { location: route.location.replace('{id}', encodeURIComponent(String(id))) };
+}
 
 /** Routes without `auth` never read the caller; this placeholder keeps the input type simple. */
 const anonymous: Caller = { userId: '', role: 'user', mfa: false };

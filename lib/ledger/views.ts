@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { roles } from '../identity/model';
 import { accountType, amountMinor, currency, metadata } from './fields';
+import { instant, issuedId } from '../view-fields';
 import { accountStatuses } from './model';
 
 /*
@@ -11,8 +12,8 @@ import { accountStatuses } from './model';
 
 /** An account as the API shows it. */
 export const accountView = z.object({
-  id: z.string(),
-  ownerId: z.string(),
+  id: issuedId,
+  ownerId: issuedId,
   type: accountType,
   currency,
   name: z.nullable(z.string()),
@@ -23,13 +24,13 @@ export const accountView = z.object({
   /** 1, or more for a hot account, whose balance is the sum of its shards. */
   shards: z.int(),
   balance: z.int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: instant,
+  updatedAt: instant,
 });
 export type AccountView = z.infer<typeof accountView>;
 
 /** A balance, as of the strongly consistent read that returned it. */
-export const balanceView = z.object({ accountId: z.string(), currency, balance: z.int(), asOf: z.string() });
+export const balanceView = z.object({ accountId: issuedId, currency, balance: z.int(), asOf: instant });
 export type BalanceView = z.infer<typeof balanceView>;
 
 /**
@@ -37,7 +38,7 @@ export type BalanceView = z.infer<typeof balanceView>;
  * sum of its shards after one entry is not defined while entries land on them at once).
  */
 export const entryView = z.object({
-  accountId: z.string(),
+  accountId: issuedId,
   direction: z.enum(['debit', 'credit']),
   amount: amountMinor,
   currency,
@@ -46,7 +47,7 @@ export const entryView = z.object({
 
 /** Who moved the money (shown to admins only); `requestId` and `sourceIp` are API Gateway's. */
 export const initiatorView = z.object({
-  userId: z.string(),
+  userId: issuedId,
   role: z.enum(roles),
   requestId: z.nullable(z.string()),
   sourceIp: z.nullable(z.string()),
@@ -58,21 +59,21 @@ export const initiatorView = z.object({
  * the debits its reversals reversed (for one debit and one credit, an amount in its currency).
  */
 export const transactionView = z.object({
-  id: z.string(),
+  id: issuedId,
   type: z.enum(['transfer', 'transaction', 'reversal']),
   status: z.literal('posted'),
   amount: z.nullable(amountMinor),
   currency: z.nullable(currency),
-  fromAccountId: z.nullable(z.string()),
-  toAccountId: z.nullable(z.string()),
+  fromAccountId: z.nullable(issuedId),
+  toAccountId: z.nullable(issuedId),
   description: z.nullable(z.string()),
   metadata,
-  createdAt: z.string(),
+  createdAt: instant,
   entries: z.array(entryView),
   /** The transaction this one reverses, on a reversal; else `null`. */
-  reverses: z.nullable(z.string()),
+  reverses: z.nullable(issuedId),
   reversedAmount: z.int(),
-  reversalIds: z.array(z.string()),
+  reversalIds: z.array(issuedId),
   /** Admins only; `null` on transactions posted before the audit trail was kept. */
   initiatedBy: z.optional(z.nullable(initiatorView)),
 });

@@ -53,6 +53,11 @@ describe('endpoint', () => {
     expect(answer.headers).toMatchObject({ 'content-type': 'application/json', location: '/x/1' });
   });
 
+  it('answers a Location from the route\'s template and the answer\'s id', async () => {
+    const handler = endpoint({ auth: false, status: 201, location: '/v1/things/{id}' }, async () => ({ body: { id: 'a b' } }));
+    expect((await invoke(handler, event())).headers).toMatchObject({ location: '/v1/things/a%20b' });
+  });
+
   it('maps a bug to a bare 500 internal_error that leaks neither message nor stack', async () => {
     const handler = endpoint({ auth: false, status: 200 }, async () => {
       throw new Error('password=hunter2 for postgres://admin@10.0.0.7');

@@ -37,6 +37,12 @@ describe('the route declarations', () => {
     }
   });
 
+  it('give a Location template to every route that answers 201, and only to those', () => {
+    for (const route of routes) {
+      expect([route.name, route.location !== undefined]).toEqual([route.name, route.status === 201]);
+    }
+  });
+
   it('let every route but the catch-all answer validation_failed, which an unknown query parameter answers anywhere', () => {
     for (const route of routes.filter((declared) => declared.method !== '*')) {
       expect([route.name, route.errors.some((kind) => kind.code === 'validation_failed')]).toEqual([route.name, true]);

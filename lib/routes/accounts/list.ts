@@ -11,6 +11,9 @@ export const route = {
   method: 'GET',
   path: '/v1/accounts',
   summary: "List the caller's accounts",
+  description: "The caller's accounts, oldest first, a page at a time (`limit`, and `cursor` from the previous "
+    + "page). Admins may list another owner's with `ownerId`.",
+  tag: 'accounts',
   auth: authenticate,
   query: listAccountsQuery,
   status: 200,

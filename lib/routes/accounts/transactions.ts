@@ -11,6 +11,10 @@ export const route = {
   method: 'GET',
   path: '/v1/accounts/{id}/transactions',
   summary: "An account's transactions, newest first",
+  description: "An account's statement: its transactions newest first, each with its entries, a page at a time, "
+    + 'optionally only those posted at or after `from` and before `to`. A cursor serves only the account '
+    + 'and range it came from.',
+  tag: 'accounts',
   auth: authenticate,
   params: idParams,
   query: statementQuery,

@@ -11,6 +11,9 @@ export const route = {
   method: 'GET',
   path: '/api/v1/users',
   summary: 'List every user (admins)',
+  description: 'Every user, oldest first, a page at a time (`limit`, and `cursor` from the previous page). Admins in'
+    + ' an MFA session only.',
+  tag: 'identity',
   auth: authenticate,
   query: listUsersQuery,
   status: 200,

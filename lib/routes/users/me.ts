@@ -10,6 +10,8 @@ export const route = {
   method: 'GET',
   path: '/api/v1/users/me',
   summary: "The caller's profile",
+  description: "The caller's own profile, as the access token identifies it.",
+  tag: 'identity',
   auth: authenticate,
   status: 200,
   response: 'user',
