@@ -14,7 +14,7 @@ import { errorResponses, loggedCaller, requestLog } from './middleware';
  * What `endpoint` reads of a route's declaration (lib/routes/route.ts): its authenticator, schemas and status, and its
  * method (the catch-all, `*`, answers 404 or 405 whatever the query).
  */
-export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status' | 'location'> & { method?: Route['method'] };
+export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status' | 'location' | 'media'> & { method?: Route['method'] };
 
 type Parsed<R, K extends 'body' | 'query' | 'params'> = R extends { [P in K]: infer S extends Schema } ? z.infer<S> : undefined;
 
@@ -72,6 +72,7 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
     const result = await fn(input);
     // 204 No Content carries no body, and so no content type.
     if (route.status === noContent) return { statusCode: noContent, headers: { ...result.headers } };
+    if (route.media) return { statusCode: route.status, headers: { 'content-type': route.media, ...result.headers }, body: String(result.body) };
     return {
       statusCode: route.status,
       headers: { 'content-type': 'application/json', ...locationOf(route, result.body), ...result.headers },

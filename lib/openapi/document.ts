@@ -58,7 +58,7 @@ function operation(route: Route, schemas: Record<string, unknown>) {
     [route.status]: {
       description: STATUS_CODES[route.status],
       headers: successHeaders,
-      ...(route.status === 204 ? {} : { content: { 'application/json': { schema: responseSchema(route, convert) } } }),
+      ...(route.status === 204 ? {} : { content: successContent(route, convert) }),
     },
   };
   for (const [status, codes] of Object.entries(groupByStatus(kinds))) {
@@ -117,9 +117,10 @@ function fieldsOf(schema: z.core.$ZodType | undefined, where: 'path' | 'query', 
   });
 }
 
-function responseSchema(route: Route, convert: Convert) {
+function successContent(route: Route, convert: Convert) {
+  if (route.media) return { [route.media.split(';')[0]!]: { schema: { type: 'string' } } };
   if (!route.response) throw new Error(`Route ${route.name} declares no response schema.`);
-  return convert(responses[route.response], 'output');
+  return { 'application/json': { schema: convert(responses[route.response], 'output') } };
 }
 
 /**

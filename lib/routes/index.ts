@@ -9,6 +9,7 @@ import { route as unfreezeAccount } from './accounts/unfreeze';
 import { route as updateAccount } from './accounts/update';
 import { route as notFound } from './meta/not-found';
 import { route as openapi } from './meta/openapi';
+import { route as problemPage } from './meta/problem';
 import type { Route } from './route';
 import { route as createTransaction } from './transactions/create';
 import { route as getTransaction } from './transactions/get';
@@ -34,5 +35,5 @@ export const routes: readonly Route[] = [
   register, login, refreshSession, logout, me, changePassword, enrolMfa, confirmMfa, listUsers, updateUser,
   createAccount, listAccounts, getAccount, updateAccount, getBalance, listAccountTransactions, freezeAccount, unfreezeAccount,
   closeAccount, createTransfer, createTransaction, getTransaction, reverseTransaction,
-  openapi, notFound,
+  openapi, problemPage, notFound,
 ];

@@ -67,10 +67,15 @@ export interface Route {
    */
   location?: string;
   /**
-   * The schema of a successful answer, by its name in lib/openapi/responses.ts; none for the catch-all, and none for
-   * a route whose success is `204 No Content`.
+   * The schema of a successful answer, by its name in lib/openapi/responses.ts; none for the catch-all, for a route
+   * whose success is `204 No Content`, and for one that answers `media`.
    */
   response?: ResponseName;
+  /**
+   * The content type of a successful answer that is not JSON (a page, a script): the function's `body` is then that
+   * text, sent as it is.
+   */
+  media?: 'text/html; charset=utf-8' | 'text/javascript; charset=utf-8';
   /** The errors this route can answer with, besides `internal_error`, as classes of the catalogue (lib/errors.ts). */
   errors: readonly ErrorKind[];
   /**
