@@ -7,6 +7,8 @@ import { route as listAccounts } from './accounts/list';
 import { route as listAccountTransactions } from './accounts/transactions';
 import { route as unfreezeAccount } from './accounts/unfreeze';
 import { route as updateAccount } from './accounts/update';
+import { route as docs } from './meta/docs';
+import { route as docsAsset } from './meta/docs-asset';
 import { route as notFound } from './meta/not-found';
 import { route as openapi } from './meta/openapi';
 import { route as problemPage } from './meta/problem';
@@ -35,5 +37,5 @@ export const routes: readonly Route[] = [
   register, login, refreshSession, logout, me, changePassword, enrolMfa, confirmMfa, listUsers, updateUser,
   createAccount, listAccounts, getAccount, updateAccount, getBalance, listAccountTransactions, freezeAccount, unfreezeAccount,
   closeAccount, createTransfer, createTransaction, getTransaction, reverseTransaction,
-  openapi, problemPage, notFound,
+  openapi, docs, docsAsset, problemPage, notFound,
 ];

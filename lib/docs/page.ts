@@ -1,0 +1,38 @@
+/**
+ * The API reference page (`GET /docs`): Scalar's standalone bundle, served by the API itself (`GET /docs/{asset}`),
+ * renders the OpenAPI document interactively, and its built-in client tries requests against the same origin. Nothing
+ * comes from anywhere else: the Content-Security-Policy allows scripts, data and connections from this origin only
+ * (styles may be inline, since Scalar injects its own), and Scalar is told not to load its web fonts.
+ */
+export const docsPolicy = [
+  "default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:",
+  "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+].join('; ');
+
+/** The page: no inline script, so the policy needs no hash or nonce for one. */
+export const docsPage = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Serverless payments API reference</title>
+</head>
+<body>
+<div id="app"></div>
+<script src="/docs/scalar.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+/** What starts Scalar on the page: the document of this origin, its own fonts off, no telemetry, no proxy. */
+export const docsInit = `Scalar.createApiReference('#app', {
+  url: '/openapi.json',
+  withDefaultFonts: false,
+  telemetry: false,
+  hideClientButton: false,
+  showDeveloperTools: 'never',
+  agent: { disabled: true },
+  mcp: { disabled: true },
+});
+`;
