@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
 /**
  * The API reference page (`GET /docs`): Scalar's standalone bundle, served by the API itself (`GET /docs/{asset}`),
  * renders the OpenAPI document interactively, and its built-in client tries requests against the same origin. Nothing
@@ -25,9 +28,13 @@ export const docsPage = `<!doctype html>
 </html>
 `;
 
-/** What starts Scalar on the page: the document of this origin, its own fonts off, no telemetry, no proxy. */
+/**
+ * What starts Scalar on the page: the document of this origin, requests sent to this origin (the document's server is
+ * `/`, which Scalar would join into `//path`), its own fonts off, no telemetry, no proxy.
+ */
 export const docsInit = `Scalar.createApiReference('#app', {
   url: '/openapi.json',
+  servers: [{ url: window.location.origin, description: 'This API' }],
   withDefaultFonts: false,
   telemetry: false,
   hideClientButton: false,
@@ -36,3 +43,14 @@ export const docsInit = `Scalar.createApiReference('#app', {
   mcp: { disabled: true },
 });
 `;
+
+let bundle: string | undefined;
+
+/**
+ * Scalar's standalone bundle, read from its npm package on first use and kept (the package exports no path to it, so it
+ * is found beside its main module). Read on use, not at load, so that a missing file answers a 500 problem.
+ */
+export function scalarBundle(): string {
+  bundle ??= readFileSync(join(dirname(require.resolve('@scalar/api-reference')), 'browser/standalone.js'), 'utf8');
+  return bundle;
+}
