@@ -27,7 +27,7 @@ module.exports = async ({ resolveVariable }) => {
     functions: Object.fromEntries(routes.map((route) => [route.name, {
       handler: route.handler,
       role: `${normalizedName(route.name)}Role`,
-      ...(route.hashesPasswords ? { package: { patterns: argon2Files } } : {}),
+      ...(route.hashesPasswords || route.ships ? { package: { patterns: [...(route.hashesPasswords ? argon2Files : []), ...(route.ships ?? [])] } } : {}),
       events: [{ httpApi: { method: route.method, path: route.path } }],
     }])),
     routeSettings: Object.fromEntries([

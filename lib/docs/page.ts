@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 /**
  * The API reference page (`GET /docs`): Scalar's standalone bundle, served by the API itself (`GET /docs/{asset}`),
@@ -47,10 +47,11 @@ export const docsInit = `Scalar.createApiReference('#app', {
 let bundle: string | undefined;
 
 /**
- * Scalar's standalone bundle, read from its npm package on first use and kept (the package exports no path to it, so it
- * is found beside its main module). Read on use, not at load, so that a missing file answers a 500 problem.
+ * Scalar's standalone bundle, read on first use and kept: `file` is its path under the function's root, where its
+ * package ships it (the route's `ships`), and under the repository's root when the sources run (`npm start`, tests).
+ * Read on use, not at load, so that a missing file answers a 500 problem.
  */
-export function scalarBundle(): string {
-  bundle ??= readFileSync(join(dirname(require.resolve('@scalar/api-reference')), 'browser/standalone.js'), 'utf8');
+export function scalarBundle(file: string): string {
+  bundle ??= readFileSync(join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), file), 'utf8');
   return bundle;
 }

@@ -84,6 +84,8 @@ export interface Route {
    * the secret too. None for a route that calls no AWS service.
    */
   access?: { table?: readonly TableAction[]; index?: readonly TableAction[]; signsTokens?: true };
+  /** Files of node_modules its package carries besides its bundle, which the function reads (not imports). */
+  ships?: readonly string[];
   /** Hashes passwords: the package carries argon2, and the API throttles the route harder. */
   hashesPasswords?: true;
 }

@@ -69,10 +69,10 @@ afterAll(async () => {
   for (const dir of [refusalDir, ...Object.values(stages).map((stage) => stage.serviceDir)]) rmSync(dir, { recursive: true, force: true });
 });
 
-it('takes its functions from the route declarations: only register, login and changePassword hash, only register, logout, openapi and notFound hold no token code', () => {
+it('takes its functions from the route declarations: only register, login and changePassword hash, only register, logout and the meta routes hold no token code', () => {
   expect(hashing).toEqual(['register', 'login', 'changePassword']);
-  expect(Object.keys(functions).filter((name) => !functions[name]!.secret)).toEqual(['register', 'logout', 'openapi', 'notFound']);
-  expect(withoutTable).toEqual(['openapi', 'notFound']);
+  expect(Object.keys(functions).filter((name) => !functions[name]!.secret)).toEqual(['register', 'logout', 'openapi', 'docs', 'docsAsset', 'problemPage', 'notFound']);
+  expect(withoutTable).toEqual(['openapi', 'docs', 'docsAsset', 'problemPage', 'notFound']);
 });
 
 describe.each(['prod', 'localstack'])('the %s template', (stage) => {
@@ -264,7 +264,8 @@ describe('the packages', () => {
       ]));
       expect(files).not.toContain(x64Addon);
     } else {
-      expect(files.filter((f) => f.startsWith('node_modules/'))).toEqual([]);
+      // Only the files a route reads at run time (`ships`: Scalar's bundle for the reference page's scripts).
+      expect(files.filter((f) => f.startsWith('node_modules/'))).toEqual([...(routes.find((route) => route.name === name)!.ships ?? [])]);
     }
   });
 

@@ -3,6 +3,9 @@ import { ValidationError } from '../../errors';
 import '../../http/zod-locale';
 import type { Route } from '../route';
 
+/** Scalar's standalone bundle, as the package of the asset route ships it, under the function's root. */
+export const scalarFile = 'node_modules/@scalar/api-reference/dist/browser/standalone.js';
+
 /** The scripts the reference page loads: Scalar's standalone bundle, and what starts it. */
 export const docsAssetParams = z.strictObject({ asset: z.enum(['scalar.js', 'init.js']) });
 
@@ -21,4 +24,5 @@ export const route = {
   status: 200,
   media: 'text/javascript; charset=utf-8',
   errors: [ValidationError],
+  ships: [scalarFile],
 } satisfies Route;
