@@ -52,6 +52,8 @@ let bundle: string | undefined;
  * Read on use, not at load, so that a missing file answers a 500 problem.
  */
 export function scalarBundle(file: string): string {
-  bundle ??= readFileSync(join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), file), 'utf8');
+  // `serverless offline` and the Lambda model set LAMBDA_TASK_ROOT to /var/task as well, but run in the repository.
+  const root = process.env.IS_OFFLINE === 'true' ? process.cwd() : process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  bundle ??= readFileSync(join(root, file), 'utf8');
   return bundle;
 }
