@@ -28,7 +28,7 @@ module.exports = async ({ resolveVariable }) => {
       ...routes.map((route) => [route.name, {
         handler: route.handler,
         role: `${normalizedName(route.name)}Role`,
-        ...(route.hashesPasswords ? { package: { patterns: argon2Files } } : {}),
+        ...(route.hashesPasswords || route.ships ? { package: { patterns: [...(route.hashesPasswords ? argon2Files : []), ...(route.ships ?? [])] } } : {}),
         events: [{ httpApi: { method: route.method, path: route.path } }],
       }]),
       // Each job on its EventBridge schedule (lib/jobs/), with the time its runs take.

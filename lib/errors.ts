@@ -5,6 +5,7 @@
  * plain 500 (`internal_error`) that leaks nothing.
  */
 import { AppError } from './app-error';
+import { InvalidCursorError } from './cursor-error';
 import { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError } from './identity/mfa-errors';
 import {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
@@ -13,6 +14,7 @@ import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './
 import { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
+export { InvalidCursorError } from './cursor-error';
 export { InvalidTotpError, MfaCodeRequiredError, MfaNotPendingError, MfaSessionRequiredError } from './identity/mfa-errors';
 export {
   NotReversibleError, PartialReversalUnsupportedError, ReversalExceedsOriginalError, UnbalancedTransactionError,
@@ -271,7 +273,7 @@ export const internalErrorCode = 'internal_error';
 
 /** Every `AppError` the API can answer with, in the order the README's table lists them. */
 export const errorCatalogue = [
-  ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, UnauthorizedError, InvalidCredentialsError,
+  ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, InvalidCursorError, UnauthorizedError, InvalidCredentialsError,
   InvalidRefreshTokenError, MfaCodeRequiredError, ForbiddenError, UserDisabledError, MfaSessionRequiredError, AccountNotFoundError,
   TransactionNotFoundError, HoldNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,

@@ -5,13 +5,16 @@ import type { Caller } from '../identity/model';
 import { limits } from '../limits';
 import { withDeadline } from '../request-context';
 import type { Route, Schema } from '../routes/route';
-import { LedgerUnavailableError, StorageUnavailableError, UnauthorizedError, ValidationError } from '../errors';
+import { assert, LedgerUnavailableError, StorageUnavailableError, UnauthorizedError, ValidationError } from '../errors';
 import { responseHeaders } from './headers';
-import { parseWith, readJsonBody, requireJsonBody, singleHeader } from './input';
+import { parseWith, readJsonBody, refuseQuery, requireJsonBody, singleHeader } from './input';
 import { errorResponses, loggedCaller, requestLog } from './middleware';
 
-/** What `endpoint` reads of a route's declaration (lib/routes/route.ts): its authenticator, schemas and status. */
-export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status'>;
+/**
+ * What `endpoint` reads of a route's declaration (lib/routes/route.ts): its authenticator, schemas and status, and its
+ * method (the catch-all, `*`, answers 404 or 405 whatever the query).
+ */
+export type EndpointSpec = Pick<Route, 'auth' | 'body' | 'query' | 'params' | 'headers' | 'status' | 'location' | 'media'> & { method?: Route['method'] };
 
 type Parsed<R, K extends 'body' | 'query' | 'params'> = R extends { [P in K]: infer S extends Schema } ? z.infer<S> : undefined;
 
@@ -50,6 +53,7 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
     const caller = route.auth ? await route.auth(singleHeader(event, 'authorization', () => new UnauthorizedError())) : anonymous;
     if (route.auth) loggedCaller.set(event, caller.userId);
     if (route.body) requireJsonBody(event);
+    if (!route.query && route.method !== '*') refuseQuery(event);
     const input = {
       body: route.body ? parseWith(route.body, readJsonBody(event), 'body') : undefined,
       query: route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query') : undefined,
@@ -68,9 +72,10 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
     const result = await fn(input);
     // 204 No Content carries no body, and so no content type.
     if (route.status === noContent) return { statusCode: noContent, headers: { ...result.headers } };
+    if (route.media) return { statusCode: route.status, headers: { 'content-type': route.media, ...result.headers }, body: String(result.body) };
     return {
       statusCode: route.status,
-      headers: { 'content-type': 'application/json', ...result.headers },
+      headers: { 'content-type': 'application/json', ...locationOf(route, result.body), ...result.headers },
       body: JSON.stringify(result.body),
     };
   };
@@ -89,6 +94,14 @@ export function endpoint<R extends EndpointSpec>(route: R, fn: (input: RouteInpu
 }
 
 const noContent = 204;
+
+/** The `Location` of what a 201 created: the route's template with the answer's `id`. */
+function locationOf(route: EndpointSpec, body: unknown): Record<string, string> {
+  if (!route.location) return {};
+  const id = (body as { id?: unknown } | null)?.id;
+  assert(!route.location.includes('{id}') || typeof id === 'string', 'a route with a Location template answers an id');
+  return { location: route.location.replace('{id}', encodeURIComponent(String(id))) };
+}
 
 /** Routes without `auth` never read the caller; this placeholder keeps the input type simple. */
 const anonymous: Caller = { userId: '', role: 'user', mfa: false };

@@ -21,6 +21,19 @@ export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, wh
 }
 
 /**
+ * Refuses any query parameter on a route that declares none, as a route's strict query schema refuses a parameter it
+ * does not name: an unknown parameter is a client's mistake (a typo, a filter this route lacks), never silently
+ * ignored. Written without zod, so that a route that parses nothing still bundles none.
+ */
+export function refuseQuery(event: APIGatewayProxyEventV2): void {
+  const names = Object.keys(event.queryStringParameters ?? {});
+  if (names.length === 0) return;
+  throw new ValidationError('The request query is invalid.', names.map((name) => ({
+    path: 'query', message: `Unrecognized key: ${JSON.stringify(name)}`,
+  })));
+}
+
+/**
  * Reads the JSON body: refuses it over the size limit (413) or when it is not JSON (400), or holds the key `__proto__` (400). A missing body reads as
  * `undefined`, which the route's schema then rejects if it needs one.
  */

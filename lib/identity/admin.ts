@@ -1,6 +1,6 @@
 import { SelfChangeRefusedError, ForbiddenError } from '../errors';
 import { requireAdminPower } from './admin-power';
-import { decodeCursor, encodeCursor } from '../ledger/cursor';
+import { openCursor, sealCursor } from '../cursor';
 import { queryUsers, setUserStanding } from '../storage/users';
 import type { Caller, UserRecord } from './model';
 import type { AdminUserView, ListUsersQuery, UpdateUserBody } from './schemas';
@@ -15,12 +15,15 @@ export function toAdminUserView(user: UserRecord): AdminUserView {
   return { id: user.id, email: user.email, name: user.name, role: user.role, disabled: user.disabled, createdAt: user.createdAt };
 }
 
+/** The list a user page's cursor serves: every user, with no filter. */
+const usersScope = 'users';
+
 /** Every user, oldest first, a page at a time. */
 export async function listUsers(caller: Caller, query: ListUsersQuery): Promise<{ data: AdminUserView[]; nextCursor: string | null }> {
   requireAdminPower(caller, new ForbiddenError('Only admins manage users.'));
-  const after = query.cursor ? decodeCursor(query.cursor, (value) => value.startsWith('USER#')) : undefined;
+  const after = query.cursor ? await openCursor(usersScope, query.cursor, (value) => value.startsWith('USER#')) : undefined;
   const page = await queryUsers(query.limit, after);
-  return { data: page.users.map(toAdminUserView), nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null };
+  return { data: page.users.map(toAdminUserView), nextCursor: page.nextAfter ? await sealCursor(usersScope, page.nextAfter) : null };
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { emailAddress, instant, issuedId } from '../view-fields';
 import { roles } from './model';
 
 /*
@@ -9,11 +10,11 @@ import { roles } from './model';
 
 /** A user as the API shows it: never the hash. */
 export const userView = z.object({
-  id: z.string(),
-  email: z.string(),
+  id: issuedId,
+  email: emailAddress,
   name: z.nullable(z.string()),
   role: z.enum(roles),
-  createdAt: z.string(),
+  createdAt: instant,
 });
 export type UserView = z.infer<typeof userView>;
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { openCursor, sealCursor } from '../cursor';
 import { ForbiddenError, UserNotFoundError } from '../errors';
 import { requireAdminPower } from '../identity/admin-power';
 import type { Caller } from '../identity/model';
 import { insertAccount, queryAccountsOfOwner, readShards } from '../storage/accounts';
 import { findUserById } from '../storage/users';
 import { visibleAccount } from './access';
-import { decodeCursor, encodeCursor } from './cursor';
 import { balanceAsOf } from './history';
 import type { AccountRecord } from './model';
 import { mergeMetadata } from './status';
@@ -51,11 +51,13 @@ export async function createAccount(caller: Caller, input: CreateAccountBody): P
 export async function listAccounts(caller: Caller, query: ListAccountsQuery) {
   const ownerId = query.ownerId ?? caller.userId;
   if (ownerId !== caller.userId) requireAdminPower(caller, new ForbiddenError("Only admins list another user's accounts."));
-  const after = query.cursor ? decodeCursor(query.cursor, (value) => value.startsWith('ACCOUNT#')) : undefined;
+  // A cursor serves one owner's list: an admin's page of another owner's accounts resumes only that owner's.
+  const scope = `accounts:${ownerId}`;
+  const after = query.cursor ? await openCursor(scope, query.cursor, (value) => value.startsWith('ACCOUNT#')) : undefined;
   const page = await queryAccountsOfOwner(ownerId, query.limit, after);
   return {
     data: await Promise.all(page.accounts.map(withBalance)),
-    nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null,
+    nextCursor: page.nextAfter ? await sealCursor(scope, page.nextAfter) : null,
   };
 }
 

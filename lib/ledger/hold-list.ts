@@ -1,7 +1,7 @@
+import { openCursor, sealCursor } from '../cursor';
 import type { Caller } from '../identity/model';
 import { queryHoldsOfAccount } from '../storage/holds';
 import { visibleAccount } from './access';
-import { decodeCursor, encodeCursor } from './cursor';
 import { holdView } from './hold-read';
 import type { HoldListQuery, HoldView } from './schemas';
 
@@ -11,7 +11,12 @@ import type { HoldListQuery, HoldView } from './schemas';
  */
 export async function listAccountHolds(caller: Caller, accountId: string, query: HoldListQuery): Promise<{ data: HoldView[]; nextCursor: string | null }> {
   await visibleAccount(caller, accountId);
-  const after = query.cursor ? decodeCursor(query.cursor, (value) => value.startsWith('HOLD#')) : undefined;
+  // A cursor serves only the account and the status it came from.
+  const scope = `holds:${accountId}:${query.status ?? '*'}`;
+  const after = query.cursor ? await openCursor(scope, query.cursor, (value) => value.startsWith('HOLD#')) : undefined;
   const page = await queryHoldsOfAccount(accountId, query.limit, query.status, after);
-  return { data: page.holds.map((hold) => holdView(caller, hold)), nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null };
+  return {
+    data: page.holds.map((hold) => holdView(caller, hold)),
+    nextCursor: page.nextAfter ? await sealCursor(scope, page.nextAfter) : null,
+  };
 }

@@ -1,8 +1,7 @@
-import { ValidationError } from '../errors';
+import { openCursor, sealCursor } from '../cursor';
 import type { Caller } from '../identity/model';
 import { queryShardLines, type StatementLine } from '../storage/transactions';
 import { visibleAccount } from './access';
-import { decodeCursor, encodeCursor } from './cursor';
 import { lastSeqsBefore } from './history';
 import { instantNs } from './instants';
 import type { AccountRecord, TransactionRecord } from './model';
@@ -15,31 +14,36 @@ import type { StatementQuery } from './schemas';
  * holds, for each shard, the sequence number below which the next page reads, and sequence numbers only grow. The
  * first page of a statement with `to` starts each shard below its first entry posted at or after `to` (a binary
  * search, `lastSeqsBefore`); `from` needs no search, since a shard's entries are in `createdAt` order: its reads stop
- * at the first entry older than `from`. A cursor holds its statement's range and serves no other.
+ * at the first entry older than `from`. A cursor is sealed for its account and range (`statementScope`) and serves no
+ * other.
  */
 export async function listAccountTransactions(caller: Caller, accountId: string, query: StatementQuery) {
   const account = await visibleAccount(caller, accountId);
   const range = rangeOf(query);
-  const places = query.cursor ? placesOf(query.cursor, range, account.shards) : await firstPlaces(account, range);
+  const scope = statementScope(account.id, range);
+  const places = query.cursor ? await placesOf(scope, query.cursor, account.shards) : await firstPlaces(account, range);
   const page = account.shards === 1 ? await oneShardPage(account, query.limit, places[0]!, range) : await shardedPage(account, query.limit, places, range);
   return {
     data: page.transactions.map((txn) => transactionView(caller, txn)),
-    nextCursor: page.next === null ? null : encodeCursor(`${page.next}${range.binding}`),
+    nextCursor: page.next === null ? null : await sealCursor(scope, page.next),
   };
 }
 
-/** A statement's time range, exactly (./instants.ts), and what binds a cursor to it: nothing for a statement without one. */
+/** A statement's time range, exactly (./instants.ts). */
 interface StatementRange {
   fromNs?: bigint;
   toNs?: bigint;
-  binding: string;
+}
+
+/** The list a statement cursor serves: one account's statement in one range (none: `,`). */
+function statementScope(accountId: string, range: StatementRange): string {
+  return `statement:${accountId}:${range.fromNs ?? ''},${range.toNs ?? ''}`;
 }
 
 function rangeOf({ from, to }: StatementQuery): StatementRange {
   const fromNs = from === undefined ? undefined : instantNs(from);
   const toNs = to === undefined ? undefined : instantNs(to);
-  const ranged = fromNs !== undefined || toNs !== undefined;
-  return { fromNs, toNs, binding: ranged ? `@${fromNs ?? ''},${toNs ?? ''}` : '' };
+  return { fromNs, toNs };
 }
 
 /** Whether a line is not older than the range's `from`. */
@@ -54,25 +58,10 @@ async function firstPlaces(account: AccountRecord, range: StatementRange): Promi
   return (await lastSeqsBefore(account, range.toNs)).map((seq) => seq + 1);
 }
 
-/**
- * Each shard's place from a cursor: a sequence number (one shard) or `s` and one per shard, then the range it was
- * issued for, which must be this query's.
- */
-function placesOf(cursor: string, range: StatementRange, shards: number): number[] {
-  const value = decodeCursor(cursor, (text) => (shards === 1 ? seqPattern.test(placeText(text)) : isShardCursor(placeText(text), shards)));
-  if (value.slice(placeText(value).length) !== range.binding) {
-    throw new ValidationError('The cursor belongs to another statement.', [
-      { path: 'query.cursor', message: 'A cursor serves only the from and to of the query that issued it.' },
-    ]);
-  }
-  const places = placeText(value);
+/** Each shard's place from a cursor of this statement: a sequence number (one shard) or `s` and one per shard. */
+async function placesOf(scope: string, cursor: string, shards: number): Promise<number[]> {
+  const places = await openCursor(scope, cursor, (text) => (shards === 1 ? seqPattern.test(text) : isShardCursor(text, shards)));
   return shards === 1 ? [Number(places)] : places.slice(1).split('.').map(Number);
-}
-
-/** A cursor's places, without the range it is bound to. */
-function placeText(value: string): string {
-  const at = value.indexOf('@');
-  return at < 0 ? value : value.slice(0, at);
 }
 
 interface StatementPage {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { roles } from '../identity/model';
 import { accountType, amountMinor, currency, metadata } from './fields';
+import { instant, issuedId } from '../view-fields';
 import { holdStatuses } from './hold-model';
 import { accountStatuses } from './model';
 
@@ -12,8 +13,8 @@ import { accountStatuses } from './model';
 
 /** An account as the API shows it. */
 export const accountView = z.object({
-  id: z.string(),
-  ownerId: z.string(),
+  id: issuedId,
+  ownerId: issuedId,
   type: accountType,
   currency,
   name: z.nullable(z.string()),
@@ -29,8 +30,8 @@ export const accountView = z.object({
   pending: z.int(),
   /** `balance − pending`: what the account may spend (a user account's never goes below 0). */
   available: z.int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: instant,
+  updatedAt: instant,
 });
 export type AccountView = z.infer<typeof accountView>;
 
@@ -40,7 +41,7 @@ export type AccountView = z.infer<typeof accountView>;
  * not kept, so `pending` and `available` are `null`.
  */
 export const balanceView = z.object({
-  accountId: z.string(), currency, balance: z.int(), pending: z.nullable(z.int()), available: z.nullable(z.int()), asOf: z.string(),
+  accountId: issuedId, currency, balance: z.int(), pending: z.nullable(z.int()), available: z.nullable(z.int()), asOf: instant,
 });
 export type BalanceView = z.infer<typeof balanceView>;
 
@@ -49,7 +50,7 @@ export type BalanceView = z.infer<typeof balanceView>;
  * sum of its shards after one entry is not defined while entries land on them at once).
  */
 export const entryView = z.object({
-  accountId: z.string(),
+  accountId: issuedId,
   direction: z.enum(['debit', 'credit']),
   amount: amountMinor,
   currency,
@@ -58,7 +59,7 @@ export const entryView = z.object({
 
 /** Who moved the money (shown to admins only); `requestId` and `sourceIp` are API Gateway's. */
 export const initiatorView = z.object({
-  userId: z.string(),
+  userId: issuedId,
   role: z.enum(roles),
   requestId: z.nullable(z.string()),
   sourceIp: z.nullable(z.string()),
@@ -70,23 +71,23 @@ export const initiatorView = z.object({
  * the debits its reversals reversed (for one debit and one credit, an amount in its currency).
  */
 export const transactionView = z.object({
-  id: z.string(),
+  id: issuedId,
   type: z.enum(['transfer', 'transaction', 'reversal', 'capture']),
   status: z.literal('posted'),
   amount: z.nullable(amountMinor),
   currency: z.nullable(currency),
-  fromAccountId: z.nullable(z.string()),
-  toAccountId: z.nullable(z.string()),
+  fromAccountId: z.nullable(issuedId),
+  toAccountId: z.nullable(issuedId),
   description: z.nullable(z.string()),
   metadata,
-  createdAt: z.string(),
+  createdAt: instant,
   entries: z.array(entryView),
   /** The transaction this one reverses, on a reversal; else `null`. */
-  reverses: z.nullable(z.string()),
+  reverses: z.nullable(issuedId),
   /** The hold this one captured, on a capture; else `null`. */
-  holdId: z.nullable(z.string()),
+  holdId: z.nullable(issuedId),
   reversedAmount: z.int(),
-  reversalIds: z.array(z.string()),
+  reversalIds: z.array(issuedId),
   /** Admins only; `null` on transactions posted before the audit trail was kept. */
   initiatedBy: z.optional(z.nullable(initiatorView)),
 });
@@ -98,19 +99,19 @@ export type TransactionView = z.infer<typeof transactionView>;
  * being pending.
  */
 export const holdView = z.object({
-  id: z.string(),
+  id: issuedId,
   status: z.enum(holdStatuses),
-  fromAccountId: z.string(),
-  toAccountId: z.string(),
+  fromAccountId: issuedId,
+  toAccountId: issuedId,
   amount: amountMinor,
   capturedAmount: z.int(),
   currency,
   description: z.nullable(z.string()),
   metadata,
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  resolvedAt: z.nullable(z.string()),
-  transactionId: z.nullable(z.string()),
+  createdAt: instant,
+  expiresAt: instant,
+  resolvedAt: z.nullable(instant),
+  transactionId: z.nullable(issuedId),
   /** Who placed it: admins only. */
   initiatedBy: z.optional(initiatorView),
 });

@@ -8,8 +8,11 @@ import { route as listAccountHolds } from './accounts/holds';
 import { route as listAccountTransactions } from './accounts/transactions';
 import { route as unfreezeAccount } from './accounts/unfreeze';
 import { route as updateAccount } from './accounts/update';
+import { route as docs } from './meta/docs';
+import { route as docsAsset } from './meta/docs-asset';
 import { route as notFound } from './meta/not-found';
 import { route as openapi } from './meta/openapi';
+import { route as problemPage } from './meta/problem';
 import { route as captureHold } from './holds/capture';
 import { route as createHold } from './holds/create';
 import { route as getHold } from './holds/get';
@@ -40,5 +43,5 @@ export const routes: readonly Route[] = [
   createAccount, listAccounts, getAccount, updateAccount, getBalance, listAccountTransactions, freezeAccount, unfreezeAccount,
   closeAccount, listAccountHolds, createTransfer, createTransaction, getTransaction, reverseTransaction,
   createHold, getHold, captureHold, voidHold,
-  openapi, notFound,
+  openapi, docs, docsAsset, problemPage, notFound,
 ];

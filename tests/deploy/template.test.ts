@@ -76,10 +76,11 @@ afterAll(async () => {
   for (const dir of [refusalDir, ...Object.values(stages).map((stage) => stage.serviceDir)]) rmSync(dir, { recursive: true, force: true });
 });
 
-it('takes its functions from the route and job declarations: only register, login and changePassword hash, only register, logout, openapi, notFound and the jobs hold no token code', () => {
+it('takes its functions from the route and job declarations: only register, login and changePassword hash, only register, logout, the meta routes and the jobs hold no token code', () => {
   expect(hashing).toEqual(['register', 'login', 'changePassword']);
-  expect(Object.keys(functions).filter((name) => !functions[name]!.secret)).toEqual(['register', 'logout', 'openapi', 'notFound', 'expireHolds']);
-  expect(withoutTable).toEqual(['openapi', 'notFound']);
+  expect(Object.keys(functions).filter((name) => !functions[name]!.secret))
+    .toEqual(['register', 'logout', 'openapi', 'docs', 'docsAsset', 'problemPage', 'notFound', 'expireHolds']);
+  expect(withoutTable).toEqual(['openapi', 'docs', 'docsAsset', 'problemPage', 'notFound']);
 });
 
 describe.each(['prod', 'localstack'])('the %s template', (stage) => {
@@ -281,7 +282,8 @@ describe('the packages', () => {
       ]));
       expect(files).not.toContain(x64Addon);
     } else {
-      expect(files.filter((f) => f.startsWith('node_modules/'))).toEqual([]);
+      // Only the files a route reads at run time (`ships`: Scalar's bundle for the reference page's scripts).
+      expect(files.filter((f) => f.startsWith('node_modules/'))).toEqual([...(routes.find((route) => route.name === name)?.ships ?? [])]);
     }
   });
 

@@ -133,6 +133,13 @@ describe('holds over HTTP', () => {
     expect(await balanceOf(guest, wallet)).toEqual({ balance: 1_000, pending: 100, available: 900 });
     const expired = await call('GET', `/v1/accounts/${wallet}/holds?status=expired`, { token: guest.token });
     expect(expired.body.data.map((hold: { id: string }) => hold.id)).toEqual([placed.body.id]);
+    // Pages newest first; a cursor serves only the list (account and status) it came from.
+    const first = await call('GET', `/v1/accounts/${wallet}/holds?limit=1`, { token: guest.token });
+    expect(first.body.data.map((hold: { id: string }) => hold.id)).toEqual([lasting.body.id]);
+    const second = await call('GET', `/v1/accounts/${wallet}/holds?limit=1&cursor=${first.body.nextCursor}`, { token: guest.token });
+    expect(second.body).toMatchObject({ data: [{ id: placed.body.id }], nextCursor: null });
+    expectProblem(await call('GET', `/v1/accounts/${wallet}/holds?limit=1&status=pending&cursor=${first.body.nextCursor}`, { token: guest.token }), 400, 'invalid_cursor');
+    expectProblem(await call('GET', `/v1/accounts/${till}/holds?limit=1&cursor=${first.body.nextCursor}`, { token: hotel.token }), 400, 'invalid_cursor');
   });
 
   it('keeps balances right while holds expire under captures racing the sweep', async () => {

@@ -67,6 +67,6 @@ describe('hot accounts over HTTP', () => {
     } while (cursor);
     expect(shown.sort()).toEqual([...payments.map((p) => p.body.id), payout.body.id].sort());
     const wrongCursor = await call('GET', `/v1/accounts/${shop}/transactions?cursor=${Buffer.from('v1:12').toString('base64url')}`, { token: merchant.token });
-    expectProblem(wrongCursor, 400, 'validation_failed');
+    expectProblem(wrongCursor, 400, 'invalid_cursor');
   });
 });

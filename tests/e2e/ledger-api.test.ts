@@ -251,7 +251,29 @@ describe('ledger over HTTP', () => {
     expect(existing).toHaveLength(13);
     expect(seen).toEqual(existing.map((t: { id: string }) => t.id));
     const badCursor = await call('GET', `/v1/accounts/${alice.account.id}/transactions?cursor=bogus`, { token: alice.user.token });
-    expect([badCursor.status, badCursor.body.code]).toEqual([400, 'validation_failed']);
+    expect([badCursor.status, badCursor.body.code]).toEqual([400, 'invalid_cursor']);
+  });
+
+  it("refuses one account's statement cursor on another account's statement, and an altered one (400 invalid_cursor)", async () => {
+    const alice = await fundedUser(1_000);
+    const second = await call('POST', '/v1/accounts', { token: alice.user.token, json: { currency: 'USD' } });
+    for (let i = 1; i <= 2; i += 1) {
+      await call('POST', '/v1/transfers', {
+        token: alice.user.token,
+        json: { fromAccountId: alice.account.id, toAccountId: second.body.id, amount: i, currency: 'USD' },
+        headers: { 'Idempotency-Key': randomUUID() },
+      });
+    }
+    const statement = (id: string, cursor: string) => call('GET', `/v1/accounts/${id}/transactions?limit=1&cursor=${cursor}`, { token: alice.user.token });
+    const first = await call('GET', `/v1/accounts/${alice.account.id}/transactions?limit=1`, { token: alice.user.token });
+    const cursor = first.body.nextCursor as string;
+    expect((await statement(alice.account.id, cursor)).status).toBe(200);
+    expect((await statement(second.body.id, cursor)).body.code).toBe('invalid_cursor');
+    const raw = Buffer.from(cursor, 'base64url');
+    raw[raw.length - 20]! ^= 0x01;
+    expectProblem(await statement(alice.account.id, raw.toString('base64url')), 400, 'invalid_cursor');
+    const accountsCursor = (await call('GET', '/v1/accounts?limit=1', { token: alice.user.token })).body.nextCursor as string;
+    expectProblem(await statement(alice.account.id, accountsCursor), 400, 'invalid_cursor');
   });
 
   it('serves an OpenAPI 3.1 document', async () => {

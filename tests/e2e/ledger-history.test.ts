@@ -117,10 +117,10 @@ describe('statements in a time range', () => {
     const cursor = first.body.nextCursor as string;
     expect(typeof cursor).toBe('string');
     for (const other of [{}, { from: range.from }, { ...range, to: posted[2]!.createdAt }]) {
-      expectProblem(await call('GET', `${path}?${q({ ...other, cursor })}`, { token: user.token }), 400, 'validation_failed');
+      expectProblem(await call('GET', `${path}?${q({ ...other, cursor })}`, { token: user.token }), 400, 'invalid_cursor');
     }
     const unranged = (await call('GET', `${path}?${q({ limit: '1' })}`, { token: user.token })).body.nextCursor as string;
-    expectProblem(await call('GET', `${path}?${q({ ...range, cursor: unranged })}`, { token: user.token }), 400, 'validation_failed');
+    expectProblem(await call('GET', `${path}?${q({ ...range, cursor: unranged })}`, { token: user.token }), 400, 'invalid_cursor');
     const next = await call('GET', `${path}?${q({ ...range, limit: '1', cursor })}`, { token: user.token });
     expect(next.status).toBe(200);
     expect(next.body.data[0].id).toBe(posted[1]!.id);

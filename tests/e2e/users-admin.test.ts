@@ -42,7 +42,7 @@ describe('GET /api/v1/users', () => {
     const admin = await adminSession();
     expectProblem(await call('GET', usersPath, { token: user.token }), 403, 'forbidden');
     expectProblem(await call('GET', `${usersPath}?limit=101`, { token: admin.token }), 400, 'validation_failed');
-    expectProblem(await call('GET', `${usersPath}?cursor=not-a-cursor`, { token: admin.token }), 400, 'validation_failed');
+    expectProblem(await call('GET', `${usersPath}?cursor=not-a-cursor`, { token: admin.token }), 400, 'invalid_cursor');
     expectProblem(await call('GET', usersPath), 401, 'unauthorized');
   });
 });

@@ -53,6 +53,11 @@ describe('endpoint', () => {
     expect(answer.headers).toMatchObject({ 'content-type': 'application/json', location: '/x/1' });
   });
 
+  it('answers a Location from the route\'s template and the answer\'s id', async () => {
+    const handler = endpoint({ auth: false, status: 201, location: '/v1/things/{id}' }, async () => ({ body: { id: 'a b' } }));
+    expect((await invoke(handler, event())).headers).toMatchObject({ location: '/v1/things/a%20b' });
+  });
+
   it('maps a bug to a bare 500 internal_error that leaks neither message nor stack', async () => {
     const handler = endpoint({ auth: false, status: 200 }, async () => {
       throw new Error('password=hunter2 for postgres://admin@10.0.0.7');
@@ -147,6 +152,18 @@ describe('endpoint', () => {
     for (const authorization of [`Bearer ${accessToken},Bearer ${accessToken}`, `Bearer ${accessToken}, Bearer x`]) {
       expect((await invoke(authed, event({ headers: { authorization } }))).body.code).toBe('unauthorized');
     }
+  });
+
+  it('refuses any query parameter on a route that declares no query (400), except on the catch-all', async () => {
+    const fn = jest.fn(async () => ({ body: {} }));
+    const answer = await invoke(endpoint({ auth: false, status: 200 }, fn), event({ query: { limit: '5', sort: 'desc' } }));
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'validation_failed', errors: [
+      { path: 'query', message: 'Unrecognized key: "limit"' }, { path: 'query', message: 'Unrecognized key: "sort"' },
+    ] });
+    expect(fn).not.toHaveBeenCalled();
+    expect((await invoke(endpoint({ auth: false, status: 200 }, fn), event({ query: {} }))).status).toBe(200);
+    expect((await invoke(endpoint({ method: '*', auth: false, status: 200 }, fn), event({ query: { x: '1' } }))).status).toBe(200);
   });
 
   it('puts Cache-Control: no-store and nosniff on every answer, success or problem', async () => {

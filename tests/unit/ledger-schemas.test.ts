@@ -1,7 +1,6 @@
 import type { AppError } from '../../lib/errors';
 import { parseWith } from '../../lib/http/input';
 import { amountMinor, currency, idempotencyKey, statementQuery, transferBody } from '../../lib/ledger/schemas';
-import { decodeCursor, encodeCursor } from '../../lib/ledger/cursor';
 
 describe('money at the edge', () => {
   it.each([1, 42, Number.MAX_SAFE_INTEGER])('accepts the integer amount %p', (value) => {
@@ -67,19 +66,4 @@ describe('money at the edge', () => {
       body: 'Unrecognized key: "extra"',
     });
   });
-});
-
-describe('page cursors', () => {
-  it('round-trips what it encodes', () => {
-    expect(decodeCursor(encodeCursor('42'), () => true)).toBe('42');
-  });
-
-  it.each(['bogus', '', Buffer.from('v2:42').toString('base64url'), encodeCursor('not-a-number')])(
-    'refuses the cursor %p with validation_failed',
-    (cursor) => {
-      expect(() => decodeCursor(cursor, (value) => /^\d+$/.test(value))).toThrow(
-        expect.objectContaining({ code: 'validation_failed', status: 400 }),
-      );
-    },
-  );
 });

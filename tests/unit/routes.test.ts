@@ -37,9 +37,23 @@ describe('the route declarations', () => {
     }
   });
 
-  it('give a response schema to every route but the catch-all and those that answer 204, and only the catch-all answers every method', () => {
+  it('give a Location template to every route that answers 201, and only to those', () => {
+    for (const route of routes) {
+      expect([route.name, route.location !== undefined]).toEqual([route.name, route.status === 201]);
+    }
+  });
+
+  it('let every route but the catch-all answer validation_failed, which an unknown query parameter answers anywhere', () => {
+    for (const route of routes.filter((declared) => declared.method !== '*')) {
+      expect([route.name, route.errors.some((kind) => kind.code === 'validation_failed')]).toEqual([route.name, true]);
+    }
+  });
+
+  it('give a response schema to every route but the catch-all, those that answer 204 and those that answer a page or script, and only the catch-all answers every method', () => {
     expect(routes.filter((route) => route.method === '*').map((route) => route.path)).toEqual(['/{proxy+}']);
-    for (const route of routes) expect([route.name, route.response === undefined]).toEqual([route.name, route.method === '*' || route.status === 204]);
+    for (const route of routes) {
+      expect([route.name, route.response === undefined]).toEqual([route.name, route.method === '*' || route.status === 204 || route.media !== undefined]);
+    }
   });
 });
 

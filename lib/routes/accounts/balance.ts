@@ -11,6 +11,9 @@ export const route = {
   method: 'GET',
   path: '/v1/accounts/{id}/balance',
   summary: "Read an account's balance",
+  description: "An account's balance from a strongly consistent read, which includes every transfer answered before "
+    + 'the read began; with `at`, its balance at that past time.',
+  tag: 'accounts',
   auth: authenticate,
   params: idParams,
   query: balanceQuery,

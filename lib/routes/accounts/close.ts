@@ -11,6 +11,9 @@ export const route = {
   method: 'POST',
   path: '/v1/accounts/{id}/close',
   summary: 'Close an account at balance 0, for good',
+  description: 'Closes an account whose balance is 0, for good: it never moves money again. The owner, or an admin '
+    + '(a frozen account: admins only).',
+  tag: 'accounts',
   auth: authenticate,
   params: idParams,
   status: 200,

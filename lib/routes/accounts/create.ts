@@ -11,9 +11,13 @@ export const route = {
   method: 'POST',
   path: '/v1/accounts',
   summary: 'Open an account',
+  description: 'Opens an account in one ISO 4217 currency with balance 0, owned by the caller. Admins may open '
+    + '`system` accounts, which may go below 0 and fund others.',
+  tag: 'accounts',
   auth: authenticate,
   body: createAccountBody,
   status: 201,
+  location: '/v1/accounts/{id}',
   response: 'account',
   errors: [...authErrors, ...inputErrors, ForbiddenError, MfaSessionRequiredError, UserNotFoundError, ...storageErrors],
   // findUserById (an admin opening an account for another owner), then insertAccount's conditional Put (a hot

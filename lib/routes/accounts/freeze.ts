@@ -11,6 +11,9 @@ export const route = {
   method: 'POST',
   path: '/v1/accounts/{id}/freeze',
   summary: 'Freeze an account: no debits, credits still land (admins)',
+  description: 'Freezes an account: it refuses debits (`account_frozen`) and still takes credits. Admins in an MFA '
+    + 'session only.',
+  tag: 'accounts',
   auth: authenticate,
   params: idParams,
   status: 200,

@@ -11,6 +11,8 @@ export const route = {
   method: 'GET',
   path: '/v1/accounts/{id}',
   summary: 'Read an account',
+  description: 'One account the caller owns (any account, for an admin), with its balance.',
+  tag: 'accounts',
   auth: authenticate,
   params: idParams,
   status: 200,

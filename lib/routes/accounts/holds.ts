@@ -1,4 +1,4 @@
-import { AccountNotFoundError, MfaSessionRequiredError, ValidationError } from '../../errors';
+import { AccountNotFoundError, InvalidCursorError, MfaSessionRequiredError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { holdListQuery, idParams } from '../../ledger/schemas';
 import { authErrors, storageErrors } from '../errors';
@@ -11,12 +11,15 @@ export const route = {
   method: 'GET',
   path: '/v1/accounts/{id}/holds',
   summary: "An account's holds, newest first",
+  description: 'The holds out of or into an account, newest first, of one `status` if asked, a page at a time. A '
+    + 'cursor serves only the account and status it came from.',
+  tag: 'holds',
   auth: authenticate,
   params: idParams,
   query: holdListQuery,
   status: 200,
   response: 'holdPage',
-  errors: [...authErrors, ValidationError, AccountNotFoundError, MfaSessionRequiredError, ...storageErrors],
+  errors: [...authErrors, ValidationError, InvalidCursorError, AccountNotFoundError, MfaSessionRequiredError, ...storageErrors],
   // visibleAccount's GetItem, then Queries of the account's list of holds.
   access: { table: ['GetItem', 'Query'] },
 } satisfies Route;

@@ -11,6 +11,8 @@ export const route = {
   method: 'POST',
   path: '/v1/accounts/{id}/unfreeze',
   summary: 'Unfreeze an account (admins)',
+  description: 'Lifts a freeze: the account takes debits again. Admins in an MFA session only.',
+  tag: 'accounts',
   auth: authenticate,
   params: idParams,
   status: 200,

@@ -11,6 +11,9 @@ export const route = {
   method: 'PATCH',
   path: '/v1/accounts/{id}',
   summary: "Change an account's name or metadata",
+  description: "Changes an account's name and merges keys into its metadata (a key given as an empty string is "
+    + 'removed). The owner or an admin.',
+  tag: 'accounts',
   auth: authenticate,
   params: idParams,
   body: updateAccountBody,

@@ -19,11 +19,16 @@ export const route = {
   method: 'POST',
   path: '/v1/holds/{id}/capture',
   summary: 'Capture a hold, in full or in part',
+  description: 'Posts a transaction (`type: capture`, with `holdId`) moving `amount` (all of the hold when left out) '
+    + 'from the source to the destination, and releases the rest. Only the caller who placed the hold, or an admin, '
+    + 'may capture it, once, before it expires. The `Idempotency-Key` header is required; a retry replays the capture.',
+  tag: 'holds',
   auth: authenticate,
   params: idParams,
   body: captureBody,
   headers: [idempotencyKeyHeader],
   status: 201,
+  location: '/v1/transactions/{id}',
   response: 'transaction',
   errors: [
     ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, HoldNotFoundError, ForbiddenError, MfaSessionRequiredError, AccountNotFoundError,

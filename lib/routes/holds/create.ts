@@ -19,10 +19,16 @@ export const route = {
   method: 'POST',
   path: '/v1/holds',
   summary: 'Place a hold: reserve funds to capture later',
+  description: 'Reserves `amount` out of `fromAccountId` for `toAccountId` until the hold is captured, voided or expires '
+    + '(`expiresInSeconds`, 1 s to 30 days, 7 days by default). The source\'s `pending` grows and its `available` '
+    + 'shrinks; the rules and refusals are those of a transfer, the funds test on `available`. The `Idempotency-Key` '
+    + 'header is required.',
+  tag: 'holds',
   auth: authenticate,
   body: holdBody,
   headers: [idempotencyKeyHeader],
   status: 201,
+  location: '/v1/holds/{id}',
   response: 'hold',
   errors: [
     ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, SameAccountError,

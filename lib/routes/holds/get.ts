@@ -11,6 +11,8 @@ export const route = {
   method: 'GET',
   path: '/v1/holds/{id}',
   summary: 'Read a hold',
+  description: 'A hold, to the caller who placed it, the owner of either of its accounts, or an admin.',
+  tag: 'holds',
   auth: authenticate,
   params: idParams,
   status: 200,

@@ -14,6 +14,9 @@ export const route = {
   method: 'POST',
   path: '/v1/holds/{id}/void',
   summary: 'Void a hold, releasing its funds',
+  description: 'Releases a pending hold\'s funds, once, before it expires; only the caller who placed it, or an admin, '
+    + 'may. A hold already captured, voided or expired is refused.',
+  tag: 'holds',
   auth: authenticate,
   params: idParams,
   status: 200,

@@ -11,6 +11,9 @@ export const route = {
   method: '*',
   path: '/{proxy+}',
   summary: 'Every path no other route claims',
+  description: 'The catch-all: every method and path no other route claims answers `404 route_not_found`, or `405 '
+    + "method_not_allowed` with `Allow` when the path is a route's with another method.",
+  tag: 'meta',
   auth: false,
   // Its function always throws (RouteNotFoundError or MethodNotAllowedError), so it never answers this status.
   status: 404,

@@ -18,10 +18,14 @@ export const route = {
   method: 'POST',
   path: '/v1/transactions',
   summary: 'Post a transaction of several entries',
+  description: 'Posts one balanced transaction of 2 to 20 entries (debits equal credits in each currency), all or '
+    + 'nothing. The `Idempotency-Key` header is required, as for transfers.',
+  tag: 'transactions',
   auth: authenticate,
   body: transactionBody,
   headers: [idempotencyKeyHeader],
   status: 201,
+  location: '/v1/transactions/{id}',
   response: 'transaction',
   errors: [
     ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, UnbalancedTransactionError,

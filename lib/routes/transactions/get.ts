@@ -11,6 +11,8 @@ export const route = {
   method: 'GET',
   path: '/v1/transactions/{id}',
   summary: 'Read a transaction with its entries',
+  description: 'A transaction with its entries, if the caller owns an account of one of them (any, for an admin).',
+  tag: 'transactions',
   auth: authenticate,
   params: idParams,
   status: 200,

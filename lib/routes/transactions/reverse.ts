@@ -19,11 +19,15 @@ export const route = {
   method: 'POST',
   path: '/v1/transactions/{id}/reversals',
   summary: 'Reverse a transaction, in full or in part',
+  description: "Posts a reversal: the original's entries with debits and credits swapped, in full or (for one debit "
+    + 'and one credit) in part, never beyond what remains. The `Idempotency-Key` header is required.',
+  tag: 'transactions',
   auth: authenticate,
   params: idParams,
   body: reversalBody,
   headers: [idempotencyKeyHeader],
   status: 201,
+  location: '/v1/transactions/{id}',
   response: 'transaction',
   errors: [
     ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, TransactionNotFoundError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError,

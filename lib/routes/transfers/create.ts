@@ -25,10 +25,15 @@ export const route = {
   method: 'POST',
   path: '/v1/transfers',
   summary: 'Transfer money between accounts',
+  description: 'Moves an amount in minor units from one account to another of the same currency, in one atomic '
+    + 'write. The `Idempotency-Key` header is required: a retry with the same key and body answers the '
+    + 'first outcome again, with `Idempotent-Replayed: true`.',
+  tag: 'transactions',
   auth: authenticate,
   body: transferBody,
   headers: [idempotencyKeyHeader],
   status: 201,
+  location: '/v1/transactions/{id}',
   response: 'transaction',
   errors: [
     ...authErrors, ...inputErrors, IdempotencyKeyRequiredError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, SameAccountError,

@@ -1,4 +1,4 @@
-import { MfaSessionRequiredError, ForbiddenError, ValidationError } from '../../errors';
+import { InvalidCursorError, MfaSessionRequiredError, ForbiddenError, ValidationError } from '../../errors';
 import { listUsersQuery } from '../../identity/schemas';
 import { authenticate } from '../../identity/standing';
 import { authErrors, storageErrors } from '../errors';
@@ -11,11 +11,14 @@ export const route = {
   method: 'GET',
   path: '/api/v1/users',
   summary: 'List every user (admins)',
+  description: 'Every user, oldest first, a page at a time (`limit`, and `cursor` from the previous page). Admins in'
+    + ' an MFA session only.',
+  tag: 'identity',
   auth: authenticate,
   query: listUsersQuery,
   status: 200,
   response: 'userPage',
-  errors: [...authErrors, ValidationError, ForbiddenError, MfaSessionRequiredError, ...storageErrors],
+  errors: [...authErrors, ValidationError, InvalidCursorError, ForbiddenError, MfaSessionRequiredError, ...storageErrors],
   // The caller's standing: GetItems; queryUsers reads the user list in the index only.
   access: { table: ['GetItem'], index: ['Query'] },
 } satisfies Route;

@@ -10,6 +10,10 @@ export const route = {
   method: 'POST',
   path: '/api/v1/users/login',
   summary: 'Log in (with a TOTP code, for a user with MFA) for an access token and a refresh token',
+  description: 'Exchanges an email and password (and a current TOTP code, for a user with MFA on) for a new session:'
+    + ' a short-lived access token for `Authorization: Bearer` and a refresh token. Repeated failures for '
+    + 'one email or from one address answer `429 too_many_attempts` with `Retry-After`.',
+  tag: 'identity',
   auth: false,
   body: loginBody,
   status: 200,

@@ -10,6 +10,9 @@ export const route = {
   method: 'POST',
   path: '/api/v1/users/logout',
   summary: 'Log out: revoke the session of a refresh token',
+  description: 'Revokes the session a refresh token belongs to: its refresh token stops working at once, and its '
+    + 'access tokens within their lifetime (at most 15 minutes).',
+  tag: 'identity',
   // The refresh token in the body is the credential: a client whose access token has expired can still log out.
   auth: false,
   body: refreshBody,

@@ -1,4 +1,4 @@
-import { UserNotFoundError } from '../../errors';
+import { UserNotFoundError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
@@ -10,9 +10,11 @@ export const route = {
   method: 'GET',
   path: '/api/v1/users/me',
   summary: "The caller's profile",
+  description: "The caller's own profile, as the access token identifies it.",
+  tag: 'identity',
   auth: authenticate,
   status: 200,
   response: 'user',
-  errors: [...authErrors, UserNotFoundError, ...storageErrors],
+  errors: [...authErrors, ValidationError, UserNotFoundError, ...storageErrors],
   access: { table: ['GetItem'] },
 } satisfies Route;

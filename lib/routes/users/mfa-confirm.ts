@@ -11,6 +11,9 @@ export const route = {
   method: 'POST',
   path: '/api/v1/users/me/mfa/confirm',
   summary: 'Confirm the pending TOTP secret with a current code, turning MFA on',
+  description: 'Confirms the pending TOTP secret with a code it currently generates, which turns MFA on: logins then'
+    + ' need a code, and admin actions need a session opened with one.',
+  tag: 'identity',
   auth: authenticate,
   body: confirmMfaBody,
   status: 204,

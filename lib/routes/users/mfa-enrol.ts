@@ -1,4 +1,4 @@
-import { MfaSessionRequiredError, UserNotFoundError } from '../../errors';
+import { MfaSessionRequiredError, UserNotFoundError, ValidationError } from '../../errors';
 import { authenticate } from '../../identity/standing';
 import { authErrors, storageErrors } from '../errors';
 import type { Route } from '../route';
@@ -13,10 +13,14 @@ export const route = {
   method: 'POST',
   path: '/api/v1/users/me/mfa',
   summary: 'Start a TOTP (MFA) enrolment: a new secret, pending until confirmed',
+  description: 'Starts a TOTP enrolment: answers a new base32 secret and its `otpauth://` URL for an authenticator '
+    + 'app. The secret stays pending, and MFA off, until it is confirmed with a current code.',
+  tag: 'identity',
   auth: authenticate,
   status: 201,
+  location: '/api/v1/users/me',
   response: 'mfaEnrolment',
-  errors: [...authErrors, MfaSessionRequiredError, UserNotFoundError, ...storageErrors],
+  errors: [...authErrors, ValidationError, MfaSessionRequiredError, UserNotFoundError, ...storageErrors],
   // The caller's standing and findUserById: GetItems; the pending secret: one conditional UpdateItem.
   access: { table: ['GetItem', 'UpdateItem'] },
 } satisfies Route;

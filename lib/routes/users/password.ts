@@ -11,6 +11,9 @@ export const route = {
   method: 'POST',
   path: '/api/v1/users/me/password',
   summary: "Change the caller's password, revoking every session",
+  description: "Changes the caller's password, given the current one, and revokes every session of the user, this "
+    + 'one included: log in again with the new password.',
+  tag: 'identity',
   auth: authenticate,
   body: changePasswordBody,
   status: 204,

@@ -11,6 +11,9 @@ export const route = {
   method: 'POST',
   path: '/api/v1/users/token/refresh',
   summary: 'Spend a refresh token for a new access token and refresh token',
+  description: 'Spends a refresh token for a new access token and a new refresh token of the same session. A refresh'
+    + ' token works once: presenting a spent one revokes its whole session.',
+  tag: 'identity',
   auth: false,
   body: refreshBody,
   status: 200,

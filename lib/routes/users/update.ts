@@ -11,6 +11,9 @@ export const route = {
   method: 'PATCH',
   path: '/api/v1/users/{id}',
   summary: "Change a user's role or disable it (admins)",
+  description: "Changes a user's role, whether it is disabled, or both; a disabled or demoted user's sessions feel "
+    + 'it within seconds. Admins in an MFA session only, and never on themselves.',
+  tag: 'identity',
   auth: authenticate,
   params: userIdParams,
   body: updateUserBody,
