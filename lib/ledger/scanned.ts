@@ -79,6 +79,17 @@ export interface ScannedHold {
   reservedShard: number;
 }
 
+/** An event's item, or (`copy`) its copy in a list; `transactionId` names the transaction it is about, if any. */
+export interface ScannedEvent {
+  entity: 'event';
+  key: string;
+  copy: boolean;
+  id: string;
+  type: string | undefined;
+  transactionId: string | undefined;
+  owners: number;
+}
+
 /** An idempotency record: its outcome, and the transaction its key is bound to when that posted. */
 export interface ScannedIdempotency {
   entity: 'idempotency';
@@ -94,4 +105,4 @@ export interface ScannedOther {
   kind: string | undefined;
 }
 
-export type ScannedItem = ScannedAccount | ScannedEntry | ScannedTransaction | ScannedIdempotency | ScannedHold | ScannedOther;
+export type ScannedItem = ScannedAccount | ScannedEntry | ScannedTransaction | ScannedIdempotency | ScannedHold | ScannedEvent | ScannedOther;
