@@ -61,6 +61,7 @@ export interface ScannedTransaction {
   reversalIds: string[];
   /** The hold a capture captured. */
   holdId: string | undefined;
+  createdAt: string | undefined;
 }
 
 /** A hold's item, or (`copy`) its copy in one of its accounts' lists. */
@@ -88,6 +89,8 @@ export interface ScannedEvent {
   type: string | undefined;
   transactionId: string | undefined;
   owners: number;
+  /** Past its retention: DynamoDB's TTL deletes the event and its copies, each in its own time. */
+  expired: boolean;
 }
 
 /** An idempotency record: its outcome, and the transaction its key is bound to when that posted. */
