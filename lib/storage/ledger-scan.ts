@@ -13,6 +13,7 @@ import { keys } from './keys';
 /** A parallel scan splits the table this many ways; DynamoDB allows up to a million, four keeps a laptop responsive. */
 const scanSegmentsDefault = 4;
 const scanSegmentsMax = 64;
+const scanPageItems = 200;
 
 /** Reads every item of the table once, strongly consistent, and hands each to `onItem`. Returns how many it read. */
 export async function scanLedger(
@@ -22,7 +23,9 @@ export async function scanLedger(
   const segments = Math.min(Math.max(options.segments ?? scanSegmentsDefault, 1), scanSegmentsMax);
   const counts = await Promise.all(Array.from({ length: segments }, async (_, segment) => {
     let count = 0;
-    const input = { TableName: config.tableName, ConsistentRead: true, Segment: segment, TotalSegments: segments };
+    // Pages of `scanPageItems`, not DynamoDB's 1 MB: each page is then answered well within the client's request
+    // timeout, even by a DynamoDB Local on a busy laptop, now that events carry whole transactions.
+    const input = { TableName: config.tableName, ConsistentRead: true, Segment: segment, TotalSegments: segments, Limit: scanPageItems };
     for await (const page of paginateScan({ client: rawDb }, input)) {
       for (const raw of page.Items ?? []) onItem(toScannedItem(raw));
       count += page.Items?.length ?? 0;
