@@ -42,7 +42,8 @@ async function main(): Promise<number> {
       onOutput: (chunk) => process.stdout.write(chunk),
       shutdown: shutdown.signal,
     });
-    await startSweeper(shutdown.signal);
+    // serverless offline runs the scheduled functions itself; the Lambda model serves routes only.
+    if (lambda) await startSweeper(shutdown.signal);
     console.log(`\nThe platform is up: ${api.url}  (try: curl ${api.url}/openapi.json). Ctrl-C stops it.`);
     return await untilStopped(shutdown.signal, { 'DynamoDB Local': dynamo, 'The API': api });
   } catch (error) {

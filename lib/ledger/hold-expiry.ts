@@ -7,7 +7,8 @@ import { postHoldStep } from './posting';
 
 /*
  * The expiry sweep: releases the funds of every pending hold past its `expiresAt`. A scheduled function runs it in
- * AWS (functions/jobs/expire-holds.ts), `npm start` on a timer. Each release is one ledger write guarded by the hold's
+ * AWS and under `serverless offline` (functions/jobs/expire-holds.ts); the Lambda model's `npm start -- --lambda`, on
+ * a timer (scripts/local/sweeper.ts). Each release is one ledger write guarded by the hold's
  * item (pending, and expired at the write's time), so a sweep racing a capture, a void or another sweep resolves the
  * hold once: the loser is refused and skipped.
  */

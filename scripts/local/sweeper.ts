@@ -1,7 +1,8 @@
 /**
- * The scheduled jobs of `npm start`: what EventBridge runs in AWS (lib/jobs/), run here on a timer in this process,
- * against the same DynamoDB Local as the API. The expiry sweep runs every 15 s, so a hold's funds are released within
- * about 15 s of its expiry, as the deployed job's 20 s sweeps release them.
+ * The scheduled jobs of `npm start -- --lambda`: what EventBridge runs in AWS (lib/jobs/), run here on a timer in this
+ * process, against the same DynamoDB Local as the API, since the Lambda model serves routes only (`serverless
+ * offline`, plain `npm start`, runs the jobs on their schedules itself). The expiry sweep runs every 15 s, so a hold's
+ * funds are released within about 15 s of its expiry, as the deployed job's 20 s sweeps release them.
  */
 const sweepEveryMs = 15_000;
 
