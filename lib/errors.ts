@@ -12,6 +12,7 @@ import {
 } from './ledger/movement-errors';
 import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 import { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
+import { WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
 export { InvalidCursorError } from './cursor-error';
@@ -21,6 +22,7 @@ export {
 } from './ledger/movement-errors';
 export { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 export { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
+export { WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
 
 /** The request is malformed or breaks a schema rule. */
 export class ValidationError extends AppError {
@@ -275,11 +277,11 @@ export const internalErrorCode = 'internal_error';
 export const errorCatalogue = [
   ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, InvalidCursorError, UnauthorizedError, InvalidCredentialsError,
   InvalidRefreshTokenError, MfaCodeRequiredError, ForbiddenError, UserDisabledError, MfaSessionRequiredError, AccountNotFoundError,
-  TransactionNotFoundError, HoldNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
+  TransactionNotFoundError, HoldNotFoundError, WebhookEndpointNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
   BalanceLimitExceededError, AccountFrozenError, AccountClosedError, AccountNotEmptyError, UnbalancedTransactionError,
   PartialReversalUnsupportedError, ReversalExceedsOriginalError, NotReversibleError, HoldNotPendingError, HoldExpiredError,
-  CaptureExceedsHoldError,
+  CaptureExceedsHoldError, WebhookUrlRefusedError,
   IdempotencyKeyReusedError, SelfChangeRefusedError, InvalidTotpError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

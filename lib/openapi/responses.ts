@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { adminUserView, mfaEnrolmentView, tokenPairView, userPageView, userView } from '../identity/views';
 import { accountView, balanceView, holdView, pageOf, transactionView } from '../ledger/views';
+import { createdWebhookEndpointView, webhookAttemptView, webhookEndpointView } from '../webhooks/schemas';
 
 /**
  * The schemas of successful answers, by the name a route declares (`response: 'account'`). A route names its answer
@@ -21,6 +22,10 @@ export const responses = {
   transactionPage: pageOf(transactionView),
   hold: holdView,
   holdPage: pageOf(holdView),
+  webhookEndpoint: webhookEndpointView,
+  webhookEndpointCreated: createdWebhookEndpointView,
+  webhookEndpointPage: pageOf(webhookEndpointView),
+  webhookAttemptPage: pageOf(webhookAttemptView),
   openApiDocument: z.looseObject({ openapi: z.string() }),
 };
 

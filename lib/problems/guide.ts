@@ -49,6 +49,10 @@ export const problemGuide: Readonly<Record<string, { means: string; todo: string
     means: 'No such hold, or the caller neither placed it nor owns either of its accounts.',
     todo: 'Check the id: it comes from the answer of `POST /v1/holds`, or from an account\'s list of holds.',
   },
+  webhook_endpoint_not_found: {
+    means: 'No such webhook endpoint, or one the caller neither owns nor may see, or one already deleted.',
+    todo: 'Check the id: it comes from the answer of `POST /v1/webhook-endpoints`, or from `GET /v1/webhook-endpoints`.',
+  },
   route_not_found: { means: 'No operation has this method and path.', todo: 'Check the path against the reference at `/docs`.' },
   user_not_found: { means: "No user has this id, or the caller's own user is gone.", todo: 'Check the id, from `GET /api/v1/users`.' },
   method_not_allowed: {
@@ -99,6 +103,10 @@ export const problemGuide: Readonly<Record<string, { means: string; todo: string
   capture_exceeds_hold: {
     means: 'The capture asks for more than the hold reserved.',
     todo: 'Capture at most the hold\'s `amount`; move anything more with a transfer.',
+  },
+  webhook_url_refused: {
+    means: 'The webhook URL is not `https`, holds credentials or a fragment, or its host is not public: a private, loopback, link-local or metadata name or address, or a name that resolves to one.',
+    todo: 'Register an `https` URL whose host resolves only to public addresses. To receive on a laptop, run the platform there (`npm start`), which also allows loopback `http`.',
   },
   idempotency_key_reused: {
     means: 'This `Idempotency-Key` is already bound to a request with another body.',

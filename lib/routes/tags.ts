@@ -9,6 +9,8 @@ export const routeTags = {
     + '`Idempotency-Key`.',
   holds: 'Two-phase payments: holds that reserve funds out of an account, then are captured in full or in part, '
     + 'voided, or expire.',
+  webhooks: 'Webhook endpoints: URLs that receive the caller\'s events as signed POSTs (Standard Webhooks), retried '
+    + 'for 24 hours, and the record of every delivery attempt.',
   meta: 'The API describing itself: this document, its reference page and the pages of its problem types.',
 } as const;
 
