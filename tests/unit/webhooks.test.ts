@@ -35,7 +35,7 @@ describe('the webhook URL policy', () => {
     ['https://[::1]/hook'], ['https://[fe80::1]/hook'], ['https://[fd00::5]/hook'], ['https://0.0.0.0/hook'], ['https://100.64.1.1/'],
     ['http://93.184.215.14/hook'], ['http://127.0.0.1:8080/hook'], ['ftp://93.184.215.14/'], ['https://localhost/hook'],
     ['https://metadata.google.internal/computeMetadata/v1/'], ['https://user:pass@93.184.215.14/'], ['not a url'],
-    ['https://93.184.215.14/#frag'],
+    ['https://93.184.215.14/#frag'], ['https://[::ffff:10.0.0.1]/hook'], ['https://[::ffff:7f00:1]/hook'],
   ])('refuses %s when deployed, as webhook_url_refused', async (url) => {
     expect(await verdict(url, deployed)).toBe('webhook_url_refused');
   });
