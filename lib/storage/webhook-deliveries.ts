@@ -101,12 +101,12 @@ export async function recordAttempt(delivery: DeliveryRecord, attempt: AttemptRe
           Update: {
             TableName: config.tableName,
             Key: keys.webhookDelivery(delivery.id),
-            UpdateExpression: `SET #status = :status, attempts = :next, firstAttemptAt = if_not_exists(firstAttemptAt, :at), nextAttemptAt = :due${
+            UpdateExpression: `SET #status = :status, attempts = :next, firstAttemptAt = :first, nextAttemptAt = :due${
               due ? ', gsi1sk = :sk' : ' REMOVE gsi1pk, gsi1sk'}`,
             ConditionExpression: '#status = :pending AND attempts = :attempts',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
-              ':status': status, ':next': attempt.attempt, ':at': attempt.attemptedAt, ':due': attempt.nextAttemptAt, ':pending': 'pending',
+              ':status': status, ':next': attempt.attempt, ':first': delivery.firstAttemptAt ?? attempt.attemptedAt, ':due': attempt.nextAttemptAt, ':pending': 'pending',
               ':attempts': delivery.attempts, ...(due ? { ':sk': due.gsi1sk } : {}),
             },
           },
