@@ -12,7 +12,7 @@ import {
 } from './ledger/movement-errors';
 import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 import { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
-import { WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
+import { WebhookEndpointLimitError, WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
 export { InvalidCursorError } from './cursor-error';
@@ -22,7 +22,7 @@ export {
 } from './ledger/movement-errors';
 export { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 export { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
-export { WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
+export { WebhookEndpointLimitError, WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
 
 /** The request is malformed or breaks a schema rule. */
 export class ValidationError extends AppError {
@@ -281,7 +281,7 @@ export const errorCatalogue = [
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
   BalanceLimitExceededError, AccountFrozenError, AccountClosedError, AccountNotEmptyError, UnbalancedTransactionError,
   PartialReversalUnsupportedError, ReversalExceedsOriginalError, NotReversibleError, HoldNotPendingError, HoldExpiredError,
-  CaptureExceedsHoldError, WebhookUrlRefusedError,
+  CaptureExceedsHoldError, WebhookUrlRefusedError, WebhookEndpointLimitError,
   IdempotencyKeyReusedError, SelfChangeRefusedError, InvalidTotpError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

@@ -108,6 +108,10 @@ export const problemGuide: Readonly<Record<string, { means: string; todo: string
     means: 'The webhook URL is not `https`, holds credentials or a fragment, or its host is not public: a private, loopback, link-local or metadata name or address, or a name that resolves to one.',
     todo: 'Register an `https` URL whose host resolves only to public addresses. To receive on a laptop, run the platform there (`npm start`), which also allows loopback `http`.',
   },
+  webhook_endpoint_limit: {
+    means: 'The owner already has as many live webhook endpoints as one may (20).',
+    todo: 'Delete an endpoint no longer used (`DELETE /v1/webhook-endpoints/{id}`), or subscribe one endpoint to more event types.',
+  },
   idempotency_key_reused: {
     means: 'This `Idempotency-Key` is already bound to a request with another body.',
     todo: 'Use a new key for a new request; a retry must repeat its first body exactly.',

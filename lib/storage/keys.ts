@@ -65,6 +65,8 @@ export const keys = {
   webhookRoute: (scope: { ownerId: string } | 'admin', endpointId: string) => ({
     pk: scope === 'admin' ? 'WEBHOOK_ROUTES#ADMIN' : `WEBHOOK_ROUTES#USER#${scope.ownerId}`, sk: `ENDPOINT#${endpointId}`,
   }),
+  /** How many live endpoints an owner has: the guard of the limit per owner. */
+  webhookEndpointCount: (ownerId: string) => ({ pk: `WEBHOOK_COUNT#${ownerId}`, sk: 'COUNT' }),
   /** One event's delivery to one endpoint. */
   webhookDelivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' }),
   /**

@@ -1,22 +1,26 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { assert, WebhookEndpointNotFoundError } from '../errors';
+import { assert, StorageUnavailableError, WebhookEndpointLimitError, WebhookEndpointNotFoundError } from '../errors';
 import { eventTypes, type EventType } from '../events/model';
 import type { EndpointEvents, EndpointScope, WebhookEndpointRecord } from '../webhooks/model';
 import { db } from './client';
-import { cancellationReasons, conditionFailed } from './dynamo-errors';
+import { cancellationReasons, conditionFailed, retryableCancellation } from './dynamo-errors';
 import { keys } from './keys';
 
 /*
  * The webhook endpoint (`WEBHOOK#<id>` / `WEBHOOK`, listed in its owner's `gsi1` partition while live) and its route
  * (`WEBHOOK_ROUTES#…` / `ENDPOINT#<id>`): a copy of what decides which events it receives, in the partition that
  * `enqueueDeliveries` reads with a strongly consistent query, so an event committed after the endpoint was answered
- * never misses it. Both are written in one transaction, and a deletion removes the route in the same transaction that
- * marks the endpoint deleted. The endpoint's secret is stored as it is: every delivery signs with it.
+ * never misses it. Both are written in one transaction with the owner's count of live endpoints (`WEBHOOK_COUNT#…`),
+ * whose condition is the limit per owner, and a deletion removes the route and counts the endpoint out in the same
+ * transaction that marks the endpoint deleted. The endpoint's secret is stored as it is: every delivery signs with it.
  */
 
-/** The routes one enqueue reads from a partition: an owner's live endpoints, or every admin-scoped one. */
-export const routesPerPartitionMax = 100;
+/** The live endpoints one owner may have. */
+export const endpointsPerOwnerMax = 20;
+/** The routes one query reads; an enqueue reads on (to `routePagesMax` pages) while there are more. */
+const routesPerPage = 100;
+const routePagesMax = 20;
 
 /** Which events one endpoint receives, as its route holds it. */
 export interface EndpointRoute {
@@ -28,11 +32,28 @@ export interface EndpointRoute {
 
 const routeScope = (record: Pick<WebhookEndpointRecord, 'scope' | 'ownerId'>) => (record.scope === 'admin' ? 'admin' as const : { ownerId: record.ownerId });
 
-/** Stores a new endpoint and its route, both conditionally on their ids being new. */
+/** The update of an owner's count of live endpoints by `delta`, guarded by the limit when it adds one. */
+function countUpdate(ownerId: string, delta: 1 | -1) {
+  return {
+    Update: {
+      TableName: config.tableName,
+      Key: keys.webhookEndpointCount(ownerId),
+      UpdateExpression: 'ADD #live :delta',
+      ...(delta > 0 ? { ConditionExpression: 'attribute_not_exists(#live) OR #live < :max' } : {}),
+      ExpressionAttributeNames: { '#live': 'live' },
+      ExpressionAttributeValues: { ':delta': delta, ...(delta > 0 ? { ':max': endpointsPerOwnerMax } : {}) },
+    },
+  };
+}
+
+/**
+ * Stores a new endpoint and its route, both conditionally on their ids being new, and counts it in its owner's
+ * live endpoints; an owner at the limit answers `WebhookEndpointLimitError`.
+ */
 export async function insertEndpoint(record: WebhookEndpointRecord): Promise<void> {
   const { id, ownerId, scope, events, createdAt } = record;
-  await db.send(new TransactWriteCommand({
-    TransactItems: [
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: [
       {
         Put: {
           TableName: config.tableName,
@@ -47,8 +68,16 @@ export async function insertEndpoint(record: WebhookEndpointRecord): Promise<voi
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-    ],
-  }));
+      countUpdate(ownerId, 1),
+    ] }));
+  } catch (error) {
+    // The count's condition failed: the owner has as many live endpoints as one may.
+    const reasons = cancellationReasons(error);
+    if (reasons && conditionFailed(reasons, 2)) throw new WebhookEndpointLimitError(endpointsPerOwnerMax);
+    // Another registration or deletion of the owner's held the count: nothing was written, and a retry may pass.
+    if (reasons && retryableCancellation(reasons)) throw new StorageUnavailableError();
+    throw error;
+  }
 }
 
 /** Reads a live endpoint, strongly consistent, or `undefined` (none, or deleted). */
@@ -76,12 +105,14 @@ export async function deleteEndpoint(record: WebhookEndpointRecord, at: string):
           },
         },
         { Delete: { TableName: config.tableName, Key: keys.webhookRoute(routeScope(record), record.id) } },
+        countUpdate(record.ownerId, -1),
       ],
     }));
   } catch (error) {
     // The endpoint's condition failed: another deletion won, and the endpoint is gone for this caller too.
     const reasons = cancellationReasons(error);
     if (reasons && conditionFailed(reasons, 0)) throw new WebhookEndpointNotFoundError();
+    if (reasons && retryableCancellation(reasons)) throw new StorageUnavailableError();
     throw error;
   }
 }
@@ -105,14 +136,24 @@ export async function queryEndpointsOfOwner(ownerId: string, limit: number, afte
 
 /** The routes of one partition: an owner's endpoints, or every admin-scoped one. Strongly consistent. */
 export async function queryRoutes(scope: { ownerId: string } | 'admin'): Promise<EndpointRoute[]> {
-  const result = await db.send(new QueryCommand({
-    TableName: config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.webhookRoutes(scope).pk },
-    ConsistentRead: true,
-    Limit: routesPerPartitionMax,
-  }));
-  return (result.Items ?? []).map((item) => ({
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  for (let page = 0; page < routePagesMax; page += 1) {
+    const result = await db.send(new QueryCommand({
+      TableName: config.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.webhookRoutes(scope).pk },
+      ConsistentRead: true,
+      Limit: routesPerPage,
+      ExclusiveStartKey: start,
+    }));
+    items.push(...(result.Items ?? []));
+    start = result.LastEvaluatedKey;
+    if (!start) break;
+  }
+  // An owner has at most 20 endpoints, and the admins theirs: more than the pages hold is a bug in the data.
+  assert(start === undefined, 'an enqueue reads every route of a partition');
+  return items.map((item) => ({
     endpointId: String(item.endpointId),
     ownerId: String(item.ownerId),
     scope: item.scope === 'admin' ? 'admin' : 'owner',

@@ -14,6 +14,15 @@ export class WebhookEndpointNotFoundError extends AppError {
   }
 }
 
+/** An owner already has as many live endpoints as one may (`endpointsPerOwnerMax`). */
+export class WebhookEndpointLimitError extends AppError {
+  static readonly code = 'webhook_endpoint_limit';
+  static readonly status = 422;
+  constructor(max: number) {
+    super(`An owner may have at most ${max} webhook endpoints; delete one first.`);
+  }
+}
+
 /**
  * A URL the platform will not deliver to: not `https` (loopback `http` is allowed on a laptop's stage only), with
  * credentials in it, or naming a host that resolves to a private, loopback, link-local or otherwise non-public address.

@@ -158,6 +158,26 @@ describe('webhook delivery', () => {
     await removeEndpoint(newCaller('admin'), admin.endpoint.id);
   });
 
+  it('holds an owner to 20 live endpoints, counting a deleted one out, also when many register at once', async () => {
+    const owner = newCaller();
+    const body = { url: 'http://127.0.0.1:9/limit', events: ['*'] as ['*'] };
+    const outcomes = await Promise.allSettled(Array.from({ length: 24 }, () => createEndpoint(owner, body)));
+    const created = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    expect(created.length).toBeLessThanOrEqual(20);
+    // A registration that met another on the owner's count wrote nothing, and says to retry.
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(['webhook_endpoint_limit', 'storage_unavailable']).toContain(outcome.reason.code);
+    }
+    while (created.length < 20) created.push(await createEndpoint(owner, body));
+    await expect(createEndpoint(owner, body)).rejects.toMatchObject({ code: 'webhook_endpoint_limit', status: 422 });
+    await removeEndpoint(owner, created[0]!.id);
+    await expect(removeEndpoint(owner, created[0]!.id)).rejects.toMatchObject({ code: 'webhook_endpoint_not_found' });
+    await createEndpoint(owner, body);
+    await expect(createEndpoint(owner, body)).rejects.toMatchObject({ code: 'webhook_endpoint_limit' });
+    // Another owner's count is its own.
+    await createEndpoint(newCaller(), body);
+  });
+
   it('drops the deliveries of a deleted endpoint, and checks the address again at each delivery', async () => {
     const owner = newCaller();
     const gone = await hook(owner);

@@ -546,7 +546,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Registers `url` to receive, as signed POSTs (Standard Webhooks), the events the caller could read with `GET /v1/events` of the types in `events` (`["*"]` for all). The answer holds the endpoint's `secret` (`whsec_…`), shown only here: keep it to verify each delivery's `webhook-signature`. The URL must be `https` and its host must resolve only to public addresses, at registration and at every delivery. An admin in a session with admin power registers an endpoint that receives every event.
+         * @description Registers `url` to receive, as signed POSTs (Standard Webhooks), the events the caller could read with `GET /v1/events` of the types in `events` (`["*"]` for all). The answer holds the endpoint's `secret` (`whsec_…`), shown only here: keep it to verify each delivery's `webhook-signature`. The URL must be `https` and its host must resolve only to public addresses, at registration and at every delivery. An admin in a session with admin power registers an endpoint that receives every event. An owner has at most 20 live endpoints.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -4478,7 +4478,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable Entity: webhook_url_refused */
+            /** @description Unprocessable Entity: webhook_url_refused, webhook_endpoint_limit */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
