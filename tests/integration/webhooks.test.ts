@@ -6,6 +6,7 @@ import { attemptDelivery, deliverDue } from '../../lib/webhooks/deliver';
 import { createEndpoint, listAttempts, removeEndpoint } from '../../lib/webhooks/endpoints';
 import { deliveryIdOf, enqueueDeliveries } from '../../lib/webhooks/enqueue';
 import { retryWindowMs } from '../../lib/webhooks/schedule';
+import { sendWebhook } from '../../lib/webhooks/send';
 import { newCaller } from '../support/ledger-fixtures';
 import { accountEvent, startReceiver, type Behaviour } from '../support/webhooks';
 
@@ -156,6 +157,21 @@ describe('webhook delivery', () => {
     expect(await deliveryOf(shared.id, mine.endpoint.id)).toBeDefined();
     // An admin-scoped endpoint receives every event: it goes, so that the rest of the suite's events do not queue for it.
     await removeEndpoint(newCaller('admin'), admin.endpoint.id);
+  });
+
+  it('tells a timeout, a refused connection, a refused address and a non-2xx apart, without following redirects', async () => {
+    const local = { allowLoopback: true };
+    const hanging = await startReceiver(() => 'hang');
+    receivers.push(hanging);
+    expect(await sendWebhook(hanging.url, {}, '{}', local, 300)).toMatchObject({ statusCode: null, error: 'timeout' });
+    const closed = await startReceiver();
+    await closed.close();
+    expect(await sendWebhook(closed.url, {}, '{}', local)).toMatchObject({ statusCode: null, error: 'connection' });
+    expect(await sendWebhook('http://10.0.0.1/x', {}, '{}', local)).toMatchObject({ statusCode: null, error: 'address_refused' });
+    const redirecting = await startReceiver(() => 302);
+    receivers.push(redirecting);
+    expect(await sendWebhook(redirecting.url, {}, '{}', local)).toMatchObject({ statusCode: 302, error: 'status' });
+    expect(redirecting.received).toHaveLength(1);
   });
 
   it('holds an owner to 20 live endpoints, counting a deleted one out, also when many register at once', async () => {
