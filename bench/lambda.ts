@@ -50,9 +50,11 @@ export async function measureLambda(
   for (const instances of options.instanceCounts) {
     const row = {} as Record<LambdaLoad, LambdaPhase>;
     for (const load of lambdaLoads) {
-      // Spread-out runs first at each count and starts the new instances; the hot loads find them warm.
+      // Spread-out runs first at each count and starts the new `createTransfer` instances; the hot loads find them
+      // warm. The first hold load at each count starts the `createHold` and `captureHold` instances the same way.
+      const startsInstances = load === 'spread' || load === 'holdCredit';
       const shape: LoadShape = {
-        concurrency: instances, warmupMs: context.timing.warmupMs, warmupOpsPerWorker: load === 'spread' ? 2 : 0, measureMs: options.measureMs,
+        concurrency: instances, warmupMs: context.timing.warmupMs, warmupOpsPerWorker: startsInstances ? 2 : 0, measureMs: options.measureMs,
       };
       context.progress.begin(lambdaStepLabel(load, instances));
       const from = logOffset(lambda.callLog);

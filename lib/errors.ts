@@ -12,6 +12,7 @@ import {
 } from './ledger/movement-errors';
 import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 import { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
+import { EventNotFoundError } from './events/errors';
 import { WebhookEndpointLimitError, WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
@@ -22,6 +23,7 @@ export {
 } from './ledger/movement-errors';
 export { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 export { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
+export { EventNotFoundError } from './events/errors';
 export { WebhookEndpointLimitError, WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
 
 /** The request is malformed or breaks a schema rule. */
@@ -277,7 +279,7 @@ export const internalErrorCode = 'internal_error';
 export const errorCatalogue = [
   ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, InvalidCursorError, UnauthorizedError, InvalidCredentialsError,
   InvalidRefreshTokenError, MfaCodeRequiredError, ForbiddenError, UserDisabledError, MfaSessionRequiredError, AccountNotFoundError,
-  TransactionNotFoundError, HoldNotFoundError, WebhookEndpointNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
+  TransactionNotFoundError, HoldNotFoundError, EventNotFoundError, WebhookEndpointNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
   BalanceLimitExceededError, AccountFrozenError, AccountClosedError, AccountNotEmptyError, UnbalancedTransactionError,
   PartialReversalUnsupportedError, ReversalExceedsOriginalError, NotReversibleError, HoldNotPendingError, HoldExpiredError,

@@ -13,7 +13,7 @@ export const job = {
   timeoutSeconds: 58,
   // The expiry list is a Query of gsi1; each release reads the source's shard 0 with BatchGetItem and writes one
   // TransactWriteItems of Updates (the shard, the hold, its copies).
-  access: { table: ['BatchGetItem', 'UpdateItem'], index: ['Query'] },
+  access: { table: ['BatchGetItem', 'UpdateItem', 'PutItem'], index: ['Query'] },
 } satisfies Job;
 
 /** Sweeps a run makes, and the time between them. */

@@ -2,6 +2,7 @@ import { AppError } from '../errors';
 import type { Caller } from '../identity/model';
 import { queryExpiredHolds } from '../storage/holds';
 import { expiryPartitions } from '../storage/keys';
+import type { HoldRecord } from './hold-model';
 import { postHoldStep } from './posting';
 
 /*
@@ -25,6 +26,25 @@ export interface SweepResult {
   skipped: number;
 }
 
+/**
+ * Releases one hold past its expiry, in one ledger write conditioned on its item: `skipped` when another step
+ * resolved it first (the eventually consistent list may still show it), or when it has not expired after all.
+ */
+export async function expireHold(hold: HoldRecord): Promise<'expired' | 'skipped'> {
+  try {
+    await postHoldStep({
+      caller: sweeper,
+      initiatedBy: { userId: sweeper.userId, role: sweeper.role, requestId: null, sourceIp: null },
+      hold: { kind: 'release', hold, status: 'expired' },
+      requestHash: '',
+    });
+    return 'expired';
+  } catch (error) {
+    if (error instanceof AppError && error.status === 422) return 'skipped';
+    throw error;
+  }
+}
+
 /** Releases every pending hold whose expiry is at or before `atMs` (now by default). */
 export async function expireHolds(atMs = Date.now()): Promise<SweepResult> {
   const at = new Date(atMs).toISOString();
@@ -32,21 +52,7 @@ export async function expireHolds(atMs = Date.now()): Promise<SweepResult> {
   await Promise.all(Array.from({ length: expiryPartitions }, async (_, partition) => {
     for (let page = 0; page < pagesMax; page += 1) {
       const holds = await queryExpiredHolds(partition, at, pageSize);
-      const outcomes = await Promise.all(holds.map(async (hold) => {
-        try {
-          await postHoldStep({
-            caller: sweeper,
-            initiatedBy: { userId: sweeper.userId, role: sweeper.role, requestId: null, sourceIp: null },
-            hold: { kind: 'release', hold, status: 'expired' },
-            requestHash: '',
-          });
-          return 'expired' as const;
-        } catch (error) {
-          // Resolved by another step since the (eventually consistent) list showed it: nothing left to release.
-          if (error instanceof AppError && error.status === 422) return 'skipped' as const;
-          throw error;
-        }
-      }));
+      const outcomes = await Promise.all(holds.map(expireHold));
       for (const outcome of outcomes) result[outcome] += 1;
       // A page of holds that were all resolved already would be read again as it is: the list lags its items.
       if (holds.length < pageSize || !outcomes.includes('expired')) break;

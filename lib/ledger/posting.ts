@@ -7,6 +7,7 @@ import {
 import type { Caller } from '../identity/model';
 import { bindRefusal, findIdempotencyRecord } from '../storage/idempotency';
 import { readShards } from '../storage/accounts';
+import { eventItemCount } from '../storage/events';
 import { readForWrite, writeTransfers } from '../storage/ledger-write';
 import { backoff, retryPolicy } from './backoff';
 import { entriesOf, holdShards, planAll, type MovementRequest, type QueuedTransfer, type Short } from './batch-plan';
@@ -79,8 +80,10 @@ const queue = new GroupCommit<MovementRequest, Replayed>({
         ...(keyRef ? [keyName(keyRef)] : []), ...(reversal ? [`reversal\u0000${reversal.transactionId}`] : []),
         ...(hold ? [`hold\u0000${hold.hold.id}`] : []),
       ],
-      // A hold's item and its two copies, and its source's shard 0 where no entry writes it.
-      items: 1 + entries.length + (keyRef ? 1 : 0) + (reversal ? 1 : 0) + (hold ? 4 : 0),
+      // A hold's item and its two copies, and its source's shard where no entry writes it; then the events (the outbox):
+      // a transaction's (its item, a copy for each owner, at most one per entry, and one in the feed) and a hold's.
+      items: 1 + entries.length + (keyRef ? 1 : 0) + (reversal ? 1 : 0) + (hold ? 4 : 0)
+        + (entries.length > 0 ? eventItemCount(entries.length) : 0) + (hold ? eventItemCount(2) : 0),
     };
   },
   run: (batch) => withSignal(earliestDeadline(batch), () => postTransfers(batch)),

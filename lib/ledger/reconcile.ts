@@ -1,8 +1,11 @@
 import { readAccounts, scanLedger } from '../storage/ledger-scan';
 import { shardName } from './model';
+import { eventViolations, keyViolations } from './reconcile-events';
 import { holdViolations } from './reconcile-holds';
 import { reversalViolations } from './reconcile-reversals';
-import type { ScannedAccount, ScannedEntry, ScannedHold, ScannedIdempotency, ScannedItem, ScannedTransaction } from './scanned';
+import type {
+  ScannedAccount, ScannedEntry, ScannedEvent, ScannedHold, ScannedIdempotency, ScannedItem, ScannedTransaction,
+} from './scanned';
 
 /** One broken invariant: which check, on which item, and what was found. */
 export interface Violation {
@@ -30,7 +33,8 @@ const violationsKeptMax = 1000;
  * a snapshot, so a transfer that lands mid-scan can look like a violation.
  */
 export async function reconcileTable(options: { segments?: number } = {}): Promise<ReconcileReport> {
-  const ledger = new Reconciler();
+  // The whole table holds every event, so the outbox is checked too; a set of accounts reads none of it.
+  const ledger = new Reconciler(true);
   const items = await scanLedger((item) => ledger.add(item), options);
   return ledger.report(items);
 }
@@ -58,7 +62,8 @@ export async function reconcileAccounts(accountIds: Iterable<string>): Promise<R
  *   currency, and each of its entries is stored exactly once; no entry lacks its transaction;
  * - a transaction's `reversedAmount` is the sum of its reversals and at most its amount, and reversals link both ways;
  * - per currency, all balances sum to 0; no `user` account is below 0; every posted idempotency key names a transaction, and a refused one none;
- * - what holds reserve, and their captures, as `holdViolations` (./reconcile-holds.ts) checks them.
+ * - what holds reserve, and their captures, as `holdViolations` (./reconcile-holds.ts) checks them;
+ * - over the whole table, that every transaction has its event (the outbox), as `eventViolations` checks it.
  */
 export class Reconciler {
   private readonly accounts = new Map<string, ScannedAccount>();
@@ -66,6 +71,9 @@ export class Reconciler {
   private readonly transactions = new Map<string, ScannedTransaction>();
   private readonly keysBound: ScannedIdempotency[] = [];
   private readonly holds: ScannedHold[] = [];
+  private readonly events: ScannedEvent[] = [];
+
+  constructor(private readonly checkEvents = false) {}
   private readonly found: Violation[] = [];
   private foundCount = 0;
   private entryCount = 0;
@@ -88,6 +96,9 @@ export class Reconciler {
       case 'hold':
         this.holds.push(item);
         break;
+      case 'event':
+        this.events.push(item);
+        break;
       case 'other':
         if (!['user', 'email', 'session', 'refresh_token', 'loginFailures'].includes(String(item.kind))) {
           this.violation('entity_known', item.key, `entity is ${JSON.stringify(item.kind)}`);
@@ -109,18 +120,9 @@ export class Reconciler {
     }
     for (const txn of this.transactions.values()) this.checkTransaction(txn, postings.get(txn.id) ?? []);
     for (const [check, subject, detail] of holdViolations(this.holds, this.accounts, this.transactions)) this.violation(check, subject, detail);
+    if (this.checkEvents) for (const [check, subject, detail] of eventViolations(this.events, this.transactions)) this.violation(check, subject, detail);
     const currencies = this.checkConservation();
-    for (const bound of this.keysBound) {
-      if (bound.outcome === 'refused') {
-        if (bound.transactionId !== undefined) {
-          this.violation('idempotency_refusal_moves_nothing', bound.key, `a refusal bound to transaction ${bound.transactionId}`);
-        }
-      } else if (bound.outcome === 'held') {
-        if (bound.transactionId !== undefined) this.violation('idempotency_hold_moves_nothing', bound.key, `a hold bound to transaction ${bound.transactionId}`);
-      } else if (!bound.transactionId || !this.transactions.has(bound.transactionId)) {
-        this.violation('idempotency_transaction_exists', bound.key, `bound to missing transaction ${bound.transactionId}`);
-      }
-    }
+    for (const [check, subject, detail] of keyViolations(this.keysBound, this.transactions)) this.violation(check, subject, detail);
     return {
       items,
       accounts: [...this.accounts.values()].filter((account) => account.shard === 0).length,

@@ -61,6 +61,7 @@ export interface ScannedTransaction {
   reversalIds: string[];
   /** The hold a capture captured. */
   holdId: string | undefined;
+  createdAt: string | undefined;
 }
 
 /** A hold's item, or (`copy`) its copy in one of its accounts' lists. */
@@ -79,6 +80,19 @@ export interface ScannedHold {
   reservedShard: number;
 }
 
+/** An event's item, or (`copy`) its copy in a list; `transactionId` names the transaction it is about, if any. */
+export interface ScannedEvent {
+  entity: 'event';
+  key: string;
+  copy: boolean;
+  id: string;
+  type: string | undefined;
+  transactionId: string | undefined;
+  owners: number;
+  /** Past its retention: DynamoDB's TTL deletes the event and its copies, each in its own time. */
+  expired: boolean;
+}
+
 /** An idempotency record: its outcome, and the transaction its key is bound to when that posted. */
 export interface ScannedIdempotency {
   entity: 'idempotency';
@@ -94,4 +108,4 @@ export interface ScannedOther {
   kind: string | undefined;
 }
 
-export type ScannedItem = ScannedAccount | ScannedEntry | ScannedTransaction | ScannedIdempotency | ScannedHold | ScannedOther;
+export type ScannedItem = ScannedAccount | ScannedEntry | ScannedTransaction | ScannedIdempotency | ScannedHold | ScannedEvent | ScannedOther;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { adminUserView, mfaEnrolmentView, tokenPairView, userPageView, userView } from '../identity/views';
+import { eventViewSchema } from '../events/schemas';
 import { accountView, balanceView, holdView, pageOf, transactionView } from '../ledger/views';
 import { createdWebhookEndpointView, webhookAttemptView, webhookEndpointView } from '../webhooks/schemas';
 
@@ -22,6 +23,8 @@ export const responses = {
   transactionPage: pageOf(transactionView),
   hold: holdView,
   holdPage: pageOf(holdView),
+  event: eventViewSchema,
+  eventPage: pageOf(eventViewSchema),
   webhookEndpoint: webhookEndpointView,
   webhookEndpointCreated: createdWebhookEndpointView,
   webhookEndpointPage: pageOf(webhookEndpointView),

@@ -49,6 +49,10 @@ export const problemGuide: Readonly<Record<string, { means: string; todo: string
     means: 'No such hold, or the caller neither placed it nor owns either of its accounts.',
     todo: 'Check the id: it comes from the answer of `POST /v1/holds`, or from an account\'s list of holds.',
   },
+  event_not_found: {
+    means: 'No such event, or it is older than the 30 days events are kept, or it touches none of the caller\'s accounts.',
+    todo: 'Check the id: it comes from `GET /v1/events` or a webhook delivery (`webhook-id`).',
+  },
   webhook_endpoint_not_found: {
     means: 'No such webhook endpoint, or one the caller neither owns nor may see, or one already deleted.',
     todo: 'Check the id: it comes from the answer of `POST /v1/webhook-endpoints`, or from `GET /v1/webhook-endpoints`.',

@@ -8,6 +8,8 @@ import { route as listAccountHolds } from './accounts/holds';
 import { route as listAccountTransactions } from './accounts/transactions';
 import { route as unfreezeAccount } from './accounts/unfreeze';
 import { route as updateAccount } from './accounts/update';
+import { route as getEvent } from './events/get';
+import { route as listEvents } from './events/list';
 import { route as docs } from './meta/docs';
 import { route as docsAsset } from './meta/docs-asset';
 import { route as notFound } from './meta/not-found';
@@ -47,7 +49,7 @@ export const routes: readonly Route[] = [
   register, login, refreshSession, logout, me, changePassword, enrolMfa, confirmMfa, listUsers, updateUser,
   createAccount, listAccounts, getAccount, updateAccount, getBalance, listAccountTransactions, freezeAccount, unfreezeAccount,
   closeAccount, listAccountHolds, createTransfer, createTransaction, getTransaction, reverseTransaction,
-  createHold, getHold, captureHold, voidHold,
+  createHold, getHold, captureHold, voidHold, listEvents, getEvent,
   createWebhookEndpoint, listWebhookEndpoints, getWebhookEndpoint, deleteWebhookEndpoint, listWebhookDeliveries,
   openapi, docs, docsAsset, problemPage, notFound,
 ];

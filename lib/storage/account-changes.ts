@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, StorageUnavailableError } from '../errors';
+import { accountEvent } from '../events/record';
 import { backoff } from '../ledger/backoff';
 import { latestOf } from '../ledger/instants';
 import type { AccountRecord, AccountStatus } from '../ledger/model';
 import { accountFromItem } from './accounts';
 import { db } from './client';
 import {
-  cancellationReasons, conditionFailed, isAmbiguous, isConditionFailed, isUnavailable, retriedBySdk, retryableCancellation,
+  cancellationReasons, conditionFailed, isAmbiguous, isUnavailable, retriedBySdk, retryableCancellation, type TransactItem,
 } from './dynamo-errors';
+import { eventItems } from './events';
 import { keys } from './keys';
 
 /*
  * The writes that change an account without moving money: its status, on every shard at once, and its name and
- * metadata, on shard 0. The account's items and their mapping are `accounts.ts`'s; these writes never touch a
+ * metadata, on shard 0, each with its `account.updated` event (the outbox). The account's items and their mapping are `accounts.ts`'s; these writes never touch a
  * balance or a `seq`, and never move `updatedAt` back, since new entries are minted from it (`mintedAt`).
  */
 
@@ -35,9 +37,11 @@ export async function writeAccountStatus(
   balanceAsRead: boolean,
   now: string,
 ): Promise<{ written: boolean; ambiguous: boolean }> {
+  const main = shards.find((shard) => shard.shard === 0)!;
+  const event = accountEvent('account.updated', { ...main, status, updatedAt: latestOf([now, main.updatedAt]) }, latestOf([now, main.updatedAt]));
   const command = new TransactWriteCommand({
     ClientRequestToken: randomUUID(),
-    TransactItems: shards.map((read) => ({
+    TransactItems: [...shards.map((read): TransactItem => ({
       Update: {
         TableName: config.tableName,
         Key: keys.shard(read.id, read.shard),
@@ -50,7 +54,7 @@ export async function writeAccountStatus(
           ':status': status, ':now': latestOf([now, read.updatedAt]), ':read': read.status, ...(balanceAsRead ? { ':seq': read.seq } : {}),
         },
       },
-    })),
+    })), ...eventItems(event)],
   });
   let ambiguous = false;
   for (let send = 1; ; send += 1) {
@@ -80,31 +84,35 @@ export async function findAccountProfile(accountId: string): Promise<{ account: 
 }
 
 /**
- * Writes an account's name and metadata on its shard 0, if no other edit landed since `revision` was read (`false`
- * then: read and merge again). Balances, `seq` and status are not touched, so an edit never races a movement.
+ * Writes an account's name and metadata on its shard 0, with its `account.updated` event, if no other edit landed
+ * since `revision` was read (`false` then: read and merge again). Balances, `seq` and status are not touched, so an
+ * edit never races a movement.
  */
-export async function writeAccountProfile(
-  account: Pick<AccountRecord, 'id' | 'name' | 'metadata' | 'updatedAt'>,
-  revision: number,
-  now: string,
-): Promise<boolean> {
+export async function writeAccountProfile(account: AccountRecord, revision: number, now: string): Promise<boolean> {
+  const at = latestOf([now, account.updatedAt]);
   try {
-    await db.send(new UpdateCommand({
-      TableName: config.tableName,
-      Key: keys.account(account.id),
-      UpdateExpression: 'SET #name = :name, metadata = :metadata, profileRevision = :next, updatedAt = :now',
-      // `updatedAt` never moves back: a movement that landed since the read moved it on, so read and merge again.
-      ConditionExpression: `${revision === 0 ? 'attribute_exists(pk) AND attribute_not_exists(profileRevision)' : 'profileRevision = :revision'} AND updatedAt <= :now`,
-      ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: {
-        ':name': account.name, ':metadata': account.metadata, ':next': revision + 1, ':now': latestOf([now, account.updatedAt]),
-        ...(revision === 0 ? {} : { ':revision': revision }),
-      },
+    await db.send(new TransactWriteCommand({
+      ClientRequestToken: randomUUID(),
+      TransactItems: [{
+        Update: {
+          TableName: config.tableName,
+          Key: keys.account(account.id),
+          UpdateExpression: 'SET #name = :name, metadata = :metadata, profileRevision = :next, updatedAt = :now',
+          // `updatedAt` never moves back: a movement that landed since the read moved it on, so read and merge again.
+          ConditionExpression: `${revision === 0 ? 'attribute_exists(pk) AND attribute_not_exists(profileRevision)' : 'profileRevision = :revision'} AND updatedAt <= :now`,
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: {
+            ':name': account.name, ':metadata': account.metadata, ':next': revision + 1, ':now': at,
+            ...(revision === 0 ? {} : { ':revision': revision }),
+          },
+        },
+      }, ...eventItems(accountEvent('account.updated', { ...account, updatedAt: at }, at))],
     }));
     return true;
   } catch (error) {
     // Another edit got there first; a caller that merges again keeps both edits' keys.
-    if (isConditionFailed(error)) return false;
+    const reasons = cancellationReasons(error);
+    if (reasons && conditionFailed(reasons, 0)) return false;
     throw error;
   }
 }

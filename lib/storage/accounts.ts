@@ -1,13 +1,15 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert, StorageUnavailableError } from '../errors';
 import { backoff } from '../ledger/backoff';
 import { currencyCodes, type CurrencyCode } from '../ledger/currencies';
+import { accountEvent } from '../events/record';
 import { accountStatuses, type AccountChange, type AccountRecord, type AccountStatus, type Metadata } from '../ledger/model';
 import { batchGetConsistent, db } from './client';
 import {
-  cancellationReasons, conditionFailed, isConditionFailed, isUnavailable, retryableCancellation, type TransactItem,
+  cancellationReasons, conditionFailed, isUnavailable, retryableCancellation, type TransactItem,
 } from './dynamo-errors';
+import { eventItems } from './events';
 import { keys } from './keys';
 
 /*
@@ -17,7 +19,10 @@ import { keys } from './keys';
  * the ledger write (`ledger-write.ts`), by `balanceUpdate` below.
  */
 
-/** Stores a new account (and its other shards, if it has several) with balance 0 and no entries. */
+/**
+ * Stores a new account (and its other shards, if it has several) with balance 0 and no entries, and its
+ * `account.created` event, in one transaction.
+ */
 export async function insertAccount(account: AccountRecord): Promise<void> {
   const item = {
     ...keys.account(account.id),
@@ -25,22 +30,13 @@ export async function insertAccount(account: AccountRecord): Promise<void> {
     entity: 'account',
     ...account,
   };
-  if (account.shards === 1) {
-    try {
-      await db.send(new PutCommand({ TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    } catch (error) {
-      // The id is a fresh random UUID, so an item already under it can only be this very account: an earlier send
-      // whose answer was lost committed, and the SDK's retry then met its own write. The account exists as asked.
-      if (!isConditionFailed(error)) throw error;
-    }
-    return;
-  }
   // Name and metadata are shard 0's alone (an edit writes one item); every shard carries the status.
   const { name: _name, metadata: _metadata, ...fixed } = account;
   const shards = Array.from({ length: account.shards - 1 }, (_, index) => ({
     ...keys.shard(account.id, index + 1), entity: 'shard', ...fixed, shard: index + 1,
   }));
-  await insertOnce([item, ...shards], account.id);
+  const put = (Item: Record<string, unknown>): TransactItem => ({ Put: { TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
+  await insertOnce([item, ...shards].map(put).concat(eventItems(accountEvent('account.created', account, account.createdAt))), account.id);
 }
 
 /** Sends of one account's items that met a write in flight, throttling or no answer, before it is unavailable. */
@@ -50,11 +46,8 @@ const insertSendsMax = 4;
  * Puts new items in one transaction, all or none. Sent again under the same token after a conflict, throttling or a
  * lost answer; a cancellation on every item's condition means an earlier send committed them.
  */
-async function insertOnce(items: ReadonlyArray<Record<string, unknown>>, token: string): Promise<void> {
-  const command = new TransactWriteCommand({
-    ClientRequestToken: token,
-    TransactItems: items.map((Item) => ({ Put: { TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
-  });
+async function insertOnce(items: TransactItem[], token: string): Promise<void> {
+  const command = new TransactWriteCommand({ ClientRequestToken: token, TransactItems: items });
   for (let send = 1; ; send += 1) {
     try {
       await db.send(command);

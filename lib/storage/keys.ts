@@ -37,6 +37,12 @@ export const keys = {
   loginFailures: (kind: 'EMAIL' | 'ADDRESS', id: string) => ({ pk: `LOGIN#${kind}#${id}`, sk: 'FAILURES' }),
   idempotency: (callerId: string, key: string) => ({ pk: `IDEMPOTENCY#${callerId}#${key}`, sk: 'IDEMPOTENCY' }),
   hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
+  event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
+  /** An owner's list of the events that touch its accounts, newest first by `<createdAt>#<id>`. */
+  eventsOfOwner: (ownerId: string) => ({ pk: `EVENTS#${ownerId}` }),
+  /** The feed of every event, in `eventFeedPartitions` partitions (by id), so no partition takes every write. */
+  eventFeed: (eventId: string) => ({ pk: `EVENTS_ALL#${partitionOf(eventId, eventFeedPartitions)}` }),
+  eventFeedPartition: (partition: number) => ({ pk: `EVENTS_ALL#${partition}` }),
   /**
    * A hold's copy in the list of each of its two accounts, newest first by `createdAt`: an account's partition of its
    * own, beside nothing else.
@@ -95,6 +101,9 @@ export function entrySeq(seq: number): string {
 /** How many `gsi1` partitions list pending holds by expiry: many holds placed at once spread over them. */
 export const expiryPartitions = 4;
 
+/** How many partitions the feed of every event is spread over; a read of the feed merges them. */
+export const eventFeedPartitions = 8;
+
 /** The expiry partition of a hold, from its (random) id. */
 function expiryPartitionOf(holdId: string): number {
   return partitionOf(holdId, expiryPartitions);
@@ -103,7 +112,7 @@ function expiryPartitionOf(holdId: string): number {
 /** How many `gsi1` partitions list pending webhook deliveries by when they are due. */
 export const duePartitions = 4;
 
-/** The partition of an item listed by time, from its (random, hex-led) id. */
-function partitionOf(id: string, partitions: number): number {
-  return Number.parseInt(id.slice(0, 2), 16) % partitions || 0;
+/** One of `count` partitions for a random id, from its first two hex digits. */
+function partitionOf(id: string, count: number): number {
+  return Number.parseInt(id.slice(0, 2), 16) % count || 0;
 }

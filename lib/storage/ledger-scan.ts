@@ -112,6 +112,15 @@ export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem 
       reversedAmount: raw.reversedAmount === undefined ? 0n : integer(raw.reversedAmount),
       reversalIds: (raw.reversalIds?.L ?? []).map((value) => value.S ?? ''),
       holdId: raw.holdId?.S,
+      createdAt: raw.createdAt?.S,
+    };
+  }
+  if (kind === 'event' || kind === 'event_copy') {
+    const subject = raw.subject?.M;
+    return {
+      entity: 'event', key, copy: kind === 'event_copy', id: raw.id?.S ?? '', type: raw.type?.S,
+      transactionId: subject?.kind?.S === 'transaction' ? subject.transaction?.M?.id?.S : undefined, owners: raw.ownerIds?.L?.length ?? 0,
+      expired: Number(raw.expiresAt?.N ?? 0) <= Math.floor(Date.now() / 1000),
     };
   }
   if (kind === 'hold') {

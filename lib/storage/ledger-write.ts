@@ -12,6 +12,8 @@ import { batchGetConsistent, db } from './client';
 import {
   cancellationReasons, conditionFailed, isAmbiguous, isThrottled, retriedBySdk, retryableCancellation, type TransactItem,
 } from './dynamo-errors';
+import { eventsOfPlan } from '../events/record';
+import { eventItems } from './events';
 import { holdCopyUpdates, holdPlacementItems, holdResolution, holdWritten } from './holds';
 import { idempotencyFromItem, idempotencyKey, idempotencyPut } from './idempotency';
 import { keys } from './keys';
@@ -154,6 +156,12 @@ export function transactItems(write: LedgerWrite): { items: TransactItem[]; role
     if (idempotency) {
       items.push(idempotencyPut(idempotency.ref, idempotency.record, at));
       roles.push({ kind: 'key', ref: idempotency.ref });
+    }
+    // The outbox: the change's events, committed with it or not at all.
+    for (const event of eventsOfPlan(txn, legs, hold)) {
+      const eventPuts = eventItems(event);
+      items.push(...eventPuts);
+      roles.push(...eventPuts.map(() => ({ kind: 'transfer' as const })));
     }
   }
   return { items, roles };

@@ -7,7 +7,7 @@ import { ownTableName } from '../support/own-table';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import {
-  DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue,
+  DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, UpdateItemCommand, type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import type { Caller } from '../../lib/identity/model';
 import { createAccount } from '../../lib/ledger/accounts';
@@ -102,7 +102,16 @@ test('an entry deleted: its account no longer adds up and its transaction lacks 
 test('a transaction deleted: its entries are orphans and its idempotency key names nothing', async () => {
   const txn = keys.transaction(ids.txn);
   expect(await checksAfter([txn], () => db.send(new DeleteItemCommand({ TableName: ownTableName, Key: raw(txn) }))))
-    .toEqual(['entry_transaction_exists', 'idempotency_transaction_exists']);
+    .toEqual(['entry_transaction_exists', 'event_transaction_exists', 'idempotency_transaction_exists']);
+});
+
+test("a transaction's event deleted: the outbox lost a committed change", async () => {
+  const event = (await db.send(new ScanCommand({
+    TableName: ownTableName, FilterExpression: 'entity = :event AND subject.#transaction.id = :txn',
+    ExpressionAttributeNames: { '#transaction': 'transaction' }, ExpressionAttributeValues: { ':event': { S: 'event' }, ':txn': { S: ids.txn } },
+  }))).Items![0]!;
+  const key = { pk: event.pk!.S!, sk: event.sk!.S! };
+  expect(await checksAfter([key], () => db.send(new DeleteItemCommand({ TableName: ownTableName, Key: raw(key) })))).toEqual(['event_copies', 'transaction_event']);
 });
 
 test('an entry posted twice (a copy at the next sequence number)', async () => {

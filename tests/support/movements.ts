@@ -3,7 +3,7 @@ import type { Caller } from '../../lib/identity/model';
 import { changeAccountStatus } from '../../lib/ledger/account-changes';
 import { createAccount, getBalance } from '../../lib/ledger/accounts';
 import type { CurrencyCode } from '../../lib/ledger/currencies';
-import { expireHolds } from '../../lib/ledger/hold-expiry';
+import { expireHold } from '../../lib/ledger/hold-expiry';
 import type { HoldRecord } from '../../lib/ledger/hold-model';
 import { captureHold, placeHold, voidHold } from '../../lib/ledger/holds';
 import { findHold } from '../../lib/storage/holds';
@@ -113,7 +113,14 @@ export async function runMovements(
         };
         return Array.from({ length: command.copies }, () => () => placeHold(ledger.admin, body, key).then(({ hold }) => ({ hold })));
       }
-      if (command.kind === 'sweep') return [() => expireHolds().then(() => undefined)];
+      // The expiry sweep of this run's own holds: a sweep of the whole table would also expire the holds of runs in
+      // flight beside this one (the soak runs several), under their reconciliation's reads, which are no snapshot.
+      if (command.kind === 'sweep') {
+        return [async () => {
+          await Promise.all(holds.filter((hold) => Date.parse(hold.expiresAt) <= Date.now()).map(expireHold));
+          return undefined;
+        }];
+      }
       const holdOf = (of: number) => holds[of % Math.max(holds.length, 1)];
       if (command.kind === 'void') {
         const hold = holdOf(command.of);

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { Caller } from '../../lib/identity/model';
 import { postedRecord } from '../../lib/ledger/idempotency';
 import type { AccountRecord } from '../../lib/ledger/model';
+import { eventItemCount } from '../../lib/storage/events';
 import { ledgerWrite, planMovement } from '../../lib/ledger/rules';
 import { entriesMax, metadata as metadataSchema, transactionBody } from '../../lib/ledger/schemas';
 import { config } from '../../lib/config';
@@ -46,8 +47,10 @@ describe('the largest transaction', () => {
     const plan = planMovement(admin, { kind: 'transaction', ...body, reverses: null }, accounts, minted);
     const idempotency = { ref: { callerId: admin.userId, key: '~'.repeat(255) }, record: postedRecord(plan.transaction, 'h'.repeat(64), 86_400) };
     const { items } = transactItems(ledgerWrite([{ ...plan, idempotency }]));
-    // One update per account, the transaction, one entry item per entry, and the key: 42 of 100.
-    expect(items).toHaveLength(2 * entriesMax + 2);
+    // One update per account, the transaction, one entry item per entry, and the key: 42; then its event, a copy for
+    // each of the 20 owners and one in the feed: 64 of 100.
+    expect(items).toHaveLength(2 * entriesMax + 2 + eventItemCount(entriesMax));
+    expect(items.length).toBeLessThanOrEqual(100);
     const sizes = items.map((item) => Buffer.byteLength(JSON.stringify(item)));
     // JSON overstates DynamoDB's item size (quotes, braces), so these are upper bounds.
     expect(Math.max(...sizes)).toBeLessThan(100 * 1024);

@@ -20,5 +20,5 @@ export const route = {
   errors: [...authErrors, ValidationError, AccountNotFoundError, ForbiddenError, AccountClosedError, ...storageErrors],
   // visibleAccount's GetItem; a hot account's shards in one BatchGetItem (and a GetItem of its shard 0); the new
   // status on every shard in one TransactWriteItems of Updates (lib/storage/account-changes.ts writeAccountStatus).
-  access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
+  access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem'] },
 } satisfies Route;

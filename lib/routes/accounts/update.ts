@@ -22,5 +22,5 @@ export const route = {
   errors: [...authErrors, ...inputErrors, AccountNotFoundError, MfaSessionRequiredError, ...storageErrors],
   // The account's GetItem, then one conditional UpdateItem of its shard 0; a hot account's balance is the sum of its
   // shards, one BatchGetItem (and a GetItem of its shard 0).
-  access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
+  access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem'] },
 } satisfies Route;

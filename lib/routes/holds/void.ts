@@ -27,5 +27,5 @@ export const route = {
   ],
   // The hold's GetItem; the source's shard 0 read with BatchGetItem; one TransactWriteItems of Updates (the shard, the
   // hold and its copies). A void binds no key, so it puts nothing.
-  access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
+  access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem'] },
 } satisfies Route;

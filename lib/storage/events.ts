@@ -1,0 +1,99 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { assert } from '../errors';
+import { eventTypes, type EventRecord, type EventType } from '../events/model';
+import { db } from './client';
+import type { TransactItem } from './dynamo-errors';
+import { eventFeedPartitions, keys } from './keys';
+
+/*
+ * The event item (`EVENT#<id>` / `EVENT`, the outbox: DynamoDB Streams carry its insert to the publisher) and its
+ * copies in the lists that `GET /v1/events` reads: one in each touched account's owner's list (`EVENTS#<owner>`),
+ * and one in a partition of the feed of every event (`EVENTS_ALL#<k>`), each sorted by `<createdAt>#<id>`. All are
+ * written by the change's own `TransactWriteItems`, and expire together by the table's TTL after `eventRetentionDays`.
+ */
+
+/** How long events are kept, and listed. */
+export const eventRetentionDays = 30;
+
+/** The items an event puts in its change's write: the event, and a copy in each list that shows it. */
+export function eventItems(event: EventRecord): TransactItem[] {
+  const expiresAt = Math.floor(Date.parse(event.createdAt) / 1000) + eventRetentionDays * 24 * 3600;
+  const fields = { ...event, expiresAt };
+  const sk = `${event.createdAt}#${event.id}`;
+  const put = (item: Record<string, unknown>): TransactItem => ({
+    Put: { TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+  });
+  return [
+    put({ ...keys.event(event.id), entity: 'event', ...fields }),
+    ...event.ownerIds.map((ownerId) => put({ pk: keys.eventsOfOwner(ownerId).pk, sk, entity: 'event_copy', ...fields })),
+    put({ pk: keys.eventFeed(event.id).pk, sk, entity: 'event_copy', ...fields }),
+  ];
+}
+
+/** How many items an event of `owners` owners puts. */
+export function eventItemCount(owners: number): number {
+  return owners + 2;
+}
+
+/** Reads an event, or `undefined` (also once it has expired). */
+export async function findEvent(eventId: string): Promise<EventRecord | undefined> {
+  const result = await db.send(new GetCommand({ TableName: config.tableName, Key: keys.event(eventId), ConsistentRead: true }));
+  return result.Item && !expired(result.Item) ? eventFromItem(result.Item) : undefined;
+}
+
+/** Reads of a list that a type filter may leave short before a page is answered as it is. */
+const listRoundsMax = 5;
+
+/**
+ * Up to `limit` events of one list partition (an owner's, or one of the feed's), newest first, with a sort key below
+ * `before` (the last of a previous page), of one type if asked, read strongly consistent. `readTo` is the sort key the
+ * read stopped at when older ones remain (a type filter may leave fewer than `limit` after a bounded number of
+ * reads), `null` when none do.
+ */
+export async function queryEventList(pk: string, limit: number, type?: EventType, before?: string) {
+  const events: Array<{ sk: string; event: EventRecord }> = [];
+  let start: Record<string, unknown> | undefined;
+  for (let round = 0; round < listRoundsMax && events.length < limit; round += 1) {
+    const result = await db.send(new QueryCommand({
+      TableName: config.tableName,
+      KeyConditionExpression: before ? 'pk = :pk AND sk < :before' : 'pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': pk, ':now': Math.floor(Date.now() / 1000), ...(before ? { ':before': before } : {}), ...(type ? { ':type': type } : {}),
+      },
+      // An expired copy may linger until DynamoDB's TTL deletes it: it is not shown.
+      FilterExpression: `expiresAt > :now${type ? ' AND #type = :type' : ''}`,
+      ...(type ? { ExpressionAttributeNames: { '#type': 'type' } } : {}),
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: limit - events.length,
+      ExclusiveStartKey: start,
+    }));
+    for (const item of result.Items ?? []) events.push({ sk: String(item.sk), event: eventFromItem(item) });
+    start = result.LastEvaluatedKey;
+    if (!start) break;
+  }
+  return { events, readTo: start ? String(start.sk) : null };
+}
+
+/** The partition keys of the feed of every event. */
+export function eventFeedKeys(): string[] {
+  return Array.from({ length: eventFeedPartitions }, (_, partition) => keys.eventFeedPartition(partition).pk);
+}
+
+function expired(item: Record<string, unknown>): boolean {
+  return Number(item.expiresAt) <= Math.floor(Date.now() / 1000);
+}
+
+const types: ReadonlySet<string> = new Set(eventTypes);
+
+/** The event an item (or a copy) holds. */
+export function eventFromItem(item: Record<string, unknown>): EventRecord {
+  const { id, type, createdAt, subject, accounts, ownerIds } = item;
+  assert(typeof type === 'string' && types.has(type), 'an event is of a known type');
+  assert(Array.isArray(accounts) && Array.isArray(ownerIds), 'an event names the accounts it touches and their owners');
+  return {
+    id: String(id), type: type as EventType, createdAt: String(createdAt), subject: subject as EventRecord['subject'],
+    accounts: accounts as EventRecord['accounts'], ownerIds: ownerIds.map(String),
+  };
+}
