@@ -1,5 +1,9 @@
 import { Webhook } from 'standardwebhooks';
+import { getEvent, listEvents } from '../../lib/events/list';
 import { eventView } from '../../lib/events/view';
+import { createAccount } from '../../lib/ledger/accounts';
+import { transfer } from '../../lib/ledger/transfers';
+import { findEvent } from '../../lib/storage/events';
 import type { Caller } from '../../lib/identity/model';
 import { findDelivery } from '../../lib/storage/webhook-deliveries';
 import { attemptDelivery, deliverDue } from '../../lib/webhooks/deliver';
@@ -7,7 +11,7 @@ import { createEndpoint, listAttempts, removeEndpoint } from '../../lib/webhooks
 import { deliveryIdOf, enqueueDeliveries } from '../../lib/webhooks/enqueue';
 import { retryWindowMs } from '../../lib/webhooks/schedule';
 import { sendWebhook } from '../../lib/webhooks/send';
-import { newCaller } from '../support/ledger-fixtures';
+import { newBank, newCaller } from '../support/ledger-fixtures';
 import { accountEvent, startReceiver, type Behaviour } from '../support/webhooks';
 
 /*
@@ -134,6 +138,31 @@ describe('webhook delivery', () => {
     expect((await listAttempts(owner, fast.endpoint.id, { limit: 5 })).data[0]).toMatchObject({ outcome: 'delivered' });
     await removeEndpoint(owner, slow.endpoint.id);
   }, 30_000);
+
+  it('delivers an event of the outbox to each side of a transfer as GET /v1/events shows it to that side, and to no one else', async () => {
+    const bank = await newBank('EUR');
+    const payer = newCaller();
+    const payee = newCaller();
+    const stranger = newCaller();
+    const wallet = await createAccount(payer, { currency: 'EUR' });
+    const till = await createAccount(payee, { currency: 'EUR' });
+    await bank.fund(wallet, 5_000);
+    const hooks = { payer: await hook(payer, undefined, ['transaction.posted']), payee: await hook(payee), stranger: await hook(stranger) };
+    await transfer(payer, { fromAccountId: wallet.id, toAccountId: till.id, amount: 1_250, currency: 'EUR' });
+    const [posted] = (await listEvents(payer, { type: 'transaction.posted', limit: 1 })).data;
+    const event = (await findEvent(posted!.id))!;
+    await enqueueDeliveries(event);
+    for (const side of ['payer', 'payee', 'stranger'] as const) {
+      const delivery = await deliveryOf(event.id, hooks[side].endpoint.id);
+      if (side === 'stranger') expect(delivery).toBeUndefined();
+      else await attemptDelivery(delivery!, Date.now());
+    }
+    const bodyOf = (side: 'payer' | 'payee') => JSON.parse(hooks[side].receiver.received.find((r) => r.headers['webhook-id'] === event.id)!.body);
+    expect(bodyOf('payer')).toEqual(JSON.parse(JSON.stringify(await getEvent(payer, event.id))));
+    expect(bodyOf('payee')).toEqual(JSON.parse(JSON.stringify(await getEvent(payee, event.id))));
+    expect(bodyOf('payer')).toMatchObject({ type: 'transaction.posted', data: { amount: 1_250 } });
+    expect(hooks.stranger.receiver.received).toHaveLength(0);
+  });
 
   it('sends an endpoint only the events its owner may read, of the types it subscribed to', async () => {
     const me = newCaller();
