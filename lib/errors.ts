@@ -13,6 +13,7 @@ import {
 import { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 import { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
 import { EventNotFoundError } from './events/errors';
+import { WebhookEndpointLimitError, WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
 
 export { AppError, ReplayedRefusalError, assert } from './app-error';
 export { InvalidCursorError } from './cursor-error';
@@ -23,6 +24,7 @@ export {
 export { AccountClosedError, AccountFrozenError, AccountNotEmptyError } from './ledger/status-errors';
 export { CaptureExceedsHoldError, HoldExpiredError, HoldNotFoundError, HoldNotPendingError } from './ledger/hold-errors';
 export { EventNotFoundError } from './events/errors';
+export { WebhookEndpointLimitError, WebhookEndpointNotFoundError, WebhookUrlRefusedError } from './webhooks/errors';
 
 /** The request is malformed or breaks a schema rule. */
 export class ValidationError extends AppError {
@@ -277,11 +279,11 @@ export const internalErrorCode = 'internal_error';
 export const errorCatalogue = [
   ValidationError, IdempotencyKeyRequiredError, MalformedJsonError, InvalidCursorError, UnauthorizedError, InvalidCredentialsError,
   InvalidRefreshTokenError, MfaCodeRequiredError, ForbiddenError, UserDisabledError, MfaSessionRequiredError, AccountNotFoundError,
-  TransactionNotFoundError, HoldNotFoundError, EventNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
+  TransactionNotFoundError, HoldNotFoundError, EventNotFoundError, WebhookEndpointNotFoundError, RouteNotFoundError, UserNotFoundError, MethodNotAllowedError, EmailTakenError, MfaNotPendingError,
   PayloadTooLargeError, UnsupportedMediaTypeError, InsufficientFundsError, CurrencyMismatchError, SameAccountError,
   BalanceLimitExceededError, AccountFrozenError, AccountClosedError, AccountNotEmptyError, UnbalancedTransactionError,
   PartialReversalUnsupportedError, ReversalExceedsOriginalError, NotReversibleError, HoldNotPendingError, HoldExpiredError,
-  CaptureExceedsHoldError,
+  CaptureExceedsHoldError, WebhookUrlRefusedError, WebhookEndpointLimitError,
   IdempotencyKeyReusedError, SelfChangeRefusedError, InvalidTotpError, TooManyAttemptsError, LedgerBusyError, LedgerUnavailableError, StorageUnavailableError, RegistrationBusyError,
 ] as const;
 

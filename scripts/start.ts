@@ -43,7 +43,7 @@ async function main(): Promise<number> {
       shutdown: shutdown.signal,
     });
     // serverless offline runs the scheduled functions itself; the Lambda model serves routes only.
-    if (lambda) await startSweeper(shutdown.signal);
+    await startSweeper(shutdown.signal, { sweepHolds: lambda });
     console.log(`\nThe platform is up: ${api.url}  (try: curl ${api.url}/openapi.json). Ctrl-C stops it.`);
     return await untilStopped(shutdown.signal, { 'DynamoDB Local': dynamo, 'The API': api });
   } catch (error) {

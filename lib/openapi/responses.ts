@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { adminUserView, mfaEnrolmentView, tokenPairView, userPageView, userView } from '../identity/views';
 import { eventViewSchema } from '../events/schemas';
 import { accountView, balanceView, holdView, pageOf, transactionView } from '../ledger/views';
+import { createdWebhookEndpointView, webhookAttemptView, webhookEndpointView } from '../webhooks/schemas';
 
 /**
  * The schemas of successful answers, by the name a route declares (`response: 'account'`). A route names its answer
@@ -24,6 +25,10 @@ export const responses = {
   holdPage: pageOf(holdView),
   event: eventViewSchema,
   eventPage: pageOf(eventViewSchema),
+  webhookEndpoint: webhookEndpointView,
+  webhookEndpointCreated: createdWebhookEndpointView,
+  webhookEndpointPage: pageOf(webhookEndpointView),
+  webhookAttemptPage: pageOf(webhookAttemptView),
   openApiDocument: z.looseObject({ openapi: z.string() }),
 };
 

@@ -53,6 +53,10 @@ export const problemGuide: Readonly<Record<string, { means: string; todo: string
     means: 'No such event, or it is older than the 30 days events are kept, or it touches none of the caller\'s accounts.',
     todo: 'Check the id: it comes from `GET /v1/events` or a webhook delivery (`webhook-id`).',
   },
+  webhook_endpoint_not_found: {
+    means: 'No such webhook endpoint, or one the caller neither owns nor may see, or one already deleted.',
+    todo: 'Check the id: it comes from the answer of `POST /v1/webhook-endpoints`, or from `GET /v1/webhook-endpoints`.',
+  },
   route_not_found: { means: 'No operation has this method and path.', todo: 'Check the path against the reference at `/docs`.' },
   user_not_found: { means: "No user has this id, or the caller's own user is gone.", todo: 'Check the id, from `GET /api/v1/users`.' },
   method_not_allowed: {
@@ -103,6 +107,14 @@ export const problemGuide: Readonly<Record<string, { means: string; todo: string
   capture_exceeds_hold: {
     means: 'The capture asks for more than the hold reserved.',
     todo: 'Capture at most the hold\'s `amount`; move anything more with a transfer.',
+  },
+  webhook_url_refused: {
+    means: 'The webhook URL is not `https`, holds credentials or a fragment, or its host is not public: a private, loopback, link-local or metadata name or address, or a name that resolves to one.',
+    todo: 'Register an `https` URL whose host resolves only to public addresses. To receive on a laptop, run the platform there (`npm start`), which also allows loopback `http`.',
+  },
+  webhook_endpoint_limit: {
+    means: 'The owner already has as many live webhook endpoints as one may (20).',
+    todo: 'Delete an endpoint no longer used (`DELETE /v1/webhook-endpoints/{id}`), or subscribe one endpoint to more event types.',
   },
   idempotency_key_reused: {
     means: 'This `Idempotency-Key` is already bound to a request with another body.',

@@ -34,6 +34,11 @@ import { route as changePassword } from './users/password';
 import { route as refreshSession } from './users/refresh';
 import { route as register } from './users/register';
 import { route as updateUser } from './users/update';
+import { route as createWebhookEndpoint } from './webhooks/create';
+import { route as deleteWebhookEndpoint } from './webhooks/delete';
+import { route as listWebhookDeliveries } from './webhooks/deliveries';
+import { route as getWebhookEndpoint } from './webhooks/get';
+import { route as listWebhookEndpoints } from './webhooks/list';
 
 /**
  * Every route of the HTTP API, in the order the OpenAPI document lists them, the catch-all last. Only the document,
@@ -45,5 +50,6 @@ export const routes: readonly Route[] = [
   createAccount, listAccounts, getAccount, updateAccount, getBalance, listAccountTransactions, freezeAccount, unfreezeAccount,
   closeAccount, listAccountHolds, createTransfer, createTransaction, getTransaction, reverseTransaction,
   createHold, getHold, captureHold, voidHold, listEvents, getEvent,
+  createWebhookEndpoint, listWebhookEndpoints, getWebhookEndpoint, deleteWebhookEndpoint, listWebhookDeliveries,
   openapi, docs, docsAsset, problemPage, notFound,
 ];

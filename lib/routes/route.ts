@@ -11,7 +11,7 @@ export type Schema = z.ZodMiniType;
 export type Authenticator = (authorization: string | undefined) => Promise<Caller>;
 
 /** A DynamoDB action a function's role may be granted, as `dynamodb:<action>`. */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 
 /** A request header a route reads: parsed with `schema` when it is present. */
 export interface HeaderParameter {
@@ -42,7 +42,7 @@ export interface Route {
   /** The handler's file and export, as the Serverless Framework names it: `functions/users/register.handler`. */
   handler: string;
   /** `*` only for the catch-all, which the OpenAPI document leaves out. */
-  method: 'GET' | 'POST' | 'PATCH' | '*';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | '*';
   path: string;
   /** One line, imperative or a noun phrase: the operation's title in the reference page (`/docs`). */
   summary: string;

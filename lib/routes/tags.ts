@@ -10,6 +10,8 @@ export const routeTags = {
   holds: 'Two-phase payments: holds that reserve funds out of an account, then are captured in full or in part, '
     + 'voided, or expire.',
   events: 'The events of committed changes (accounts, transactions, holds), as webhooks deliver them.',
+  webhooks: 'Webhook endpoints: URLs that receive the caller\'s events as signed POSTs (Standard Webhooks), retried '
+    + 'for 24 hours, and the record of every delivery attempt.',
   meta: 'The API describing itself: this document, its reference page and the pages of its problem types.',
 } as const;
 

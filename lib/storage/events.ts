@@ -76,6 +76,21 @@ export async function queryEventList(pk: string, limit: number, type?: EventType
   return { events, readTo: start ? String(start.sk) : null };
 }
 
+/**
+ * Up to `limit` events of one partition of the feed, oldest first, with a sort key above `after`, read strongly
+ * consistent: what the local dispatcher reads as new events land (lib/events/dispatch.ts).
+ */
+export async function queryFeedSince(pk: string, after: string, limit: number): Promise<Array<{ sk: string; event: EventRecord }>> {
+  const result = await db.send(new QueryCommand({
+    TableName: config.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk > :after',
+    ExpressionAttributeValues: { ':pk': pk, ':after': after },
+    ConsistentRead: true,
+    Limit: limit,
+  }));
+  return (result.Items ?? []).map((item) => ({ sk: String(item.sk), event: eventFromItem(item) }));
+}
+
 /** The partition keys of the feed of every event. */
 export function eventFeedKeys(): string[] {
   return Array.from({ length: eventFeedPartitions }, (_, partition) => keys.eventFeedPartition(partition).pk);

@@ -57,6 +57,37 @@ export const keys = {
   holdInExpiryList: (holdId: string, expiresAt: string) => ({
     gsi1pk: `HOLDS_EXPIRING#${expiryPartitionOf(holdId)}`, gsi1sk: `${expiresAt}#${holdId}`,
   }),
+  /** A webhook endpoint, by its id; listed in its owner's `gsi1` partition, oldest first, until it is deleted. */
+  webhookEndpoint: (endpointId: string) => ({ pk: `WEBHOOK#${endpointId}`, sk: 'WEBHOOK' }),
+  webhookEndpointsOfOwner: (ownerId: string) => ({ gsi1pk: `WEBHOOKS#${ownerId}` }),
+  webhookEndpointInOwnerList: (ownerId: string, createdAt: string, endpointId: string) => ({
+    gsi1pk: `WEBHOOKS#${ownerId}`, gsi1sk: `${createdAt}#${endpointId}`,
+  }),
+  /**
+   * Who receives an event, read strongly consistent when one is enqueued: a copy of each live endpoint's routing
+   * (owner, scope, types) in the partition of its owner, or in one partition of every admin-scoped endpoint.
+   */
+  webhookRoutes: (scope: { ownerId: string } | 'admin') => ({ pk: scope === 'admin' ? 'WEBHOOK_ROUTES#ADMIN' : `WEBHOOK_ROUTES#USER#${scope.ownerId}` }),
+  webhookRoute: (scope: { ownerId: string } | 'admin', endpointId: string) => ({
+    pk: scope === 'admin' ? 'WEBHOOK_ROUTES#ADMIN' : `WEBHOOK_ROUTES#USER#${scope.ownerId}`, sk: `ENDPOINT#${endpointId}`,
+  }),
+  /** How many live endpoints an owner has: the guard of the limit per owner. */
+  webhookEndpointCount: (ownerId: string) => ({ pk: `WEBHOOK_COUNT#${ownerId}`, sk: 'COUNT' }),
+  /** One event's delivery to one endpoint. */
+  webhookDelivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' }),
+  /**
+   * A pending delivery is listed in `gsi1` by when its next attempt is due, in one of `duePartitions` partitions (by
+   * its id), which the delivery job reads up to now; a delivered or failed one leaves the list.
+   */
+  dueDeliveries: (partition: number) => ({ gsi1pk: `WEBHOOKS_DUE#${partition}` }),
+  deliveryInDueList: (deliveryId: string, dueAt: string) => ({
+    gsi1pk: `WEBHOOKS_DUE#${partitionOf(deliveryId, duePartitions)}`, gsi1sk: `${dueAt}#${deliveryId}`,
+  }),
+  /** An endpoint's attempts, newest last by time: the partition `GET …/deliveries` reads. */
+  webhookAttempts: (endpointId: string) => ({ pk: `WEBHOOK_ATTEMPTS#${endpointId}` }),
+  webhookAttempt: (endpointId: string, attemptedAt: string, deliveryId: string, attempt: number) => ({
+    pk: `WEBHOOK_ATTEMPTS#${endpointId}`, sk: `${attemptedAt}#${deliveryId}#${String(attempt).padStart(3, '0')}`,
+  }),
 } as const;
 
 /** The first entry sort key of an account; every entry key sorts at or after it. */
@@ -77,6 +108,9 @@ export const eventFeedPartitions = 8;
 function expiryPartitionOf(holdId: string): number {
   return partitionOf(holdId, expiryPartitions);
 }
+
+/** How many `gsi1` partitions list pending webhook deliveries by when they are due. */
+export const duePartitions = 4;
 
 /** One of `count` partitions for a random id, from its first two hex digits. */
 function partitionOf(id: string, count: number): number {

@@ -79,7 +79,7 @@ afterAll(async () => {
 it('takes its functions from the route and job declarations: only register, login and changePassword hash, only register, logout, the meta routes and the jobs hold no token code', () => {
   expect(hashing).toEqual(['register', 'login', 'changePassword']);
   expect(Object.keys(functions).filter((name) => !functions[name]!.secret))
-    .toEqual(['register', 'logout', 'openapi', 'docs', 'docsAsset', 'problemPage', 'notFound', 'expireHolds']);
+    .toEqual(['register', 'logout', 'openapi', 'docs', 'docsAsset', 'problemPage', 'notFound', 'expireHolds', 'deliverWebhooks']);
   expect(withoutTable).toEqual(['openapi', 'docs', 'docsAsset', 'problemPage', 'notFound']);
 });
 

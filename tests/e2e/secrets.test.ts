@@ -78,6 +78,12 @@ describe('secrets', () => {
     accessTokens.push(fourth.accessToken, fifth.accessToken);
     refreshTokens.push(fourth.refreshToken, fifth.refreshToken);
     expect(JSON.stringify(await storedUser(client, user.id))).toContain(totpSecret);
+    // A webhook endpoint's signing secret travels in the answer that registers it, and nowhere else.
+    const hook = await call('POST', '/v1/webhook-endpoints', { token: fifth.accessToken, json: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+    expect(hook.status).toBe(201);
+    const webhookSecret = String(hook.body.secret);
+    expect(webhookSecret).toMatch(/^whsec_/);
+    expect((await call('GET', '/v1/webhook-endpoints', { token: fifth.accessToken })).text).not.toContain(webhookSecret);
 
     const log = await logAfterMarker();
     // The scan means something only if the requests above were logged at all.
@@ -88,15 +94,17 @@ describe('secrets', () => {
     expect(log).toMatch(/"route":"POST \/api\/v1\/users\/me\/password".*"status":204/);
     expect(log).toMatch(/"route":"POST \/api\/v1\/users\/me\/mfa".*"status":201/);
     expect(log).toMatch(/"route":"POST \/api\/v1\/users\/me\/mfa\/confirm".*"status":204/);
+    expect(log).toMatch(/"route":"POST \/v1\/webhook-endpoints".*"status":201/);
     const refreshHashes = refreshTokens.map((refreshToken) => createHash('sha256').update(refreshToken).digest('hex'));
     const signatures = accessTokens.map((accessToken) => accessToken.split('.')[2]!);
     const secrets = [password, wrongPassword, newPassword, tooShort, hash, ...accessTokens, ...signatures, ...refreshTokens, ...refreshHashes, jwtSecret()];
-    for (const secret of [...secrets, totpSecret, totpSecret.toLowerCase(), base32Decode(totpSecret).toString('hex'), base32Decode(totpSecret).toString('base64')]) {
+    for (const secret of [...secrets, webhookSecret, webhookSecret.slice('whsec_'.length), totpSecret, totpSecret.toLowerCase(), base32Decode(totpSecret).toString('hex'), base32Decode(totpSecret).toString('base64')]) {
       expect(log.includes(secret)).toBe(false);
     }
     expect(log).not.toMatch(/\$argon2/);
     expect(log).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+/);
     expect(log).not.toMatch(/"(password|currentPassword|newPassword|passwordHash|authorization|accessToken|refreshToken|totp|secret|otpauthUrl|totpSecret|totpPendingSecret)"/i);
     expect(log).not.toMatch(/otpauth:/);
+    expect(log).not.toMatch(/whsec_/);
   });
 });

@@ -1,0 +1,23 @@
+import type { Job } from './job';
+
+/*
+ * The webhook delivery job (lib/webhooks/deliver.ts), every minute. Each run makes a pass over the due deliveries
+ * every `passIntervalMs` while it has time for another, so a delivery due now is attempted within seconds, and a retry
+ * within seconds of its time, without a schedule finer than EventBridge's minute. (The outbox's publisher may also
+ * call `deliverDue` right after it enqueues, for the first attempt of a fresh event.)
+ */
+export const job = {
+  name: 'deliverWebhooks',
+  handler: 'functions/jobs/deliver-webhooks.handler',
+  summary: 'Deliver due webhook attempts, and schedule their retries',
+  schedule: 'rate(1 minute)',
+  timeoutSeconds: 58,
+  // The due list is a Query of gsi1; each attempt claims its delivery (UpdateItem), reads its endpoint (GetItem),
+  // then writes one TransactWriteItems: a Put (the attempt) and an Update (the delivery).
+  access: { table: ['GetItem', 'PutItem', 'UpdateItem'], index: ['Query'] },
+} satisfies Job;
+
+/** The time between the starts of two passes of one run. */
+export const passIntervalMs = 5_000;
+/** What a pass is given: a receiver's 5 s, the writes around it, and room for a second page. */
+export const passBudgetMs = 15_000;
