@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { deadlineSignal } from '../request-context';
-import { type AppError, CaptureExceedsHoldError, SameAccountError } from '../errors';
+import { CaptureExceedsHoldError, SameAccountError } from '../errors';
 import type { Caller } from '../identity/model';
-import { findIdempotencyRecord } from '../storage/idempotency';
 import { holdLifetimeDefaultSeconds, type HoldRecord, type HoldStep } from './hold-model';
 import { findActionableHold, resolutionRefusal } from './hold-read';
-import { hashCapture, hashHold, replay, type Replayed } from './idempotency';
-import type { Initiator, KeyRef } from './model';
-import { postHoldStep, settleRefusal, type TransferResult } from './posting';
+import { hashCapture, hashHold, type Replayed } from './idempotency';
+import { submitToLedger, type Origin, type Submission, type TransferResult } from './posting';
 import type { CaptureBody, HoldBody } from './schemas';
-import type { Origin } from './transfers';
 
 /*
  * Two-phase payments: a hold reserves funds (`pending` on its source), then is captured in full or part (a
@@ -93,27 +89,7 @@ export async function voidHold(caller: Caller, holdId: string, origin: Origin = 
   return voided!;
 }
 
-/** How a step is submitted: as `submit` in ./transfers.ts takes a movement. */
-interface StepOptions {
-  idempotencyKey?: string;
-  origin: Origin;
-  refusal?: AppError;
-  requestHash: string;
-  movement?: Parameters<typeof postHoldStep>[0]['movement'];
-}
-
-/**
- * Queues a step of a hold for the ledger write, or, when a refusal is found before any account is read, answers it:
- * under a key, once the refusal is bound to it, or with the key's earlier outcome.
- */
-export async function submitStep(caller: Caller, hold: HoldStep, options: StepOptions): Promise<Replayed> {
-  const { idempotencyKey, origin, refusal, requestHash, movement } = options;
-  const keyRef: KeyRef | undefined = idempotencyKey === undefined ? undefined : { callerId: caller.userId, key: idempotencyKey };
-  if (refusal) {
-    if (!keyRef) throw refusal;
-    const earlier = await findIdempotencyRecord(keyRef);
-    return earlier ? replay(caller, earlier, requestHash) : settleRefusal(caller, keyRef, requestHash, refusal);
-  }
-  const initiatedBy: Initiator = { userId: caller.userId, role: caller.role, ...origin };
-  return postHoldStep({ caller, initiatedBy, movement, hold, requestHash, keyRef, deadline: deadlineSignal() });
+/** Submits a step of a hold to the ledger (`submitToLedger`), with a capture's movement. */
+function submitStep(caller: Caller, hold: HoldStep, options: Omit<Submission, 'hold'>): Promise<Replayed> {
+  return submitToLedger(caller, { ...options, hold });
 }

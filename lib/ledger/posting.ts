@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
-import { deadlinePassed, withSignal } from '../request-context';
+import { deadlinePassed, deadlineSignal, withSignal } from '../request-context';
 import {
   type AppError, BalanceLimitExceededError, InsufficientFundsError, LedgerBusyError, ReversalExceedsOriginalError,
 } from '../errors';
@@ -38,13 +38,39 @@ export interface TransferResult {
   replayed: boolean;
 }
 
-/** Queues a movement for the ledger write and answers with its outcome. */
-export async function post(request: MovementRequest): Promise<TransferResult> {
-  const { transaction, replayed } = await queue.submit(request);
-  return { transaction: transaction!, replayed };
+/** Where a request came from, as API Gateway saw it: kept on the transaction it posts. */
+export interface Origin {
+  requestId: string | null;
+  sourceIp: string | null;
 }
 
-/** Queues a step of a hold for the ledger write and answers with the hold as it leaves it (and a capture's transaction). */
+/**
+ * What a caller submits to the ledger: a movement, a step of a hold, or both (a capture), with the hash its key binds,
+ * the key if any, and a refusal found before any account is read, if one was.
+ */
+export interface Submission extends Pick<MovementRequest, 'movement' | 'reversal' | 'hold' | 'requestHash'> {
+  idempotencyKey?: string;
+  origin: Origin;
+  refusal?: AppError;
+}
+
+/**
+ * Queues a submission for the ledger write and answers with its outcome, or, when a refusal is given, answers it
+ * without reading any account: under a key, once the refusal is bound to it (or the key's earlier outcome replayed).
+ */
+export async function submitToLedger(caller: Caller, submission: Submission): Promise<Replayed> {
+  const { idempotencyKey, origin, refusal, ...request } = submission;
+  const keyRef: KeyRef | undefined = idempotencyKey === undefined ? undefined : { callerId: caller.userId, key: idempotencyKey };
+  if (refusal) {
+    if (!keyRef) throw refusal;
+    const earlier = await findIdempotencyRecord(keyRef);
+    return earlier ? replay(caller, earlier, request.requestHash) : settleRefusal(caller, keyRef, request.requestHash, refusal);
+  }
+  const initiatedBy = { userId: caller.userId, role: caller.role, ...origin };
+  return queue.submit({ ...request, caller, initiatedBy, keyRef, deadline: deadlineSignal() });
+}
+
+/** Queues a step of a hold made outside any request (the expiry sweep) and answers with the hold as it leaves it. */
 export function postHoldStep(request: MovementRequest & { hold: HoldStep }): Promise<Replayed> {
   return queue.submit(request);
 }

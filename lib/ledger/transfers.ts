@@ -1,20 +1,12 @@
-import { deadlineSignal } from '../request-context';
 import { type AppError, SameAccountError } from '../errors';
 import type { Caller } from '../identity/model';
-import { findIdempotencyRecord } from '../storage/idempotency';
-import { hashRequest, replay } from './idempotency';
-import type { Initiator, KeyRef, ReversalGuard } from './model';
-import { post, settleRefusal, type TransferResult } from './posting';
+import { hashRequest } from './idempotency';
+import type { ReversalGuard } from './model';
+import { submitToLedger, type Origin, type TransferResult } from './posting';
 import { assertMovementBalances, transferMovement, type Movement } from './rules';
 import type { TransactionBody, TransferBody } from './schemas';
 
-export type { TransferResult } from './posting';
-
-/** Where a request came from, as API Gateway saw it: kept on the transaction it posts. */
-export interface Origin {
-  requestId: string | null;
-  sourceIp: string | null;
-}
+export type { Origin, TransferResult } from './posting';
 
 /** A movement made outside any request (a script, a test). */
 const noOrigin: Origin = { requestId: null, sourceIp: null };
@@ -77,10 +69,7 @@ export interface SubmitOptions {
   requestHash?: string;
 }
 
-/**
- * Queues a movement for the ledger write, or, when a refusal is given, answers it without reading any account: under a
- * key, once the refusal is bound to it (or the key's earlier outcome replayed).
- */
+/** Submits a movement to the ledger (`submitToLedger`) and answers with its transaction. */
 export async function submit(
   caller: Caller,
   movement: Movement,
@@ -88,13 +77,6 @@ export async function submit(
   origin: Origin,
   { refusal, reversal, requestHash = hashRequest(movement) }: SubmitOptions = {},
 ): Promise<TransferResult> {
-  const keyRef: KeyRef | undefined = idempotencyKey === undefined ? undefined : { callerId: caller.userId, key: idempotencyKey };
-  if (refusal) {
-    if (!keyRef) throw refusal;
-    const earlier = await findIdempotencyRecord(keyRef);
-    const { transaction, replayed } = earlier ? replay(caller, earlier, requestHash) : await settleRefusal(caller, keyRef, requestHash, refusal);
-    return { transaction: transaction!, replayed };
-  }
-  const initiatedBy: Initiator = { userId: caller.userId, role: caller.role, ...origin };
-  return post({ caller, initiatedBy, movement, reversal, requestHash, keyRef, deadline: deadlineSignal() });
+  const { transaction, replayed } = await submitToLedger(caller, { movement, reversal, requestHash, idempotencyKey, origin, refusal });
+  return { transaction: transaction!, replayed };
 }

@@ -2,7 +2,6 @@ import { Webhook } from 'standardwebhooks';
 import { dispatchSince } from '../../lib/events/dispatch';
 import { listEvents } from '../../lib/events/list';
 import { createAccount } from '../../lib/ledger/accounts';
-import { transfer } from '../../lib/ledger/transfers';
 import { deliverDue } from '../../lib/webhooks/deliver';
 import { createEndpoint } from '../../lib/webhooks/endpoints';
 import { newBank, newCaller } from '../support/ledger-fixtures';
