@@ -9,6 +9,26 @@ const { declaredJobs, declaredRoutes, normalizedName, routeKey, routeLogicalId }
  * passwords each cost an argon2 hash, so they are throttled harder than the rest. The catch-all answers every unknown
  * path: a flood of those gets its own small allowance, and cannot use up the rate the real routes share.
  */
+/**
+ * A stream job's event source mapping: the table's stream from its oldest record, the declared filter and batch, each
+ * failing record reported (`ReportBatchItemFailures`), a failing batch split in two, and a batch given up on recorded
+ * in the failure queue (serverless.yml: `StreamFailureQueue`).
+ */
+function streamEvent(stream) {
+  return {
+    type: 'dynamodb',
+    arn: { 'Fn::GetAtt': ['PaymentsTable', 'StreamArn'] },
+    startingPosition: 'TRIM_HORIZON',
+    batchSize: stream.batchSize,
+    functionResponseType: 'ReportBatchItemFailures',
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: stream.retryAttemptsMax,
+    maximumRecordAgeInSeconds: stream.recordAgeSecondsMax,
+    filterPatterns: [stream.filter],
+    destinations: { onFailure: { type: 'sqs', arn: { 'Fn::GetAtt': ['StreamFailureQueue', 'Arn'] } } },
+  };
+}
+
 module.exports = async ({ resolveVariable }) => {
   const routes = declaredRoutes();
   const hashing = routes.filter((route) => route.hashesPasswords);
@@ -31,12 +51,13 @@ module.exports = async ({ resolveVariable }) => {
         ...(route.hashesPasswords || route.ships ? { package: { patterns: [...(route.hashesPasswords ? argon2Files : []), ...(route.ships ?? [])] } } : {}),
         events: [{ httpApi: { method: route.method, path: route.path } }],
       }]),
-      // Each job on its EventBridge schedule (lib/jobs/), with the time its runs take.
+      // Each job on its EventBridge schedule or the table's stream (lib/jobs/), with the time its runs take.
       ...declaredJobs().map((job) => [job.name, {
         handler: job.handler,
         role: `${normalizedName(job.name)}Role`,
         timeout: job.timeoutSeconds,
-        events: [{ schedule: job.schedule }],
+        ...(job.access.putsEvents ? { environment: { EVENT_BUS_NAME: { Ref: 'EventBus' } } } : {}),
+        events: [job.stream ? { stream: streamEvent(job.stream) } : { schedule: job.schedule }],
       }]),
     ]),
     routeSettings: Object.fromEntries([

@@ -18,6 +18,11 @@ const { declaredJobs, declaredRoutes, normalizedName } = require('./routes.cjs')
 
 const tableArn = { 'Fn::GetAtt': ['PaymentsTable', 'Arn'] };
 const indexArn = { 'Fn::Sub': '${PaymentsTable.Arn}/index/gsi1' };
+const streamArn = { 'Fn::GetAtt': ['PaymentsTable', 'StreamArn'] };
+const failureQueueArn = { 'Fn::GetAtt': ['StreamFailureQueue', 'Arn'] };
+const eventBusArn = { 'Fn::GetAtt': ['EventBus', 'Arn'] };
+/** What a stream's event source mapping needs of the function's role (the AWS Lambda developer guide lists them). */
+const streamActions = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 
 /** The logical id osls gives a function's log group: `createAccount` → `CreateAccountLogGroup`. */
 function logGroupLogicalId(functionName) {
@@ -40,6 +45,15 @@ function statements(functionName, rules, secret) {
   }
   if (rules.index?.length) {
     list.push({ Sid: 'OwnerIndex', Effect: 'Allow', Action: rules.index.map((a) => `dynamodb:${a}`), Resource: indexArn });
+  }
+  if (rules.stream) {
+    // What Lambda's event source mapping does with the function's role: read the table's stream, and record a batch
+    // it gives up on in the failure queue.
+    list.push({ Sid: 'TableStream', Effect: 'Allow', Action: streamActions, Resource: streamArn });
+    list.push({ Sid: 'StreamFailures', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: failureQueueArn });
+  }
+  if (rules.putsEvents) {
+    list.push({ Sid: 'EventBus', Effect: 'Allow', Action: ['events:PutEvents'], Resource: eventBusArn });
   }
   if (rules.secret) {
     if (!secret.parameterArn) throw new Error(`${functionName} reads the JWT secret, but the stage names no parameter.`);
@@ -100,9 +114,10 @@ module.exports = async ({ resolveVariable }) => {
       // Offline stages name no parameter and deploy nothing; their roles simply leave the secret out.
       return [`${normalizedName(route.name)}Role`, role(route.name, parameterName ? rules : { ...rules, secret: false }, secret)];
     }),
-    // A job reads no token: its role is its table and index actions alone.
+    // A job reads no token: its role is its table and index actions, and its stream's and bus's where it has them.
     ...declaredJobs().map((job) => [
-      `${normalizedName(job.name)}Role`, role(job.name, { table: job.access.table, index: job.access.index, secret: false }, secret),
+      `${normalizedName(job.name)}Role`,
+      role(job.name, { table: job.access.table, index: job.access.index, stream: Boolean(job.stream), putsEvents: job.access.putsEvents, secret: false }, secret),
     ]),
   ]);
 };

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 
 /**
  * What the work done for one request knows about it, carried by its async context: its deadline and the function
@@ -13,11 +14,17 @@ interface RequestContext {
 
 const current = new AsyncLocalStorage<RequestContext>();
 
+/** The calls one request or job pass may have in flight under one deadline. */
+const listenersMax = 100;
+
 /** Runs `fn` with a deadline `budgetMs` from now (or the enclosing one, if that is earlier), for `functionName`. */
 export function withDeadline<T>(budgetMs: number, fn: () => Promise<T>, functionName?: string): Promise<T> {
   const own = AbortSignal.timeout(Math.max(0, Math.floor(budgetMs)));
   const outer = current.getStore();
   const signal = outer ? AbortSignal.any([outer.signal, own]) : own;
+  // Each call in flight listens to it: a job's pass (the publisher's ten events, each reading and writing) makes more
+  // than Node's default of ten at once, which is no leak.
+  setMaxListeners(listenersMax, signal);
   return current.run({ signal, functionName: functionName ?? outer?.functionName }, fn);
 }
 

@@ -1,6 +1,7 @@
 import { job as deliverWebhooks } from './deliver-webhooks';
 import { job as expireHolds } from './expire-holds';
 import type { Job } from './job';
+import { job as publishEvents } from './publish-events';
 
-/** Every scheduled function. Only the deploy and the tests import this list, as lib/routes/index.ts for routes. */
-export const jobs: readonly Job[] = [expireHolds, deliverWebhooks];
+/** Every function that answers no request. Only the deploy and the tests import this list, as lib/routes/ for routes. */
+export const jobs: readonly Job[] = [expireHolds, deliverWebhooks, publishEvents];

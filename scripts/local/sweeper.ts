@@ -1,9 +1,12 @@
+import { stageForTable } from './offline';
+import { startStreamSource } from './stream-source';
+
 /**
- * The scheduled jobs of `npm start`, and the outbox's dispatcher: what EventBridge and DynamoDB Streams run in AWS
- * (lib/jobs/), run here on timers in this process, against the same DynamoDB Local as the API. Every second the new
- * events of the outbox are handed to the webhooks and due deliveries are attempted, so a loopback receiver gets an
- * event's first delivery within a second or two of its commit. The expiry sweep runs every 15 s in the Lambda model
- * (`npm start -- --lambda`, which serves routes only); `serverless offline` runs the expireHolds schedule itself.
+ * The functions of `npm start` that answer no request, run here as AWS runs them, against the same DynamoDB Local as
+ * the API: the outbox's publisher on the table's stream (./stream-source.ts does what Lambda's event source mapping
+ * does), and the webhook deliveries every second, so a loopback receiver gets an event's first delivery within a
+ * second or two of its commit. The expiry sweep runs every 15 s in the Lambda model (`npm start -- --lambda`, which
+ * serves routes only); `serverless offline` runs the expireHolds and deliverWebhooks schedules itself too.
  */
 const sweepEveryMs = 15_000;
 const deliverEveryMs = 1_000;
@@ -26,29 +29,33 @@ function every(everyMs: number, what: string, work: () => Promise<string | undef
   shutdown.addEventListener('abort', () => clearInterval(timer), { once: true });
 }
 
-/** An event is minted before its write commits (within a function's 10 s): the dispatcher reads back this far. */
-const dispatchOverlapMs = 15_000;
-
 /**
- * Dispatches the outbox and delivers due webhooks every second, and, with `sweepHolds`, sweeps expired holds every
- * 15 s, until `shutdown`.
+ * Publishes the outbox from the table's stream, delivers due webhooks every second, and, with `sweepHolds`, sweeps
+ * expired holds every 15 s, until `shutdown`.
  */
 export async function startSweeper(shutdown: AbortSignal, { sweepHolds }: { sweepHolds: boolean }): Promise<void> {
   // Imported here, after DYNAMODB_ENDPOINT and TABLE_NAME are set: the storage client reads its configuration on load.
   const { expireHolds } = await import('../../lib/ledger/hold-expiry');
   const { deliverDue } = await import('../../lib/webhooks/deliver');
-  const { dispatchSince } = await import('../../lib/events/dispatch');
+  const { job } = await import('../../lib/jobs/publish-events');
+  const { handler } = await import('../../functions/jobs/publish-events');
+  const tableName = process.env.TABLE_NAME!;
+  await startStreamSource({
+    endpoint: process.env.DYNAMODB_ENDPOINT!,
+    tableName,
+    functionName: `serverless-payments-${stageForTable(tableName)}-${job.name}`,
+    job,
+    handler,
+    onGivenUp: ({ firstSequence }) => console.error(`The publisher gave up on stream record ${firstSequence}: republish its span (README, "Events").`),
+    shutdown,
+  });
   if (sweepHolds) {
     every(sweepEveryMs, 'The expiry sweep', async () => {
       const { expired } = await expireHolds();
       return expired > 0 ? `Released the funds of ${expired} expired hold${expired === 1 ? '' : 's'}.` : undefined;
     }, shutdown);
   }
-  // The latest event handed over (its time), and each pass reads from a little before it.
-  let latest = new Date().toISOString();
   every(deliverEveryMs, 'The webhook delivery', async () => {
-    const { last } = await dispatchSince(new Date(Date.parse(latest) - dispatchOverlapMs).toISOString());
-    if (last.slice(0, 24) > latest) latest = last.slice(0, 24);
     const { delivered, retrying, failed } = await deliverDue();
     return delivered + retrying + failed > 0 ? `Webhooks: ${delivered} delivered, ${retrying} to retry, ${failed} failed.` : undefined;
   }, shutdown);

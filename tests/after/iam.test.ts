@@ -1,6 +1,7 @@
 /**
- * IAM, proven from the calls the code really makes. While the whole suite ran, the API recorded every DynamoDB call
- * each function made, and every time one needed the JWT signing secret (which a deployed function reads from SSM);
+ * IAM, proven from the calls the code really makes. While the whole suite ran, the API recorded every AWS call each
+ * function made (DynamoDB's, EventBridge's, and its stream's as the event source mapping makes them), and every time
+ * one needed the JWT signing secret (which a deployed function reads from SSM);
  * see lib/storage/call-log.ts. This file runs after the suite (scripts/test.ts) and compares those calls with each
  * function's role in the packaged prod template, both ways: a call the role does not allow would be AccessDenied in
  * AWS; a grant no call used is more privilege than the code needs. There is no hand-kept copy of the role table here.
@@ -11,7 +12,8 @@ import { keptTemplate, packageStage, type PackagedStage } from '../deploy/packag
 jest.setTimeout(330_000);
 
 /** A permission: an IAM action on one of the resources the roles name. */
-type Grant = `${string} on ${'table' | 'index' | 'secret' | 'logs' | 'other'}`;
+type Grant = `${string} on ${Resource}`;
+type Resource = 'table' | 'index' | 'stream' | 'queue' | 'bus' | 'secret' | 'logs' | 'other';
 
 interface RecordedCall {
   functionName: string | null;
@@ -29,6 +31,18 @@ const actionOfCommand: Record<string, string> = {
   DeleteItemCommand: 'dynamodb:DeleteItem', DeleteCommand: 'dynamodb:DeleteItem',
   QueryCommand: 'dynamodb:Query', ScanCommand: 'dynamodb:Scan',
   GetParameterCommand: 'ssm:GetParameter',
+  // Lambda's event source mapping reads the stream with the function's role, and tells the failure queue of a batch it
+  // gave up on: npm start's stream reader records those calls as the function's (scripts/local/stream-source.ts).
+  ListStreamsCommand: 'dynamodb:ListStreams', DescribeStreamCommand: 'dynamodb:DescribeStream',
+  GetShardIteratorCommand: 'dynamodb:GetShardIterator', GetRecordsCommand: 'dynamodb:GetRecords',
+  SendMessageCommand: 'sqs:SendMessage',
+  PutEventsCommand: 'events:PutEvents',
+};
+
+/** The resource each command's action is on, where it is not the table (or its index). */
+const resourceOfCommand: Record<string, Resource> = {
+  GetParameterCommand: 'secret', ListStreamsCommand: 'stream', DescribeStreamCommand: 'stream', GetShardIteratorCommand: 'stream',
+  GetRecordsCommand: 'stream', SendMessageCommand: 'queue', PutEventsCommand: 'bus',
 };
 
 /** `TransactWriteItems` and `TransactGetItems` have no permission of their own: each item needs its own action. */
@@ -44,14 +58,16 @@ function grantsOf(call: RecordedCall): Grant[] {
     return (call.items ?? []).map((item) => `${actionOfTransactItem[item] ?? `unknown:${item}`} on table` as Grant);
   }
   const action = actionOfCommand[call.command] ?? `unknown:${call.command}`;
-  if (action === 'ssm:GetParameter') return [`${action} on secret`];
-  return [`${action} on ${call.index ? 'index' : 'table'}`];
+  return [`${action} on ${resourceOfCommand[call.command] ?? (call.index ? 'index' : 'table')}`];
 }
 
 /** Which of the roles' resources a statement's `Resource` is. */
-function resourceKind(resource: unknown): 'table' | 'index' | 'secret' | 'logs' | 'other' {
+function resourceKind(resource: unknown): Resource {
   const text = JSON.stringify(resource);
   if (text.includes('/index/gsi1')) return 'index';
+  if (text.includes('StreamArn')) return 'stream';
+  if (text.includes('StreamFailureQueue')) return 'queue';
+  if (text.includes('EventBus')) return 'bus';
   if (text.includes('PaymentsTable')) return 'table';
   if (text.includes(':parameter')) return 'secret';
   if (text.includes('LogGroup')) return 'logs';

@@ -14,6 +14,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { jwtVerify } from 'jose';
 import { openApiDocument } from '../../lib/openapi/document';
 import { jobs } from '../../lib/jobs';
+import type { StreamJob } from '../../lib/jobs/job';
 import { routes } from '../../lib/routes';
 import { dynamoEndpoint, tableName } from '../support/env';
 import { fakeSsm, runInSim, unpackTask } from './lambda-sim';
@@ -22,7 +23,10 @@ import { listZip, readZip } from './zip';
 
 jest.setTimeout(330_000);
 
-type Spec = { route?: string; schedule?: string; timeout?: number; handler: string; table?: string[]; index?: string[]; secret: boolean };
+type Spec = {
+  route?: string; schedule?: string; stream?: StreamJob['stream']; bus?: boolean; timeout?: number; handler: string; table?: string[]; index?: string[];
+  secret: boolean;
+};
 
 const actions = (list: readonly string[] | undefined) => (list?.length ? list.map((a) => `dynamodb:${a}`).sort() : undefined);
 
@@ -40,7 +44,8 @@ const functions: Record<string, Spec> = Object.fromEntries([
     secret: route.auth !== false || route.access?.signsTokens === true,
   }]),
   ...jobs.map((job): [string, Spec] => [job.name, {
-    schedule: job.schedule, timeout: job.timeoutSeconds, handler: job.handler, table: actions(job.access.table), index: actions(job.access.index), secret: false,
+    schedule: job.schedule, stream: job.stream, bus: job.access.putsEvents, timeout: job.timeoutSeconds, handler: job.handler,
+    table: actions(job.access.table), index: actions(job.access.index), secret: false,
   }]),
 ]);
 const hashing = routes.filter((route) => route.hashesPasswords).map((route) => route.name);
@@ -79,7 +84,7 @@ afterAll(async () => {
 it('takes its functions from the route and job declarations: only register, login and changePassword hash, only register, logout, the meta routes and the jobs hold no token code', () => {
   expect(hashing).toEqual(['register', 'login', 'changePassword']);
   expect(Object.keys(functions).filter((name) => !functions[name]!.secret))
-    .toEqual(['register', 'logout', 'openapi', 'docs', 'docsAsset', 'problemPage', 'notFound', 'expireHolds', 'deliverWebhooks']);
+    .toEqual(['register', 'logout', 'openapi', 'docs', 'docsAsset', 'problemPage', 'notFound', 'expireHolds', 'deliverWebhooks', 'publishEvents']);
   expect(withoutTable).toEqual(['openapi', 'docs', 'docsAsset', 'problemPage', 'notFound']);
 });
 
@@ -103,6 +108,28 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
     expect(rules.map((rule) => [rule.ScheduleExpression, rule.Targets[0].Arn])).toEqual(scheduled.map(([name, spec]) => [
       spec.schedule, { 'Fn::GetAtt': [`${logicalId(name)}LambdaFunction`, 'Arn'] },
     ]));
+  });
+
+  it('runs every stream job on the table\'s stream as declared: filtered, failures reported per item, bisected, bounded, recorded in the queue', () => {
+    const mappings = ofType(template(), 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
+    const streamed = Object.entries(functions).filter(([, spec]) => spec.stream);
+    expect(streamed.length).toBeGreaterThan(0);
+    expect(mappings).toEqual(streamed.map(([name, spec]) => expect.objectContaining({
+      EventSourceArn: { 'Fn::GetAtt': ['PaymentsTable', 'StreamArn'] },
+      FunctionName: { 'Fn::GetAtt': [`${logicalId(name)}LambdaFunction`, 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: spec.stream!.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: spec.stream!.retryAttemptsMax,
+      MaximumRecordAgeInSeconds: spec.stream!.recordAgeSecondsMax,
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(spec.stream!.filter) }] },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['StreamFailureQueue', 'Arn'] } } },
+    })));
+    const bus = template().Resources.EventBus;
+    expect(bus).toEqual({ Type: 'AWS::Events::EventBus', Properties: { Name: `payments-${stage}` } });
+    const queue = template().Resources.StreamFailureQueue.Properties;
+    expect(queue).toEqual({ QueueName: `payments-${stage}-stream-failures`, MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
   });
 
   it('throttles the whole API, the password routes harder, and the catch-all on its own', () => {
@@ -144,6 +171,8 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
       expect(props.Environment.Variables).toEqual({
         TABLE_NAME: `payments-${stage}`,
         JWT_SECRET_PARAMETER: `/serverless-payments/${stage}/jwt-secret`,
+        // The bus's name, where the function puts events, and nowhere else.
+        ...(spec.bus ? { EVENT_BUS_NAME: { Ref: 'EventBus' } } : {}),
       });
     }
   });
@@ -173,6 +202,11 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
         { resource: { 'Fn::GetAtt': [`${logicalId(name)}LogGroup`, 'Arn'] }, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'] },
         ...(spec.table ? [{ resource: { 'Fn::GetAtt': ['PaymentsTable', 'Arn'] }, actions: spec.table }] : []),
         ...(spec.index ? [{ resource: { 'Fn::Sub': '${PaymentsTable.Arn}/index/gsi1' }, actions: spec.index }] : []),
+        ...(spec.stream ? [
+          { resource: { 'Fn::GetAtt': ['PaymentsTable', 'StreamArn'] }, actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'] },
+          { resource: { 'Fn::GetAtt': ['StreamFailureQueue', 'Arn'] }, actions: ['sqs:SendMessage'] },
+        ] : []),
+        ...(spec.bus ? [{ resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] }, actions: ['events:PutEvents'] }] : []),
         ...(spec.secret ? [{ resource: parameterArn(stage), actions: ['ssm:GetParameter'] }] : []),
       ];
       expect(granted).toEqual(expected);
@@ -200,7 +234,8 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
       for (const resource of [s.Resource].flat().filter((r) => r !== undefined)) {
         // A GetAtt names one resource of this stack (a log group's Arn ends in its own `:*` streams).
         if (resource['Fn::GetAtt']) {
-          expect(['AWS::Logs::LogGroup', 'AWS::DynamoDB::Table']).toContain(template().Resources[resource['Fn::GetAtt'][0]].Type);
+          expect(['AWS::Logs::LogGroup', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Events::EventBus'])
+            .toContain(template().Resources[resource['Fn::GetAtt'][0]].Type);
         } else {
           expect(JSON.stringify(resource)).not.toContain('*');
         }
@@ -225,6 +260,8 @@ describe.each(['prod', 'localstack'])('the %s template', (stage) => {
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
     expect(created!.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    expect(created!.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
     expect(table.Properties.DeletionProtectionEnabled).toBe(stage === 'prod');
@@ -300,8 +337,10 @@ describe('the packages', () => {
       expect(file === bundle || file.startsWith(chunkDir)).toBe(true);
       expect(entries.has(`${file}.map`)).toBe(true);
     }
-    // Nothing is imported from an @aws-sdk package outside the zip, statically, dynamically or through require.
-    expect(everything.match(/(?:from|import\(|require\()\s*["']@aws-sdk\//g)).toBeNull();
+    // Nothing is imported from an @aws-sdk package outside the zip, statically, dynamically or through require. (The
+    // multi-region signer that EventBridge's client carries quotes `[require("@aws-sdk/signature-v4-crt");]` in its
+    // error messages, as advice: that is text, not a call.)
+    expect(everything.match(/(?<!\[)(?:from|import\(|require\()\s*["']@aws-sdk\//g)).toBeNull();
     // Each client is inside, recognizable by its wire protocol's target prefix. The SSM client is in a chunk that
     // loads on first use, outside everything the bundle's own import loads.
     const loaded = loadedByImport(bundle, code);

@@ -1,0 +1,57 @@
+import { logError } from '../http/log';
+import type { Caller } from '../identity/model';
+import { putOnBus, stageBus, type EventBus } from '../storage/event-bus';
+import type { StreamedEvent } from '../storage/event-stream';
+import { enqueueDeliveries } from '../webhooks/enqueue';
+import { eventView } from './view';
+
+/*
+ * The outbox's publisher: each committed event, in the order the stream carries them, goes to the stage's EventBridge
+ * bus (where it has one) and to the webhooks (`enqueueDeliveries`). It runs at least once per event (the stream is
+ * retried from the first event that failed, and a crash repeats a whole batch), and is idempotent where it matters:
+ * a delivery's id derives from the event and the endpoint, so a webhook receiver gets one `webhook-id` per event; a
+ * bus entry repeated carries the same `detail.id`.
+ */
+
+/** The bus entries render each event as an admin reads it with `GET /v1/events/{id}`. */
+const busReader: Caller = { userId: 'publisher', role: 'admin', mfa: true };
+
+/** Events published side by side: one bus request's worth. */
+const chunkSize = 10;
+
+/** What a batch came to: how many events were published, from the first, and the first that was not. */
+export interface Published {
+  published: number;
+  failedSequence?: string;
+}
+
+/**
+ * Publishes `events` in order, a chunk at a time, and stops at the first that could not be published: its sequence
+ * number is what the stream retries from (those after it, published or not, come again).
+ */
+export async function publishEvents(events: readonly StreamedEvent[], bus: EventBus | undefined = stageBus): Promise<Published> {
+  for (let start = 0; start < events.length; start += chunkSize) {
+    const chunk = events.slice(start, start + chunkSize);
+    const done = await publishChunk(chunk, bus);
+    if (done < chunk.length) return { published: start + done, failedSequence: chunk[done]!.sequence };
+  }
+  return { published: events.length };
+}
+
+/** Puts a chunk on the bus while enqueueing its deliveries; answers how many events, from the first, got both. */
+async function publishChunk(chunk: readonly StreamedEvent[], bus: EventBus | undefined): Promise<number> {
+  const entries = chunk.map(({ event }) => ({
+    id: event.id, type: event.type, createdAt: event.createdAt, detail: JSON.stringify(eventView(busReader, event)),
+  }));
+  const [onBus, ...enqueued] = await Promise.allSettled([
+    bus ? putOnBus(bus, entries) : Promise.resolve(chunk.length),
+    ...chunk.map(({ event }) => enqueueDeliveries(event)),
+  ]);
+  const busAccepted = onBus!.status === 'fulfilled' ? onBus!.value : 0;
+  const firstUnqueued = enqueued.findIndex((result) => result.status === 'rejected');
+  const done = Math.min(busAccepted, firstUnqueued < 0 ? chunk.length : firstUnqueued);
+  for (const result of [onBus!, ...enqueued]) {
+    if (result.status === 'rejected') logError('an event was not published; the stream retries it', result.reason, { eventId: chunk[done]?.event.id });
+  }
+  return done;
+}

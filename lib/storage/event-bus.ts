@@ -1,0 +1,102 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { config } from '../config';
+import { assert } from '../errors';
+import { limits } from '../limits';
+import { recordCalls } from './call-log';
+
+/*
+ * The stage's EventBridge bus (`payments-<stage>`), where the publisher puts every event: one entry per event, its
+ * `detail` the event as an admin reads it, so a rule can match on `detail-type` (the event's type) and a consumer
+ * deduplicates on `detail.id`.
+ */
+
+/** What EventBridge takes in one `PutEvents`: 10 entries, 256 KiB in all (counted as ./entrySizeBytes does). */
+const entriesPerPutMax = 10;
+const putSizeBytesMax = 256 * 1024;
+
+/** The `source` of every entry. */
+export const eventSource = 'serverless-payments';
+
+/** An entry to put: the event's id, type and time, and its rendered JSON. */
+export interface BusEntry {
+  id: string;
+  type: string;
+  createdAt: string;
+  detail: string;
+}
+
+/** A bus to put entries on: the stage's, or another (a test's stand-in). */
+export interface EventBus {
+  name: string;
+  client: EventBridgeClient;
+}
+
+/** Builds a client for EventBridge at `endpoint` (AWS's regional one when unset). */
+export function createEventBus(name: string, endpoint = process.env.EVENTBRIDGE_ENDPOINT || undefined): EventBus {
+  const client = new EventBridgeClient({
+    region: config.region,
+    endpoint,
+    maxAttempts: limits.sdkAttemptsMax,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: limits.sdkConnectionTimeoutMs,
+      requestTimeout: limits.sdkRequestTimeoutMs,
+      throwOnRequestTimeout: true,
+    }),
+    // A stand-in or LocalStack accepts any credentials, as DynamoDB Local does.
+    ...(endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  if (process.env.AWS_CALL_LOG) recordCalls(client, process.env.AWS_CALL_LOG);
+  return { name, client };
+}
+
+/**
+ * The stage's bus (the deploy sets `EVENT_BUS_NAME` on the publisher alone), created once at cold start, or
+ * `undefined` where there is none: `npm start` hands its events to the webhooks only. `EVENTBRIDGE_ENDPOINT` points it
+ * at LocalStack or a test's stand-in.
+ */
+export const stageBus = process.env.EVENT_BUS_NAME ? createEventBus(process.env.EVENT_BUS_NAME) : undefined;
+
+/** An entry's size as EventBridge counts it: its time (14 bytes), source, detail type and detail, in UTF-8. */
+function entrySizeBytes(entry: PutEventsRequestEntry): number {
+  return 14 + [entry.Source, entry.DetailType, entry.Detail].reduce((sum, text) => sum + Buffer.byteLength(text ?? ''), 0);
+}
+
+/** The requests that carry `entries` in order, each within EventBridge's limits. */
+function putRequests(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+  const requests: PutEventsRequestEntry[][] = [];
+  let sizeBytes = 0;
+  for (const entry of entries) {
+    const size = entrySizeBytes(entry);
+    // A request body is at most 64 KiB, so no event rendered from one comes near this.
+    assert(size <= putSizeBytesMax, 'an event fits in one EventBridge entry');
+    const last = requests.at(-1);
+    if (!last || last.length === entriesPerPutMax || sizeBytes + size > putSizeBytesMax) {
+      requests.push([entry]);
+      sizeBytes = size;
+    } else {
+      last.push(entry);
+      sizeBytes += size;
+    }
+  }
+  return requests;
+}
+
+/**
+ * Puts `entries` on `bus`, in as few requests as its limits allow, and answers how many of them, from the first, were
+ * accepted before the first that was not (EventBridge may refuse single entries of a request, throttled or failing
+ * inside). Entries after a refused one may have been put too: the caller puts them again, and consumers deduplicate.
+ */
+export async function putOnBus(bus: EventBus, entries: readonly BusEntry[]): Promise<number> {
+  const requests = putRequests(entries.map((entry) => ({
+    EventBusName: bus.name, Source: eventSource, DetailType: entry.type, Detail: entry.detail, Time: new Date(entry.createdAt),
+  })));
+  let accepted = 0;
+  for (const request of requests) {
+    const result = await bus.client.send(new PutEventsCommand({ Entries: request }));
+    const refused = (result.Entries ?? []).findIndex((entry) => entry.ErrorCode !== undefined || !entry.EventId);
+    if ((result.FailedEntryCount ?? 0) > 0 || refused >= 0) return accepted + Math.max(0, refused);
+    accepted += request.length;
+  }
+  return accepted;
+}
