@@ -25,7 +25,7 @@ const amountMinor = 1;
  * Longer than any function may run (the Lambda model answers 502 for one past its timeout), so every failure counted
  * is the API's own answer, not the client giving up first.
  */
-const requestTimeoutMs = limits.functionTimeoutMs + 5_000;
+export const requestTimeoutMs = limits.functionTimeoutMs + 5_000;
 
 /** The raw driver: the operation, and a refresh that re-reads every account before a phase. */
 export interface RawDriver {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { lambdaLoadLabels, lambdaLoads } from './lambda-loads';
 import type { BenchResults } from './results';
+import { webhookSection } from './webhook-results';
 
 const readmeStart = '<!-- bench:start (written by `npm run bench`; edits inside are overwritten) -->';
 const readmeEnd = '<!-- bench:end -->';
@@ -58,6 +59,8 @@ export function markdownReport(results: BenchResults, chartPath: string): string
       `Lambda instances, a hot account's shards are what spreads the writes (below).`,
     '',
     ...lambdaTable(results),
+    '',
+    ...webhookSection(results.webhook),
     '',
     `**Cold start**: each function bundled as deployed, imported in a fresh Node process (median of ${run.mode === 'quick' ? 'a few' : 'several'} runs; ` +
       `Node's own start-up, ${results.nodeStartupMs} ms, not included).`,

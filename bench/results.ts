@@ -7,6 +7,7 @@ import type {
   HotAccountResults, LoginResults, MeasuredPhase, RequestsPerTransfer, SplitResults, Timing, TransferResults,
 } from './phases';
 import { ratio, round } from './stats';
+import { webhookRow, webhookTargetChecks, type WebhookPhase, type WebhookRow } from './webhook-results';
 
 /** The limits issue 5 sets, on the machine the bench runs on. */
 export const targets = {
@@ -93,6 +94,8 @@ export interface BenchResults {
   };
   /** The Lambda model, by instance count: spread-out, hot credit and hot debit. */
   lambda: Record<string, Record<LambdaLoad, LambdaRow>>;
+  /** Issue 16: a transfer's `transaction.posted` webhook, from the request to its first delivery, in process. */
+  webhook: WebhookRow;
   coldStart: Record<string, { bytes: number; importMs: number; processMs: number }>;
   coldStartMethod: string;
   nodeStartupMs: number;
@@ -131,6 +134,7 @@ export function assemble(parts: {
   cold: ColdStartReport;
   login: LoginResults;
   lambda: LambdaResults;
+  webhook: WebhookPhase;
 }): BenchResults {
   const transfer: Record<string, TransferRow> = {};
   for (const [concurrency, modes] of Object.entries(parts.transfers.concurrency)) {
@@ -172,8 +176,8 @@ export function assemble(parts: {
   const lambda: BenchResults['lambda'] = {};
   for (const [instances, loads] of Object.entries(parts.lambda)) lambda[instances] = lambdaRows(loads);
   const results = {
-    machine: parts.machine, run: parts.run, transfer: { concurrency: transfer }, split, hotAccount, lambda, coldStart,
-    coldStartMethod: parts.cold.method, nodeStartupMs: round(parts.cold.nodeStartupMs), login, targets: [],
+    machine: parts.machine, run: parts.run, transfer: { concurrency: transfer }, split, hotAccount, lambda,
+    webhook: webhookRow(parts.webhook), coldStart, coldStartMethod: parts.cold.method, nodeStartupMs: round(parts.cold.nodeStartupMs), login, targets: [],
   };
   return { ...results, targets: checkTargets(results) };
 }
@@ -242,6 +246,7 @@ function checkTargets(results: Omit<BenchResults, 'targets'>): TargetCheck[] {
       name: 'hot account errors', target: `${targets.hotErrorsMax}`, measured: String(hot.errors), holds: hot.errors <= targets.hotErrorsMax,
     },
     ...lambdaTargets(results.lambda),
+    ...webhookTargetChecks(results.webhook),
     loginTimingTarget(results.login.timing),
   ];
 }

@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- --quick]`: what handlers, validation, auth and idempotency cost on top of DynamoDB's own
  * transaction. Bundles every function and times its cold import, starts a private DynamoDB Local (in memory) and the
- * API on free ports, seeds accounts, measures transfers raw / lib / api at 1, 8 and 32 in flight and login, then the
- * same API in the Lambda model (spread-out, hot credit and hot debit at 8 and 32 instances), then a hot account in
- * process, stops everything, and writes bench/results/latest.{json,md,svg} and the README's benchmark section.
+ * API on free ports, seeds accounts, measures transfers raw / lib / api at 1, 8 and 32 in flight and login, then a
+ * webhook's first delivery with `npm start`'s event pipeline running, then the same API in the Lambda model
+ * (spread-out, hot credit and hot debit at 8 and 32 instances), then a hot account in process, stops everything, and
+ * writes bench/results/latest.{json,md,svg} and the README's benchmark section.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { cpuSampler } from './cpu';
 import { lambdaInstanceCounts, lambdaLoads, lambdaStepLabel } from './lambda-loads';
 import { Progress, type Step } from './progress';
 import { markdownReport, updateReadme } from './report';
+import { webhookShape, webhookStepLabel } from './webhook-results';
 import { assemble, describeMachine, loadAverage1m, type BenchResults } from './results';
 import { benchTableName, reserveDynamoEndpoint, startStack, type BenchStack } from './stack';
 
@@ -34,17 +36,21 @@ const settings = {
     // In a window of 6 s it was the 4th-worst of about 400, and the first answers of instances new to a hot account
     // (which read it twice, and may meet another instance on a shard before moving) decided it.
     lambda: { instanceCounts: lambdaInstanceCounts, measureMs: 15000 },
+    // At the spread-out rate the window holds several hundred transfers for p99. The drain waits for what a pipeline
+    // behind the load still owes, up to a bound; how long it waited is in the results.
+    webhook: { warmupMs: 2000, measureMs: 8000, drainMsMax: 45000 },
   },
   quick: {
     timing: { warmupMs: 150, measureMs: 500, argon2Runs: 3, loginTimingSamples: 8 }, coldStartRuns: 1, overlapColdStart: true,
     // 32 cold instances and their contended stragglers take most of a minute: a smoke run stops at 8.
     lambda: { instanceCounts: [8], measureMs: 1000 },
+    webhook: { warmupMs: 500, measureMs: 2000, drainMsMax: 45000 },
   },
 } as const;
 
 /** The steps in the order they run, with rough seconds each, for the progress bar. */
 function plan(mode: 'quick' | 'full'): Step[] {
-  const { timing, coldStartRuns, overlapColdStart, lambda } = settings[mode];
+  const { timing, coldStartRuns, overlapColdStart, lambda, webhook } = settings[mode];
   const phaseS = (timing.warmupMs + timing.measureMs) / 1000 + 0.5;
   const transfers = [1, 8, 32].flatMap((c) => ['raw', 'lib', 'api'].map((m) => ({ label: `${m} ×${c}`, weightS: phaseS })));
   const splits = [1, 8].flatMap((c) => ['raw', 'lib'].map((m) => ({ label: `${m} 5-entry ×${c}`, weightS: phaseS })));
@@ -60,6 +66,8 @@ function plan(mode: 'quick' | 'full'): Step[] {
     { label: 'login ×1', weightS: phaseS },
     { label: 'login ×8', weightS: phaseS + 2 },
     { label: 'login: unknown email vs wrong password', weightS: timing.loginTimingSamples * 0.15 },
+    // Starting the pipeline and a fresh user's accounts, a warm-up until a delivery arrives, the window, and a drain.
+    { label: webhookStepLabel, weightS: (webhook.warmupMs + webhook.measureMs) / 1000 + 15 },
     { label: 'start the Lambda model', weightS: 10 },
     // Each client's first request starts a new instance: at 32 that is 32 cold starts on the shared cores.
     ...lambda.instanceCounts.flatMap((n) => lambdaLoads.map((load) => ({
@@ -142,12 +150,17 @@ async function measurePhases(stack: BenchStack, mode: Mode, progress: Progress, 
   const transfers = await phases.measureTransfers(fixture, stack.api.url, context);
   const splits = await phases.measureSplits(fixture, context);
   const login = await phases.measureLogin(fixture, stack.api.url, context);
+  // Right after login, whose steps post nothing: the event pipeline reads back 15 s of events at every pass, and
+  // there are few to read (the Lambda model's loads, or the hot account's, would leave it thousands).
+  const { measureWebhookLatency } = await import('./webhook-latency');
+  const webhookStack = { apiUrl: stack.api.url, startEventPipeline: stack.startEventPipeline };
+  const webhook = await measureWebhookLatency(webhookStack, context, webhookShape(transfers, settings[mode].webhook), shutdown);
   progress.begin('start the Lambda model');
   const lambdaApi = await stack.startLambda(shutdown);
   const lambda = await measureLambda(fixture, lambdaApi, context, settings[mode].lambda);
   await lambdaApi.api.stop();
   const hot = await phases.measureHotAccount(fixture, context);
-  return { transfers, splits, login, lambda, hot };
+  return { transfers, splits, login, lambda, hot, webhook };
 }
 
 async function main(): Promise<number> {
@@ -164,7 +177,7 @@ async function main(): Promise<number> {
   try {
     const { cold, stack } = await coldStartsAndStack(mode, state, progress, shutdown.signal);
     shutdown.signal.throwIfAborted();
-    const { transfers, splits, login, lambda, hot } = await measurePhases(stack, mode, progress, shutdown.signal);
+    const { transfers, splits, login, lambda, hot, webhook } = await measurePhases(stack, mode, progress, shutdown.signal);
     progress.begin('write results');
     await stack.stop();
     state.stack = undefined;
@@ -173,9 +186,9 @@ async function main(): Promise<number> {
       run: {
         mode, startedAt, durationS: Math.round((performance.now() - startedMs) / 1000), timing, loadAverage1mAtStart: loadAtStart,
         stepSeconds: progress.spentSeconds(),
-        notes: notesFor(loadAtStart, overlapColdStart, [transfers, splits, hot, login, lambda]),
+        notes: notesFor(loadAtStart, overlapColdStart, [transfers, splits, hot, login, lambda, webhook]),
       },
-      transfers, splits, hot, cold, login, lambda,
+      transfers, splits, hot, cold, login, lambda, webhook,
     });
     const markdown = write(results);
     progress.finish();

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createLocalTable, startDynamo, type LocalDynamo } from '../scripts/local/dynamo';
 import { startApi, startLambdaApi, type LocalApi } from '../scripts/local/offline';
 import { freePort } from '../scripts/local/ports';
+import { start, waitUntilReady, type Service } from '../scripts/local/supervise';
 
 /**
  * The table the benchmark writes to. serverless.yml names the handlers' table after the stage, and the local stage
@@ -23,6 +24,12 @@ export interface BenchStack {
   api: LocalApi;
   /** Starts the same API in the Lambda model, on the same DynamoDB Local; `stop` stops it too. */
   startLambda: (shutdown: AbortSignal) => Promise<LambdaApi>;
+  /**
+   * Starts what `npm start` runs beside the API (bench/event-pipeline.ts): committed events handed to the webhooks,
+   * and due deliveries attempted, every second. Only the webhook phase starts it: it reads the event feed every
+   * second, and during the other phases that would load the database they measure. `stop` stops it too.
+   */
+  startEventPipeline: (shutdown: AbortSignal) => Promise<Service>;
   stop: () => Promise<void>;
 }
 
@@ -83,11 +90,38 @@ export async function startStack(dynamoPort: number, shutdown: AbortSignal): Pro
     });
     return { api: lambda, callLog };
   };
+  let pipeline: Service | undefined;
+  const startEventPipeline = async (pipelineShutdown: AbortSignal): Promise<Service> => {
+    pipeline = await startPipeline(dynamoEndpoint, logDir, pipelineShutdown);
+    return pipeline;
+  };
   const stop = async (): Promise<void> => {
+    await pipeline?.stop();
     await lambda?.stop();
     await api.value.stop();
     await dynamo.value.stop();
     rmSync(logDir, { recursive: true, force: true });
   };
-  return { dynamo: dynamo.value, api: api.value, startLambda, stop };
+  return { dynamo: dynamo.value, api: api.value, startLambda, startEventPipeline, stop };
+}
+
+/** A child process needs a few seconds to load TypeScript on two busy cores; more than this is a broken start. */
+const pipelineReadyMsMax = 60_000;
+
+/** Starts bench/event-pipeline.ts on the bench's table, its output into `logDir`, and waits until its timers run. */
+async function startPipeline(dynamoEndpoint: string, logDir: string, shutdown: AbortSignal): Promise<Service> {
+  const logFile = join(logDir, 'event-pipeline.log');
+  const readyFile = join(logDir, 'event-pipeline.ready');
+  rmSync(readyFile, { force: true });
+  const logFd = openSync(logFile, 'a');
+  const service = start('the event pipeline', process.execPath, ['--import', 'tsx', resolve(__dirname, 'event-pipeline.ts')], {
+    cwd: resolve(__dirname, '..'),
+    env: { DYNAMODB_ENDPOINT: dynamoEndpoint, TABLE_NAME: benchTableName, READY_FILE: readyFile },
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  await waitUntilReady(service, `file:${readyFile}`, {
+    timeoutMs: pipelineReadyMsMax, shutdown, describeExit: () => readFileSync(logFile, 'utf8').slice(-4000),
+  });
+  return service;
 }
