@@ -2,7 +2,7 @@ import { logError } from '../http/log';
 import type { Caller } from '../identity/model';
 import { putOnBus, stageBus, type EventBus } from '../storage/event-bus';
 import type { StreamedEvent } from '../storage/event-stream';
-import { enqueueDeliveries } from '../webhooks/enqueue';
+import { enqueueDeliveries, routesOnce, type RoutesOf } from '../webhooks/enqueue';
 import { eventView } from './view';
 
 /*
@@ -30,22 +30,24 @@ export interface Published {
  * number is what the stream retries from (those after it, published or not, come again).
  */
 export async function publishEvents(events: readonly StreamedEvent[], bus: EventBus | undefined = stageBus): Promise<Published> {
+  // The batch's events all committed before it was read: each partition's webhook routes are read once for all.
+  const routesOf = routesOnce();
   for (let start = 0; start < events.length; start += chunkSize) {
     const chunk = events.slice(start, start + chunkSize);
-    const done = await publishChunk(chunk, bus);
+    const done = await publishChunk(chunk, bus, routesOf);
     if (done < chunk.length) return { published: start + done, failedSequence: chunk[done]!.sequence };
   }
   return { published: events.length };
 }
 
 /** Puts a chunk on the bus while enqueueing its deliveries; answers how many events, from the first, got both. */
-async function publishChunk(chunk: readonly StreamedEvent[], bus: EventBus | undefined): Promise<number> {
+async function publishChunk(chunk: readonly StreamedEvent[], bus: EventBus | undefined, routesOf: RoutesOf): Promise<number> {
   const entries = chunk.map(({ event }) => ({
     id: event.id, type: event.type, createdAt: event.createdAt, detail: JSON.stringify(eventView(busReader, event)),
   }));
   const [onBus, ...enqueued] = await Promise.allSettled([
     bus ? putOnBus(bus, entries) : Promise.resolve(chunk.length),
-    ...chunk.map(({ event }) => enqueueDeliveries(event)),
+    ...chunk.map(({ event }) => enqueueDeliveries(event, Date.now(), routesOf)),
   ]);
   const busAccepted = onBus!.status === 'fulfilled' ? onBus!.value : 0;
   const firstUnqueued = enqueued.findIndex((result) => result.status === 'rejected');

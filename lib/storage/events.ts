@@ -77,18 +77,18 @@ export async function queryEventList(pk: string, limit: number, type?: EventType
 }
 
 /**
- * Up to `limit` events of one partition of the feed, oldest first, with a sort key above `after`, read strongly
- * consistent: what the local dispatcher reads as new events land (lib/events/dispatch.ts).
+ * Up to `limit` events of one partition of the feed, oldest first, with a sort key above `after` and at most `until`,
+ * read strongly consistent: what a republish of a span reads (lib/events/republish.ts).
  */
-export async function queryFeedSince(pk: string, after: string, limit: number): Promise<Array<{ sk: string; event: EventRecord }>> {
+export async function queryFeedSpan(pk: string, after: string, until: string, limit: number): Promise<Array<{ sk: string; event: EventRecord }>> {
   const result = await db.send(new QueryCommand({
     TableName: config.tableName,
-    KeyConditionExpression: 'pk = :pk AND sk > :after',
-    ExpressionAttributeValues: { ':pk': pk, ':after': after },
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :after AND :until',
+    ExpressionAttributeValues: { ':pk': pk, ':after': after, ':until': until },
     ConsistentRead: true,
     Limit: limit,
   }));
-  return (result.Items ?? []).map((item) => ({ sk: String(item.sk), event: eventFromItem(item) }));
+  return (result.Items ?? []).filter((item) => String(item.sk) > after).map((item) => ({ sk: String(item.sk), event: eventFromItem(item) }));
 }
 
 /** The partition keys of the feed of every event. */

@@ -29,13 +29,29 @@ function subscribes(route: EndpointRoute, event: EventRecord): boolean {
   return route.events[0] === '*' || (route.events as readonly string[]).includes(event.type);
 }
 
+/** Reads the routes of one partition: `queryRoutes`, or a batch's memo of it. */
+export type RoutesOf = (scope: { ownerId: string } | 'admin') => Promise<EndpointRoute[]>;
+
+/**
+ * Reads each partition's routes once for a batch of events that all committed before the batch began: an endpoint
+ * answered before any of them committed is in what it reads, as it would be in a read per event.
+ */
+export function routesOnce(): RoutesOf {
+  const read = new Map<string, Promise<EndpointRoute[]>>();
+  return (scope) => {
+    const key = scope === 'admin' ? 'admin' : scope.ownerId;
+    if (!read.has(key)) read.set(key, queryRoutes(scope));
+    return read.get(key)!;
+  };
+}
+
 /**
  * Writes one delivery, due now, for every live endpoint that should receive `event`: those of each owner it touches
  * and every admin-scoped one. Answers how many deliveries it created (0 for an event enqueued before).
  */
-export async function enqueueDeliveries(event: EventRecord, nowMs = Date.now()): Promise<number> {
+export async function enqueueDeliveries(event: EventRecord, nowMs = Date.now(), routesOf: RoutesOf = queryRoutes): Promise<number> {
   const partitions = [...new Set(event.ownerIds)].map((ownerId) => ({ ownerId })) as Array<{ ownerId: string } | 'admin'>;
-  const routes = (await Promise.all([...partitions, 'admin' as const].map(queryRoutes))).flat();
+  const routes = (await Promise.all([...partitions, 'admin' as const].map(routesOf))).flat();
   const now = new Date(nowMs).toISOString();
   const created = await Promise.all(routes.filter((route) => subscribes(route, event)).map(async (route) => {
     const reader = readerOf(route);

@@ -26,6 +26,8 @@ const functionName = 'serverless-payments-test-publishEvents';
 let bus: Awaited<ReturnType<typeof startEventBusStub>>;
 let handler: StreamHandler;
 let job: StreamJob;
+let republish: typeof import('../../lib/events/republish');
+let eventBus: typeof import('../../lib/storage/event-bus');
 
 beforeAll(async () => {
   bus = await startEventBusStub();
@@ -34,9 +36,14 @@ beforeAll(async () => {
   process.env.EVENTBRIDGE_ENDPOINT = bus.url;
   ({ handler } = await import('../../functions/jobs/publish-events'));
   ({ job } = await import('../../lib/jobs/publish-events'));
+  republish = await import('../../lib/events/republish');
+  eventBus = await import('../../lib/storage/event-bus');
 });
 
 afterAll(async () => {
+  // A jest worker runs other files after this one, in this process: they must not find the stand-in's bus.
+  delete process.env.EVENT_BUS_NAME;
+  delete process.env.EVENTBRIDGE_ENDPOINT;
   await bus.close();
 });
 
@@ -179,5 +186,31 @@ test('a record that never publishes is given up after the job\'s retries, as the
     expect(bus.ids()).not.toContain(poisoned!.id);
   } finally {
     await publisher.stop();
+  }
+});
+
+test('a span republished from the feed reaches the bus again with the same ids, and enqueues no second delivery', async () => {
+  const receiver = await startReceiver();
+  const payee = newCaller();
+  const wallet = await createAccount(payee, { currency: 'USD' });
+  await createEndpoint(payee, { url: receiver.url, events: ['transaction.posted'] });
+  const bank = await newBank();
+  const from = new Date().toISOString();
+  await bank.fund(wallet, 7);
+  await bank.fund(wallet, 8);
+  const to = new Date().toISOString();
+  const events = (await listEvents(payee, { limit: 2, type: 'transaction.posted' })).data;
+  try {
+    const testBus = eventBus.createEventBus('payments-test', bus.url);
+    for (let run = 0; run < 2; run += 1) {
+      expect((await republish.republishSpan(from, to, testBus)).published).toBeGreaterThanOrEqual(2);
+    }
+    for (const event of events) expect(bus.ids().filter((id) => id === event.id)).toHaveLength(2);
+    await until(() => receiver.received.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await deliverDue();
+    expect(receiver.received.map((request) => request.headers['webhook-id']).sort()).toEqual(events.map((event) => event.id).sort());
+  } finally {
+    await receiver.close();
   }
 });
