@@ -5,6 +5,7 @@ import type { AttemptRecord, DeliveryRecord } from '../webhooks/model';
 import { db } from './client';
 import { cancellationReasons, isConditionFailed } from './dynamo-errors';
 import { duePartitions, keys } from './keys';
+import { queryNewestFirst } from './newest-first';
 
 /*
  * The webhook delivery (`DELIVERY#<id>` / `DELIVERY`, listed in `gsi1` by when it is due while pending) and its
@@ -138,20 +139,10 @@ export async function cancelDelivery(delivery: DeliveryRecord): Promise<void> {
 
 /** One page of an endpoint's attempts, newest first; `after` is the last sort key of the previous page. */
 export async function queryAttempts(endpointId: string, limit: number, after?: string) {
-  const { pk } = keys.webhookAttempts(endpointId);
-  const result = await db.send(new QueryCommand({
-    TableName: config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': pk },
-    ScanIndexForward: false,
-    ConsistentRead: true,
-    Limit: limit,
-    ExclusiveStartKey: after ? { pk, sk: after } : undefined,
-  }));
-  const items = result.Items ?? [];
+  const { items, readTo } = await queryNewestFirst({ pk: keys.webhookAttempts(endpointId).pk, below: after, wanted: limit });
   return {
     attempts: items.map(attemptFromItem),
-    nextAfter: result.LastEvaluatedKey && items.length > 0 ? String(items[items.length - 1]!.sk) : null,
+    nextAfter: readTo !== null && items.length > 0 ? String(items[items.length - 1]!.sk) : null,
   };
 }
 
