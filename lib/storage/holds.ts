@@ -6,6 +6,7 @@ import { holdStatuses, type HoldRecord, type HoldStatus, type HoldWrite } from '
 import type { Initiator, Metadata } from '../ledger/model';
 import { db } from './client';
 import type { TransactItem } from './dynamo-errors';
+import { stringOrNull } from './item-fields';
 import { expiryPartitions, keys } from './keys';
 import { queryNewestFirst } from './newest-first';
 
@@ -133,7 +134,6 @@ export function holdFromItem(item: Record<string, unknown>): HoldRecord {
     'a hold captures at most its amount');
   assert(typeof currency === 'string' && currencies.has(currency), 'a hold currency is a known ISO 4217 code');
   assert(typeof status === 'string' && statuses.has(status), 'a hold status is a known one');
-  const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
   return {
     id: String(item.id),
     status: status as HoldStatus,
@@ -144,12 +144,12 @@ export function holdFromItem(item: Record<string, unknown>): HoldRecord {
     amount,
     capturedAmount,
     currency: currency as CurrencyCode,
-    description: nullable(item.description),
+    description: stringOrNull(item.description),
     metadata: (item.metadata ?? {}) as Metadata,
     createdAt: String(item.createdAt),
     expiresAt: String(item.holdExpiresAt),
-    resolvedAt: nullable(item.resolvedAt),
-    transactionId: nullable(item.transactionId),
+    resolvedAt: stringOrNull(item.resolvedAt),
+    transactionId: stringOrNull(item.transactionId),
     reservedShard: typeof item.reservedShard === 'number' ? item.reservedShard : 0,
     createdBy: item.createdBy as Initiator,
   };

@@ -4,6 +4,7 @@ import { assert } from '../errors';
 import type { AttemptRecord, DeliveryRecord } from '../webhooks/model';
 import { db } from './client';
 import { cancellationReasons, isConditionFailed } from './dynamo-errors';
+import { stringOrNull } from './item-fields';
 import { duePartitions, keys } from './keys';
 import { queryNewestFirst } from './newest-first';
 
@@ -150,7 +151,6 @@ export async function queryAttempts(endpointId: string, limit: number, after?: s
 export function deliveryFromItem(item: Record<string, unknown>): DeliveryRecord {
   assert(typeof item.attempts === 'number' && Number.isSafeInteger(item.attempts) && item.attempts >= 0, 'a delivery counts its attempts');
   assert(typeof item.body === 'string', 'a delivery holds its body');
-  const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
   return {
     id: String(item.id),
     endpointId: String(item.endpointId),
@@ -160,8 +160,8 @@ export function deliveryFromItem(item: Record<string, unknown>): DeliveryRecord 
     status: item.status as DeliveryRecord['status'],
     attempts: item.attempts,
     createdAt: String(item.createdAt),
-    firstAttemptAt: nullable(item.firstAttemptAt),
-    nextAttemptAt: nullable(item.nextAttemptAt),
+    firstAttemptAt: stringOrNull(item.firstAttemptAt),
+    nextAttemptAt: stringOrNull(item.nextAttemptAt),
   };
 }
 
@@ -179,6 +179,6 @@ function attemptFromItem(item: Record<string, unknown>): AttemptRecord {
     outcome: item.outcome,
     error: (item.error ?? null) as AttemptRecord['error'],
     durationMs: Number(item.durationMs),
-    nextAttemptAt: typeof item.nextAttemptAt === 'string' ? item.nextAttemptAt : null,
+    nextAttemptAt: stringOrNull(item.nextAttemptAt),
   };
 }
