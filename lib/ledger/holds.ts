@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CaptureExceedsHoldError, SameAccountError } from '../errors';
 import type { Caller } from '../identity/model';
-import { holdLifetimeDefaultSeconds, type HoldRecord, type HoldStep } from './hold-model';
+import { holdLifetimeDefaultSeconds, type HoldRecord } from './hold-model';
 import { findActionableHold, resolutionRefusal } from './hold-read';
-import { hashCapture, hashHold, type Replayed } from './idempotency';
-import { submitToLedger, type Origin, type Submission, type TransferResult } from './posting';
+import { hashCapture, hashHold } from './idempotency';
+import { submitToLedger, type Origin, type TransferResult } from './posting';
 import type { CaptureBody, HoldBody } from './schemas';
 
 /*
@@ -46,8 +46,8 @@ export async function placeHold(caller: Caller, input: HoldBody, idempotencyKey?
     transactionId: null,
   };
   const refusal = input.fromAccountId === input.toAccountId ? new SameAccountError() : undefined;
-  const { hold: placed, replayed } = await submitStep(caller, { kind: 'place', hold, lifetimeSeconds }, {
-    idempotencyKey, origin, refusal, requestHash: hashHold(hold, lifetimeSeconds),
+  const { hold: placed, replayed } = await submitToLedger(caller, {
+    hold: { kind: 'place', hold, lifetimeSeconds }, idempotencyKey, origin, refusal, requestHash: hashHold(hold, lifetimeSeconds),
   });
   return { hold: placed!, replayed };
 }
@@ -74,8 +74,8 @@ export async function captureHold(
     reverses: null,
     holdId: hold.id,
   };
-  const { transaction, replayed } = await submitStep(caller, { kind: 'capture', hold, amount }, {
-    idempotencyKey, origin, refusal, requestHash: hashCapture(holdId, input.amount), movement,
+  const { transaction, replayed } = await submitToLedger(caller, {
+    hold: { kind: 'capture', hold, amount }, idempotencyKey, origin, refusal, requestHash: hashCapture(holdId, input.amount), movement,
   });
   return { transaction: transaction!, replayed };
 }
@@ -83,13 +83,8 @@ export async function captureHold(
 /** Voids a pending hold, releasing its funds; only its creator or an admin may, and only before it expires. */
 export async function voidHold(caller: Caller, holdId: string, origin: Origin = noOrigin): Promise<HoldRecord> {
   const hold = await findActionableHold(caller, holdId);
-  const { hold: voided } = await submitStep(caller, { kind: 'release', hold, status: 'voided' }, {
-    origin, refusal: resolutionRefusal(hold, Date.now()), requestHash: '',
+  const { hold: voided } = await submitToLedger(caller, {
+    hold: { kind: 'release', hold, status: 'voided' }, origin, refusal: resolutionRefusal(hold, Date.now()), requestHash: '',
   });
   return voided!;
-}
-
-/** Submits a step of a hold to the ledger (`submitToLedger`), with a capture's movement. */
-function submitStep(caller: Caller, hold: HoldStep, options: Omit<Submission, 'hold'>): Promise<Replayed> {
-  return submitToLedger(caller, { ...options, hold });
 }

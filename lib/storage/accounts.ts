@@ -10,6 +10,7 @@ import {
   cancellationReasons, conditionFailed, isUnavailable, retryableCancellation, type TransactItem,
 } from './dynamo-errors';
 import { eventItems } from './events';
+import { stringOrNull } from './item-fields';
 import { keys } from './keys';
 
 /*
@@ -202,7 +203,7 @@ export function accountFromItem(item: Record<string, unknown>): AccountRecord {
     ownerId: String(item.ownerId),
     type,
     currency: currency as CurrencyCode,
-    name: typeof item.name === 'string' ? item.name : null,
+    name: stringOrNull(item.name),
     // Accounts opened before there were statuses and metadata are active, with none.
     status: (status ?? 'active') as AccountStatus,
     metadata: (metadata ?? {}) as Metadata,

@@ -5,6 +5,7 @@ import { eventTypes, type EventRecord, type EventType } from '../events/model';
 import { db } from './client';
 import type { TransactItem } from './dynamo-errors';
 import { eventFeedPartitions, keys } from './keys';
+import { queryNewestFirst } from './newest-first';
 
 /*
  * The event item (`EVENT#<id>` / `EVENT`, the outbox: DynamoDB Streams carry its insert to the publisher) and its
@@ -42,9 +43,6 @@ export async function findEvent(eventId: string): Promise<EventRecord | undefine
   return result.Item && !expired(result.Item) ? eventFromItem(result.Item) : undefined;
 }
 
-/** Reads of a list that a type filter may leave short before a page is answered as it is. */
-const listRoundsMax = 5;
-
 /**
  * Up to `limit` events of one list partition (an owner's, or one of the feed's), newest first, with a sort key below
  * `before` (the last of a previous page), of one type if asked, read strongly consistent. `readTo` is the sort key the
@@ -52,28 +50,18 @@ const listRoundsMax = 5;
  * reads), `null` when none do.
  */
 export async function queryEventList(pk: string, limit: number, type?: EventType, before?: string) {
-  const events: Array<{ sk: string; event: EventRecord }> = [];
-  let start: Record<string, unknown> | undefined;
-  for (let round = 0; round < listRoundsMax && events.length < limit; round += 1) {
-    const result = await db.send(new QueryCommand({
-      TableName: config.tableName,
-      KeyConditionExpression: before ? 'pk = :pk AND sk < :before' : 'pk = :pk',
-      ExpressionAttributeValues: {
-        ':pk': pk, ':now': Math.floor(Date.now() / 1000), ...(before ? { ':before': before } : {}), ...(type ? { ':type': type } : {}),
-      },
-      // An expired copy may linger until DynamoDB's TTL deletes it: it is not shown.
-      FilterExpression: `expiresAt > :now${type ? ' AND #type = :type' : ''}`,
-      ...(type ? { ExpressionAttributeNames: { '#type': 'type' } } : {}),
-      ScanIndexForward: false,
-      ConsistentRead: true,
-      Limit: limit - events.length,
-      ExclusiveStartKey: start,
-    }));
-    for (const item of result.Items ?? []) events.push({ sk: String(item.sk), event: eventFromItem(item) });
-    start = result.LastEvaluatedKey;
-    if (!start) break;
-  }
-  return { events, readTo: start ? String(start.sk) : null };
+  const { items, readTo } = await queryNewestFirst({
+    pk,
+    below: before,
+    // An expired copy may linger until DynamoDB's TTL deletes it: it is not shown.
+    filter: {
+      expression: `expiresAt > :now${type ? ' AND #type = :type' : ''}`,
+      ...(type ? { names: { '#type': 'type' } } : {}),
+      values: { ':now': Math.floor(Date.now() / 1000), ...(type ? { ':type': type } : {}) },
+    },
+    wanted: limit,
+  });
+  return { events: items.map((item) => ({ sk: String(item.sk), event: eventFromItem(item) })), readTo };
 }
 
 /**

@@ -6,7 +6,9 @@ import { holdStatuses, type HoldRecord, type HoldStatus, type HoldWrite } from '
 import type { Initiator, Metadata } from '../ledger/model';
 import { db } from './client';
 import type { TransactItem } from './dynamo-errors';
+import { stringOrNull } from './item-fields';
 import { expiryPartitions, keys } from './keys';
+import { queryNewestFirst } from './newest-first';
 
 /*
  * The hold item (`HOLD#<id>` / `HOLD`) and its copies in its two accounts' lists (`HOLDS#<account>` /
@@ -86,38 +88,22 @@ export async function holdWritten(holdId: string, writeId: string): Promise<bool
   return (result.Responses?.[config.tableName] ?? []).some((item) => item.writeId === writeId);
 }
 
-/** Reads of an account's list that a status filter may leave short before a page is answered as it is. */
-const listRoundsMax = 5;
-
 /**
  * One page of an account's holds, newest first, of one status if asked: `after` is the last sort key of the previous
- * page. A filtered read may return fewer than it read, so it reads on (a bounded number of times) to fill the page.
+ * page. It reads one hold more than the page, to know whether another page follows.
  */
 export async function queryHoldsOfAccount(accountId: string, limit: number, status?: HoldStatus, after?: string) {
-  const holds: HoldRecord[] = [];
-  const sortKeys: string[] = [];
-  let start: Record<string, unknown> | undefined = after ? { ...keys.holdsOfAccount(accountId), sk: after } : undefined;
-  for (let round = 0; round < listRoundsMax && holds.length <= limit; round += 1) {
-    const result = await db.send(new QueryCommand({
-      TableName: config.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.holdsOfAccount(accountId).pk, ...(status ? { ':status': status } : {}) },
-      ...(status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
-      ScanIndexForward: false,
-      ConsistentRead: true,
-      Limit: limit + 1,
-      ExclusiveStartKey: start,
-    }));
-    for (const item of result.Items ?? []) {
-      holds.push(holdFromItem(item));
-      sortKeys.push(String(item.sk));
-    }
-    start = result.LastEvaluatedKey;
-    if (!start) break;
-  }
-  const more = holds.length > limit || start !== undefined;
+  const { items, readTo } = await queryNewestFirst({
+    pk: keys.holdsOfAccount(accountId).pk,
+    below: after,
+    ...(status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': status } } } : {}),
+    wanted: limit + 1,
+    roundLimit: limit + 1,
+  });
+  const holds = items.map(holdFromItem);
+  const more = holds.length > limit || readTo !== null;
   const page = holds.slice(0, limit);
-  return { holds: page, nextAfter: more && page.length > 0 ? sortKeys[page.length - 1]! : null };
+  return { holds: page, nextAfter: more && page.length > 0 ? String(items[page.length - 1]!.sk) : null };
 }
 
 /**
@@ -148,7 +134,6 @@ export function holdFromItem(item: Record<string, unknown>): HoldRecord {
     'a hold captures at most its amount');
   assert(typeof currency === 'string' && currencies.has(currency), 'a hold currency is a known ISO 4217 code');
   assert(typeof status === 'string' && statuses.has(status), 'a hold status is a known one');
-  const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
   return {
     id: String(item.id),
     status: status as HoldStatus,
@@ -159,12 +144,12 @@ export function holdFromItem(item: Record<string, unknown>): HoldRecord {
     amount,
     capturedAmount,
     currency: currency as CurrencyCode,
-    description: nullable(item.description),
+    description: stringOrNull(item.description),
     metadata: (item.metadata ?? {}) as Metadata,
     createdAt: String(item.createdAt),
     expiresAt: String(item.holdExpiresAt),
-    resolvedAt: nullable(item.resolvedAt),
-    transactionId: nullable(item.transactionId),
+    resolvedAt: stringOrNull(item.resolvedAt),
+    transactionId: stringOrNull(item.transactionId),
     reservedShard: typeof item.reservedShard === 'number' ? item.reservedShard : 0,
     createdBy: item.createdBy as Initiator,
   };

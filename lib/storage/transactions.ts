@@ -8,6 +8,7 @@ import {
 import type { EntryPoint, Probe } from '../ledger/seq-search';
 import { batchGetConsistent, db } from './client';
 import type { TransactItem } from './dynamo-errors';
+import { stringOrNull } from './item-fields';
 import { entryPrefix, keys } from './keys';
 
 /*
@@ -168,7 +169,6 @@ export function transactionFromItem(item: Record<string, unknown>): TransactionR
   assert(kind === 'transfer' || kind === 'transaction' || kind === 'reversal' || kind === 'capture' || kind === 'sweep', 'a transaction is of a known kind');
   const reversedAmount = item.reversedAmount ?? 0;
   assert(typeof reversedAmount === 'number' && Number.isSafeInteger(reversedAmount) && reversedAmount >= 0, 'a reversed amount is a safe integer');
-  const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
   const legacyOwner = (accountId: string) => String(accountId === item.fromAccountId ? item.fromOwnerId : item.toOwnerId);
   const legacyCurrency = item.currency as CurrencyCode | null;
   return {
@@ -177,14 +177,14 @@ export function transactionFromItem(item: Record<string, unknown>): TransactionR
     status: 'posted',
     amount,
     currency: (item.currency ?? null) as CurrencyCode | null,
-    fromAccountId: nullable(item.fromAccountId),
-    toAccountId: nullable(item.toAccountId),
-    description: nullable(item.description),
+    fromAccountId: stringOrNull(item.fromAccountId),
+    toAccountId: stringOrNull(item.toAccountId),
+    description: stringOrNull(item.description),
     metadata: (item.metadata ?? {}) as Metadata,
     createdAt: String(item.createdAt),
     entries: (item.entries as Array<Record<string, unknown>>).map((entry) => entryFromItem(entry, legacyOwner, legacyCurrency)),
-    reverses: nullable(item.reverses),
-    holdId: nullable(item.holdId),
+    reverses: stringOrNull(item.reverses),
+    holdId: stringOrNull(item.holdId),
     reversedAmount,
     reversalIds: Array.isArray(item.reversalIds) ? item.reversalIds.map(String) : [],
     initiatedBy: item.initiatedBy === undefined ? null : initiatorFromItem(item.initiatedBy as Record<string, unknown>),
@@ -194,8 +194,7 @@ export function transactionFromItem(item: Record<string, unknown>): TransactionR
 function initiatorFromItem(item: Record<string, unknown>): Initiator {
   const { role } = item;
   assert(role === 'user' || role === 'admin', 'an initiator\'s role is user or admin');
-  const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
-  return { userId: String(item.userId), role, requestId: nullable(item.requestId), sourceIp: nullable(item.sourceIp) };
+  return { userId: String(item.userId), role, requestId: stringOrNull(item.requestId), sourceIp: stringOrNull(item.sourceIp) };
 }
 
 function entryFromItem(

@@ -4,6 +4,7 @@ import { assert, EmailTakenError, RegistrationBusyError, StorageUnavailableError
 import type { Role, UserRecord } from '../identity/model';
 import { db } from './client';
 import { cancellationReasons, conditionFailed, isConditionFailed, isUnavailable } from './dynamo-errors';
+import { stringOrNull } from './item-fields';
 import { keys } from './keys';
 
 /*
@@ -249,7 +250,7 @@ function userFromItem(item: Record<string, unknown>): UserRecord {
   return {
     id: String(item.id),
     email: String(item.email),
-    name: typeof item.name === 'string' ? item.name : null,
+    name: stringOrNull(item.name),
     role,
     passwordHash: String(item.passwordHash),
     disabled: item.disabled === true,
@@ -258,7 +259,7 @@ function userFromItem(item: Record<string, unknown>): UserRecord {
     totp: typeof item.totpSecret === 'string'
       ? { secret: item.totpSecret, lastStep: typeof item.totpLastStep === 'number' ? item.totpLastStep : 0 }
       : null,
-    pendingTotpSecret: typeof item.totpPendingSecret === 'string' ? item.totpPendingSecret : null,
+    pendingTotpSecret: stringOrNull(item.totpPendingSecret),
     createdAt: String(item.createdAt),
   };
 }

@@ -4,7 +4,9 @@ import { assert } from '../errors';
 import type { AttemptRecord, DeliveryRecord } from '../webhooks/model';
 import { db } from './client';
 import { cancellationReasons, isConditionFailed } from './dynamo-errors';
+import { stringOrNull } from './item-fields';
 import { duePartitions, keys } from './keys';
+import { queryNewestFirst } from './newest-first';
 
 /*
  * The webhook delivery (`DELIVERY#<id>` / `DELIVERY`, listed in `gsi1` by when it is due while pending) and its
@@ -138,20 +140,10 @@ export async function cancelDelivery(delivery: DeliveryRecord): Promise<void> {
 
 /** One page of an endpoint's attempts, newest first; `after` is the last sort key of the previous page. */
 export async function queryAttempts(endpointId: string, limit: number, after?: string) {
-  const { pk } = keys.webhookAttempts(endpointId);
-  const result = await db.send(new QueryCommand({
-    TableName: config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': pk },
-    ScanIndexForward: false,
-    ConsistentRead: true,
-    Limit: limit,
-    ExclusiveStartKey: after ? { pk, sk: after } : undefined,
-  }));
-  const items = result.Items ?? [];
+  const { items, readTo } = await queryNewestFirst({ pk: keys.webhookAttempts(endpointId).pk, below: after, wanted: limit });
   return {
     attempts: items.map(attemptFromItem),
-    nextAfter: result.LastEvaluatedKey && items.length > 0 ? String(items[items.length - 1]!.sk) : null,
+    nextAfter: readTo !== null && items.length > 0 ? String(items[items.length - 1]!.sk) : null,
   };
 }
 
@@ -159,7 +151,6 @@ export async function queryAttempts(endpointId: string, limit: number, after?: s
 export function deliveryFromItem(item: Record<string, unknown>): DeliveryRecord {
   assert(typeof item.attempts === 'number' && Number.isSafeInteger(item.attempts) && item.attempts >= 0, 'a delivery counts its attempts');
   assert(typeof item.body === 'string', 'a delivery holds its body');
-  const nullable = (value: unknown) => (typeof value === 'string' ? value : null);
   return {
     id: String(item.id),
     endpointId: String(item.endpointId),
@@ -169,8 +160,8 @@ export function deliveryFromItem(item: Record<string, unknown>): DeliveryRecord 
     status: item.status as DeliveryRecord['status'],
     attempts: item.attempts,
     createdAt: String(item.createdAt),
-    firstAttemptAt: nullable(item.firstAttemptAt),
-    nextAttemptAt: nullable(item.nextAttemptAt),
+    firstAttemptAt: stringOrNull(item.firstAttemptAt),
+    nextAttemptAt: stringOrNull(item.nextAttemptAt),
   };
 }
 
@@ -188,6 +179,6 @@ function attemptFromItem(item: Record<string, unknown>): AttemptRecord {
     outcome: item.outcome,
     error: (item.error ?? null) as AttemptRecord['error'],
     durationMs: Number(item.durationMs),
-    nextAttemptAt: typeof item.nextAttemptAt === 'string' ? item.nextAttemptAt : null,
+    nextAttemptAt: stringOrNull(item.nextAttemptAt),
   };
 }

@@ -5,6 +5,7 @@ import { eventTypes, type EventType } from '../events/model';
 import type { EndpointEvents, EndpointScope, WebhookEndpointRecord } from '../webhooks/model';
 import { db } from './client';
 import { cancellationReasons, conditionFailed, retryableCancellation } from './dynamo-errors';
+import { stringOrNull } from './item-fields';
 import { keys } from './keys';
 
 /*
@@ -181,7 +182,7 @@ function endpointFromItem(item: Record<string, unknown>): WebhookEndpointRecord 
     scope: item.scope,
     url: String(item.url),
     events: eventsOf(item.events),
-    description: typeof item.description === 'string' ? item.description : null,
+    description: stringOrNull(item.description),
     secret: item.secret,
     createdAt: String(item.createdAt),
   };

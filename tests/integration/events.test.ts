@@ -1,27 +1,15 @@
 import { changeAccountStatus, updateAccount } from '../../lib/ledger/account-changes';
-import { createAccount } from '../../lib/ledger/accounts';
 import { getEvent, listEvents } from '../../lib/events/list';
 import { captureHold, placeHold, voidHold } from '../../lib/ledger/holds';
 import { reverseTransaction } from '../../lib/ledger/reversals';
 import { transfer } from '../../lib/ledger/transfers';
-import { errorOf, newBank, newCaller } from '../support/ledger-fixtures';
-
-/** A payer with funds and a merchant, each an owner of their own. */
-async function pair(funds = 1_000) {
-  const bank = await newBank();
-  const payer = newCaller();
-  const merchant = newCaller();
-  const wallet = await createAccount(payer, { currency: 'USD' });
-  const shop = await createAccount(merchant, { currency: 'USD' });
-  await bank.fund(wallet, funds);
-  return { bank, payer, merchant, wallet, shop };
-}
+import { errorOf, newCaller, newCheckout } from '../support/ledger-fixtures';
 
 const types = async (caller: Parameters<typeof listEvents>[0]) => (await listEvents(caller, { limit: 100 })).data.map((event) => event.type);
 
 describe('the outbox against DynamoDB Local', () => {
   it('writes one event with each committed change, and none for a refused one', async () => {
-    const { payer, merchant, wallet, shop } = await pair();
+    const { payer, merchant, wallet, shop } = await newCheckout(1_000);
     const { transaction } = await transfer(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 300, currency: 'USD' }, 'e-1');
     expect(await errorOf(() => transfer(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 5_000, currency: 'USD' }, 'e-2')))
       .toMatchObject({ code: 'insufficient_funds' });
@@ -32,7 +20,7 @@ describe('the outbox against DynamoDB Local', () => {
   });
 
   it('shows each reader only its own balances, and an event only to the owners of the accounts it touches', async () => {
-    const { payer, merchant, wallet, shop } = await pair();
+    const { payer, merchant, wallet, shop } = await newCheckout(1_000);
     await transfer(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 250, currency: 'USD' }, 'v-1');
     const [asPayer] = (await listEvents(payer, { limit: 1 })).data;
     expect(asPayer!.data.entries).toEqual([
@@ -47,7 +35,7 @@ describe('the outbox against DynamoDB Local', () => {
   });
 
   it('writes the events of holds and account changes', async () => {
-    const { bank, payer, wallet, shop } = await pair();
+    const { bank, payer, wallet, shop } = await newCheckout(1_000);
     const { hold } = await placeHold(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 200, currency: 'USD' }, 'h-1');
     await captureHold(payer, hold.id, { amount: 150 }, 'h-2');
     const { hold: other } = await placeHold(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 10, currency: 'USD' }, 'h-3');
@@ -65,7 +53,7 @@ describe('the outbox against DynamoDB Local', () => {
   });
 
   it('pages newest first without repeating or skipping an event while new ones land, for an owner and across the feed', async () => {
-    const { bank, payer, wallet, shop } = await pair(10_000);
+    const { bank, payer, wallet, shop } = await newCheckout(10_000);
     const pay = (key: string) => transfer(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 1, currency: 'USD' }, key);
     for (let i = 0; i < 6; i += 1) await pay(`p-${i}`);
     const before = (await listEvents(payer, { limit: 100, type: 'transaction.posted' })).data.map((event) => event.id);

@@ -7,18 +7,7 @@ import { reverseTransaction } from '../../lib/ledger/reversals';
 import { transfer } from '../../lib/ledger/transfers';
 import { findAccount } from '../../lib/storage/accounts';
 import { findHold } from '../../lib/storage/holds';
-import { errorOf, newBank, newCaller, newUser } from '../support/ledger-fixtures';
-
-/** A payer with `funds` in a wallet, and a merchant's shop account. */
-async function checkout(funds = 10_000) {
-  const bank = await newBank();
-  const payer = newCaller();
-  const merchant = newCaller();
-  const wallet = await createAccount(payer, { currency: 'USD' });
-  const shop = await createAccount(merchant, { currency: 'USD' });
-  await bank.fund(wallet, funds);
-  return { bank, payer, merchant, wallet, shop };
-}
+import { errorOf, newBank, newCaller, newCheckout, newUser } from '../support/ledger-fixtures';
 
 const holdOf = (from: { id: string }, to: { id: string }, amount: number, extra: { expiresInSeconds?: number } = {}) => ({
   fromAccountId: from.id, toAccountId: to.id, amount, currency: 'USD' as const, ...extra,
@@ -31,7 +20,7 @@ async function balances(caller: Parameters<typeof getBalance>[0], accountId: str
 
 describe('holds against DynamoDB Local', () => {
   it('reserves funds, then captures part: the rest is released and the capture is a transaction with the hold id', async () => {
-    const { bank, payer, merchant, wallet, shop } = await checkout();
+    const { bank, payer, merchant, wallet, shop } = await newCheckout(10_000);
     const { hold } = await placeHold(payer, { ...holdOf(wallet, shop, 3_000), description: 'hotel', metadata: { room: '12' } }, 'h-1');
     expect(hold).toMatchObject({ status: 'pending', amount: 3_000, capturedAmount: 0, currency: 'USD', description: 'hotel' });
     expect(Date.parse(hold.expiresAt) - Date.parse(hold.createdAt)).toBe(604_800_000);
@@ -51,7 +40,7 @@ describe('holds against DynamoDB Local', () => {
   });
 
   it('refuses a hold, a transfer or a capture that the available balance cannot cover', async () => {
-    const { payer, wallet, shop } = await checkout(1_000);
+    const { payer, wallet, shop } = await newCheckout(1_000);
     await placeHold(payer, holdOf(wallet, shop, 800), 'h-a');
     expect(await errorOf(() => placeHold(payer, holdOf(wallet, shop, 300), 'h-b'))).toMatchObject({ code: 'insufficient_funds' });
     expect(await errorOf(() => transfer(payer, { fromAccountId: wallet.id, toAccountId: shop.id, amount: 300, currency: 'USD' }, 't-a')))
@@ -61,7 +50,7 @@ describe('holds against DynamoDB Local', () => {
   });
 
   it('never lets a refused hold be captured (blnk#182), and refuses more than held', async () => {
-    const { payer, wallet, shop } = await checkout(1_000);
+    const { payer, wallet, shop } = await newCheckout(1_000);
     expect(await errorOf(() => placeHold(payer, holdOf(wallet, shop, 5_000), 'big'))).toMatchObject({ code: 'insufficient_funds' });
     const { hold } = await placeHold(payer, holdOf(wallet, shop, 500), 'small');
     expect(await errorOf(() => captureHold(payer, hold.id, { amount: 501 }, 'over'))).toMatchObject({ code: 'capture_exceeds_hold' });
@@ -69,7 +58,7 @@ describe('holds against DynamoDB Local', () => {
   });
 
   it('voids once (blnk#41): the second void is refused and the funds are released exactly once', async () => {
-    const { payer, wallet, shop } = await checkout(1_000);
+    const { payer, wallet, shop } = await newCheckout(1_000);
     const { hold } = await placeHold(payer, holdOf(wallet, shop, 600), 'v-1');
     expect(await voidHold(payer, hold.id)).toMatchObject({ status: 'voided', capturedAmount: 0 });
     expect(await errorOf(() => voidHold(payer, hold.id))).toMatchObject({ code: 'hold_not_pending' });
@@ -77,7 +66,7 @@ describe('holds against DynamoDB Local', () => {
   });
 
   it('places exactly 7 of 20 concurrent holds of 1,000 against 7,500 available', async () => {
-    const { payer, wallet, shop } = await checkout(7_500);
+    const { payer, wallet, shop } = await newCheckout(7_500);
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => placeHold(payer, holdOf(wallet, shop, 1_000), `c-${i}`)));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(7);
     for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'insufficient_funds' });
@@ -87,7 +76,7 @@ describe('holds against DynamoDB Local', () => {
   it('lets exactly one of a capture, a void and an expiry racing each other win', async () => {
     const accountIds: string[] = [];
     for (let round = 0; round < 5; round += 1) {
-      const { bank, payer, merchant, wallet, shop } = await checkout(1_000);
+      const { bank, payer, merchant, wallet, shop } = await newCheckout(1_000);
       accountIds.push(bank.system.id, wallet.id, shop.id);
       const { hold } = await placeHold(payer, holdOf(wallet, shop, 700, { expiresInSeconds: 1 }), `race-${round}`);
       // Just at its expiry: the capture and the void may still win, or the sweep.
@@ -106,7 +95,7 @@ describe('holds against DynamoDB Local', () => {
   });
 
   it('expires a hold: never captured after expiresAt, its funds released by the sweep, and it reads expired', async () => {
-    const { payer, wallet, shop } = await checkout(1_000);
+    const { payer, wallet, shop } = await newCheckout(1_000);
     const { hold } = await placeHold(payer, holdOf(wallet, shop, 400, { expiresInSeconds: 1 }), 'e-1');
     await new Promise((resolve) => setTimeout(resolve, Date.parse(hold.expiresAt) - Date.now() + 10));
     expect(await errorOf(() => captureHold(payer, hold.id, {}, 'e-c'))).toMatchObject({ code: 'hold_expired' });
@@ -118,7 +107,7 @@ describe('holds against DynamoDB Local', () => {
   });
 
   it('replays a capture retried with its key after it posted, once', async () => {
-    const { payer, wallet, shop } = await checkout(1_000);
+    const { payer, wallet, shop } = await newCheckout(1_000);
     const { hold } = await placeHold(payer, holdOf(wallet, shop, 500), 'k-h');
     const first = await captureHold(payer, hold.id, { amount: 300 }, 'k-c');
     const again = await captureHold(payer, hold.id, { amount: 300 }, 'k-c');
@@ -129,7 +118,7 @@ describe('holds against DynamoDB Local', () => {
   });
 
   it('answers who may see, capture and void a hold', async () => {
-    const { bank, payer, merchant, wallet, shop } = await checkout(1_000);
+    const { bank, payer, merchant, wallet, shop } = await newCheckout(1_000);
     const { hold } = await placeHold(payer, holdOf(wallet, shop, 100), 'w-1');
     expect(await findVisibleHold(merchant, hold.id)).toMatchObject({ id: hold.id });
     expect(await errorOf(() => findVisibleHold(newCaller(), hold.id))).toMatchObject({ code: 'hold_not_found' });

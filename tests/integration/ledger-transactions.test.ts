@@ -10,19 +10,14 @@ import { listAccountTransactions } from '../../lib/ledger/transactions';
 import { postTransaction, transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
 import { keys } from '../../lib/storage/keys';
-import { errorOf, idempotencyRecordExists, newBank, newCaller, partition } from '../support/ledger-fixtures';
+import { errorOf, idempotencyRecordExists, newBank, newCaller, newCheckout, partition } from '../support/ledger-fixtures';
 
 /** A payer with `funds`, a merchant, and the platform's fee and tax accounts (system accounts an admin owns). */
 async function marketplace(funds = 10_000) {
-  const bank = await newBank();
-  const payer = newCaller();
-  const merchant = newCaller();
-  const wallet = await createAccount(payer, { currency: 'USD' });
-  const shop = await createAccount(merchant, { currency: 'USD' });
-  const fees = await createAccount(bank.admin, { currency: 'USD', type: 'system', name: 'Fees' });
-  const tax = await createAccount(bank.admin, { currency: 'USD', type: 'system', name: 'Tax' });
-  await bank.fund(wallet, funds);
-  return { bank, payer, merchant, wallet, shop, fees, tax };
+  const checkout = await newCheckout(funds);
+  const fees = await createAccount(checkout.bank.admin, { currency: 'USD', type: 'system', name: 'Fees' });
+  const tax = await createAccount(checkout.bank.admin, { currency: 'USD', type: 'system', name: 'Tax' });
+  return { ...checkout, fees, tax };
 }
 
 const debit = (accountId: string, amount: number, currency: CurrencyCode = 'USD') => ({ accountId, direction: 'debit' as const, amount, currency });

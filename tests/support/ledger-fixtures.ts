@@ -37,6 +37,17 @@ export async function newBank(currency: CurrencyCode = 'USD') {
   return { admin, system, fund };
 }
 
+/** A payer with `funds` (in USD) in a wallet, funded by a bank, and a merchant with a shop account: each its own owner. */
+export async function newCheckout(funds: number) {
+  const bank = await newBank();
+  const payer = newCaller();
+  const merchant = newCaller();
+  const wallet = await createAccount(payer, { currency: 'USD' });
+  const shop = await createAccount(merchant, { currency: 'USD' });
+  await bank.fund(wallet, funds);
+  return { bank, payer, merchant, wallet, shop };
+}
+
 /** Everything stored under an account's partition (the account and its entries), for before/after comparisons. */
 export async function partition(accountId: string): Promise<Record<string, unknown>[]> {
   const result = await db.send(new QueryCommand({

@@ -9,6 +9,7 @@ type Update = NonNullable<ReturnType<typeof balanceUpdate>['Update']>;
 
 const owner: Caller = { userId: 'owner-1', role: 'user', mfa: false };
 const admin: Caller = { userId: 'admin-1', role: 'admin', mfa: true };
+const adminWithoutMfa: Caller = { ...admin, mfa: false };
 const minted = { id: 'txn-1', createdAt: '2026-12-06T10:00:00.000Z', initiatedBy: { userId: 'admin-1', role: 'admin' as const, requestId: null, sourceIp: null } };
 
 function account(overrides: Partial<AccountRecord> = {}): AccountRecord {
@@ -62,6 +63,10 @@ describe('planStatusChange', () => {
     ['a close with money left', owner, 'active', [1], 'close', 'account_not_empty'],
     ['a close of a hot account with money on one shard', admin, 'active', [0, 0, 5], 'close', 'account_not_empty'],
     ['an owner closing a frozen account', owner, 'frozen', [0], 'close', 'account_frozen'],
+    // What the close, freeze and unfreeze routes declare: admin power needs a session opened with MFA.
+    ['an admin without MFA freezing', adminWithoutMfa, 'active', [0], 'freeze', 'mfa_required'],
+    ['an admin without MFA unfreezing', adminWithoutMfa, 'frozen', [0], 'unfreeze', 'mfa_required'],
+    ['an admin without MFA closing a frozen account', adminWithoutMfa, 'frozen', [0], 'close', 'mfa_required'],
   ] as const)('refuses %s', (_, caller, status, balances, action, code) => {
     expect(codeOf(() => planStatusChange(caller, shardsOf(status, [...balances]), action))).toBe(code);
   });

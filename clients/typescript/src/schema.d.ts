@@ -2729,7 +2729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: forbidden */
+            /** @description Forbidden: forbidden, mfa_required */
             403: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -2841,7 +2841,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: forbidden */
+            /** @description Forbidden: forbidden, mfa_required */
             403: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -2953,7 +2953,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: forbidden */
+            /** @description Forbidden: forbidden, mfa_required */
             403: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];

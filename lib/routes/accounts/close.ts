@@ -18,7 +18,7 @@ export const route = {
   params: idParams,
   status: 200,
   response: 'account',
-  errors: [...authErrors, ValidationError, AccountNotFoundError, ForbiddenError, AccountClosedError, AccountFrozenError, AccountNotEmptyError, ...storageErrors],
+  errors: [...authErrors, ValidationError, AccountNotFoundError, ForbiddenError, MfaSessionRequiredError, AccountClosedError, AccountFrozenError, AccountNotEmptyError, ...storageErrors],
   // visibleAccount's GetItem; a hot account's shards in one BatchGetItem (and a GetItem of its shard 0); the new
   // status on every shard in one TransactWriteItems of Updates (lib/storage/account-changes.ts writeAccountStatus).
   access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem'] },
