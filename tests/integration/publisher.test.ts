@@ -73,6 +73,20 @@ async function publishFor(owners: string[], wrap: (next: StreamHandler) => Strea
   return { givenUp, stop: async () => { shutdown.abort(); await source.stopped; } };
 }
 
+/** A payee's wallet whose `transaction.posted` events go to a loopback receiver, and a bank to fund it. */
+async function receivingWallet() {
+  const receiver = await startReceiver();
+  const payee = newCaller();
+  const wallet = await createAccount(payee, { currency: 'USD' });
+  await createEndpoint(payee, { url: receiver.url, events: ['transaction.posted'] });
+  return { receiver, payee, wallet, bank: await newBank() };
+}
+
+/** The `webhook-id` of every request a receiver got, sorted. */
+function webhookIds(receiver: { received: Array<{ headers: Record<string, unknown> }> }): unknown[] {
+  return receiver.received.map((request) => request.headers['webhook-id']).sort();
+}
+
 /** Waits until `done` holds, delivering due webhooks meanwhile, for at most 20 s. */
 async function until(done: () => boolean): Promise<void> {
   for (const startedMs = Date.now(); !done(); await new Promise((resolve) => setTimeout(resolve, 200))) {
@@ -114,11 +128,7 @@ test('a committed transfer reaches the bus and the payee\'s receiver once, signe
 });
 
 test('entries the bus refuses are published again from the first refused one: nothing is lost, and each event has one delivery', async () => {
-  const receiver = await startReceiver();
-  const payee = newCaller();
-  const wallet = await createAccount(payee, { currency: 'USD' });
-  await createEndpoint(payee, { url: receiver.url, events: ['transaction.posted'] });
-  const bank = await newBank();
+  const { receiver, payee, wallet, bank } = await receivingWallet();
   bus.state.refuseNext = 3;
   const publisher = await publishFor([payee.userId]);
   try {
@@ -129,8 +139,7 @@ test('entries the bus refuses are published again from the first refused one: no
     expect(bus.state.refuseNext).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await deliverDue();
-    const ids = receiver.received.map((request) => request.headers['webhook-id']);
-    expect(ids.sort()).toEqual(events.map((event) => event.id).sort());
+    expect(webhookIds(receiver)).toEqual(events.map((event) => event.id).sort());
   } finally {
     await publisher.stop();
     await receiver.close();
@@ -138,11 +147,7 @@ test('entries the bus refuses are published again from the first refused one: no
 });
 
 test('a publisher that crashes halfway through a batch loses nothing: the batch comes again, and its webhooks keep their ids', async () => {
-  const receiver = await startReceiver();
-  const payee = newCaller();
-  const wallet = await createAccount(payee, { currency: 'USD' });
-  await createEndpoint(payee, { url: receiver.url, events: ['transaction.posted'] });
-  const bank = await newBank();
+  const { receiver, payee, wallet, bank } = await receivingWallet();
   for (let n = 1; n <= 4; n += 1) await bank.fund(wallet, n);
   let crashes = 0;
   // The first batch with events in it: the first half is published, then the function dies.
@@ -159,7 +164,7 @@ test('a publisher that crashes halfway through a batch loses nothing: the batch 
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await deliverDue();
     expect(crashes).toBe(1);
-    expect(receiver.received.map((request) => request.headers['webhook-id']).sort()).toEqual(events.map((event) => event.id).sort());
+    expect(webhookIds(receiver)).toEqual(events.map((event) => event.id).sort());
   } finally {
     await publisher.stop();
     await receiver.close();
@@ -190,11 +195,7 @@ test('a record that never publishes is given up after the job\'s retries, as the
 });
 
 test('a span republished from the feed reaches the bus again with the same ids, and enqueues no second delivery', async () => {
-  const receiver = await startReceiver();
-  const payee = newCaller();
-  const wallet = await createAccount(payee, { currency: 'USD' });
-  await createEndpoint(payee, { url: receiver.url, events: ['transaction.posted'] });
-  const bank = await newBank();
+  const { receiver, payee, wallet, bank } = await receivingWallet();
   const from = new Date().toISOString();
   await bank.fund(wallet, 7);
   await bank.fund(wallet, 8);
@@ -209,7 +210,7 @@ test('a span republished from the feed reaches the bus again with the same ids, 
     await until(() => receiver.received.length >= 2);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await deliverDue();
-    expect(receiver.received.map((request) => request.headers['webhook-id']).sort()).toEqual(events.map((event) => event.id).sort());
+    expect(webhookIds(receiver)).toEqual(events.map((event) => event.id).sort());
   } finally {
     await receiver.close();
   }
