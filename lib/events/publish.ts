@@ -2,7 +2,7 @@ import { logError } from '../http/log';
 import type { Caller } from '../identity/model';
 import { putOnBus, stageBus, type EventBus } from '../storage/event-bus';
 import type { StreamedEvent } from '../storage/event-stream';
-import { enqueueDeliveries, routesOnce, type RoutesOf } from '../webhooks/enqueue';
+import { enqueueDeliveries, routesOnce } from '../webhooks/enqueue';
 import { eventView } from './view';
 
 /*
@@ -16,9 +16,6 @@ import { eventView } from './view';
 /** The bus entries render each event as an admin reads it with `GET /v1/events/{id}`. */
 const busReader: Caller = { userId: 'publisher', role: 'admin', mfa: true };
 
-/** Events published side by side: one bus request's worth. */
-const chunkSize = 10;
-
 /** What a batch came to: how many events were published, from the first, and the first that was not. */
 export interface Published {
   published: number;
@@ -26,34 +23,24 @@ export interface Published {
 }
 
 /**
- * Publishes `events` in order, a chunk at a time, and stops at the first that could not be published: its sequence
- * number is what the stream retries from (those after it, published or not, come again).
+ * Publishes a batch of `events` (at most the stream job's batch size): puts them all on the bus while enqueueing all
+ * their deliveries, side by side, and answers how many, from the first, got both. The first that did not is what the
+ * stream retries from (those after it, published or not, come again).
  */
 export async function publishEvents(events: readonly StreamedEvent[], bus: EventBus | undefined = stageBus): Promise<Published> {
   // The batch's events all committed before it was read: each partition's webhook routes are read once for all.
   const routesOf = routesOnce();
-  for (let start = 0; start < events.length; start += chunkSize) {
-    const chunk = events.slice(start, start + chunkSize);
-    const done = await publishChunk(chunk, bus, routesOf);
-    if (done < chunk.length) return { published: start + done, failedSequence: chunk[done]!.sequence };
-  }
-  return { published: events.length };
-}
-
-/** Puts a chunk on the bus while enqueueing its deliveries; answers how many events, from the first, got both. */
-async function publishChunk(chunk: readonly StreamedEvent[], bus: EventBus | undefined, routesOf: RoutesOf): Promise<number> {
-  const entries = chunk.map(({ event }) => ({
+  const entries = events.map(({ event }) => ({
     id: event.id, type: event.type, createdAt: event.createdAt, detail: JSON.stringify(eventView(busReader, event)),
   }));
   const [onBus, ...enqueued] = await Promise.allSettled([
-    bus ? putOnBus(bus, entries) : Promise.resolve(chunk.length),
-    ...chunk.map(({ event }) => enqueueDeliveries(event, Date.now(), routesOf)),
+    bus ? putOnBus(bus, entries) : Promise.resolve(events.length),
+    ...events.map(({ event }) => enqueueDeliveries(event, Date.now(), routesOf)),
   ]);
   const busAccepted = onBus!.status === 'fulfilled' ? onBus!.value : 0;
   const firstUnqueued = enqueued.findIndex((result) => result.status === 'rejected');
-  const done = Math.min(busAccepted, firstUnqueued < 0 ? chunk.length : firstUnqueued);
-  for (const result of [onBus!, ...enqueued]) {
-    if (result.status === 'rejected') logError('an event was not published; the stream retries it', result.reason, { eventId: chunk[done]?.event.id });
-  }
-  return done;
+  const published = Math.min(busAccepted, firstUnqueued < 0 ? events.length : firstUnqueued);
+  const failure = [onBus!, ...enqueued].find((result) => result.status === 'rejected');
+  if (failure) logError('an event was not published; the stream retries it', failure.reason, { eventId: events[published]?.event.id });
+  return published < events.length ? { published, failedSequence: events[published]!.sequence } : { published };
 }

@@ -83,20 +83,22 @@ function putRequests(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][
 }
 
 /**
- * Puts `entries` on `bus`, in as few requests as its limits allow, and answers how many of them, from the first, were
- * accepted before the first that was not (EventBridge may refuse single entries of a request, throttled or failing
- * inside). Entries after a refused one may have been put too: the caller puts them again, and consumers deduplicate.
+ * Puts `entries` on `bus`, in as few requests as its limits allow, all at once, and answers how many of them, from
+ * the first, were accepted before the first that was not (EventBridge may refuse single entries of a request,
+ * throttled or failing inside, or a whole request). Entries after a refused one may have been put too: the caller
+ * puts them again, and consumers deduplicate.
  */
 export async function putOnBus(bus: EventBus, entries: readonly BusEntry[]): Promise<number> {
   const requests = putRequests(entries.map((entry) => ({
     EventBusName: bus.name, Source: eventSource, DetailType: entry.type, Detail: entry.detail, Time: new Date(entry.createdAt),
   })));
+  const results = await Promise.allSettled(requests.map((request) => bus.client.send(new PutEventsCommand({ Entries: request }))));
   let accepted = 0;
-  for (const request of requests) {
-    const result = await bus.client.send(new PutEventsCommand({ Entries: request }));
-    const refused = (result.Entries ?? []).findIndex((entry) => entry.ErrorCode !== undefined || !entry.EventId);
-    if ((result.FailedEntryCount ?? 0) > 0 || refused >= 0) return accepted + Math.max(0, refused);
-    accepted += request.length;
+  for (const [index, result] of results.entries()) {
+    if (result.status === 'rejected') return accepted;
+    const refused = (result.value.Entries ?? []).findIndex((entry) => entry.ErrorCode !== undefined || !entry.EventId);
+    if ((result.value.FailedEntryCount ?? 0) > 0 || refused >= 0) return accepted + Math.max(0, refused);
+    accepted += requests[index]!.length;
   }
   return accepted;
 }

@@ -5,6 +5,7 @@ import type { AttemptRecord, DeliveryRecord } from '../webhooks/model';
 import { db } from './client';
 import { cancellationReasons, isConditionFailed } from './dynamo-errors';
 import { stringOrNull } from './item-fields';
+import { eventRetentionDays } from './events';
 import { duePartitions, keys } from './keys';
 import { queryNewestFirst } from './newest-first';
 
@@ -16,7 +17,15 @@ import { queryNewestFirst } from './newest-first';
  * then recorded with the delivery's new state in one transaction, on condition that the attempt count is still the
  * one claimed: two job runs that meet on a delivery record one attempt, and one that dies mid-attempt leaves the
  * delivery due again once its lease has passed.
+ *
+ * A delivery that is settled (delivered, failed or cancelled) and its attempts are kept as long as events are, then the
+ * table's TTL removes them: by then its event is gone too, so nothing can enqueue it again.
  */
+
+/** The TTL (`expiresAt`, epoch seconds) of what settles or is attempted at `atIso`. */
+function expiresAtOf(atIso: string): number {
+  return Math.floor(Date.parse(atIso) / 1000) + eventRetentionDays * 24 * 3600;
+}
 
 /** Stores a new delivery, due at once; `false` when one with this id was already stored. */
 export async function putDelivery(record: DeliveryRecord): Promise<boolean> {
@@ -95,7 +104,10 @@ export async function recordAttempt(delivery: DeliveryRecord, attempt: AttemptRe
         {
           Put: {
             TableName: config.tableName,
-            Item: { ...keys.webhookAttempt(attempt.endpointId, attempt.attemptedAt, attempt.deliveryId, attempt.attempt), entity: 'webhookAttempt', ...attempt },
+            Item: {
+              ...keys.webhookAttempt(attempt.endpointId, attempt.attemptedAt, attempt.deliveryId, attempt.attempt), entity: 'webhookAttempt', ...attempt,
+              expiresAt: expiresAtOf(attempt.attemptedAt),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -104,12 +116,12 @@ export async function recordAttempt(delivery: DeliveryRecord, attempt: AttemptRe
             TableName: config.tableName,
             Key: keys.webhookDelivery(delivery.id),
             UpdateExpression: `SET #status = :status, attempts = :next, firstAttemptAt = :first, nextAttemptAt = :due${
-              due ? ', gsi1sk = :sk' : ' REMOVE gsi1pk, gsi1sk'}`,
+              due ? ', gsi1sk = :sk' : ', expiresAt = :expires REMOVE gsi1pk, gsi1sk'}`,
             ConditionExpression: '#status = :pending AND attempts = :attempts',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':status': status, ':next': attempt.attempt, ':first': delivery.firstAttemptAt ?? attempt.attemptedAt, ':due': attempt.nextAttemptAt, ':pending': 'pending',
-              ':attempts': delivery.attempts, ...(due ? { ':sk': due.gsi1sk } : {}),
+              ':attempts': delivery.attempts, ...(due ? { ':sk': due.gsi1sk } : { ':expires': expiresAtOf(attempt.attemptedAt) }),
             },
           },
         },
@@ -128,10 +140,10 @@ export async function cancelDelivery(delivery: DeliveryRecord): Promise<void> {
     await db.send(new UpdateCommand({
       TableName: config.tableName,
       Key: keys.webhookDelivery(delivery.id),
-      UpdateExpression: 'SET #status = :cancelled, nextAttemptAt = :none REMOVE gsi1pk, gsi1sk',
+      UpdateExpression: 'SET #status = :cancelled, nextAttemptAt = :none, expiresAt = :expires REMOVE gsi1pk, gsi1sk',
       ConditionExpression: '#status = :pending',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending', ':none': null },
+      ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending', ':none': null, ':expires': expiresAtOf(new Date().toISOString()) },
     }));
   } catch (error) {
     if (!isConditionFailed(error)) throw error;

@@ -4,6 +4,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListStreamsCommand,
+  type GetRecordsCommandOutput,
   type _Record as RawRecord,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -43,8 +44,8 @@ export interface StreamSourceOptions {
   functionName: string;
   job: Pick<StreamJob, 'stream' | 'timeoutSeconds'>;
   handler: StreamHandler;
-  /** Where to start a shard no checkpoint names: its oldest record (as deployed), or only what comes next. */
-  from?: 'TRIM_HORIZON' | 'LATEST';
+  /** Called after each batch the handler took (items failed or not). */
+  onPublished?: () => void;
   /** Told of a span given up on, as the failure queue would be. */
   onGivenUp?: (span: { shardId: string; firstSequence: string; attempts: number }) => void;
   shutdown: AbortSignal;
@@ -52,6 +53,9 @@ export interface StreamSourceOptions {
 
 /** How often an idle shard is read (Lambda reads each about four times a second), and the retry backoff's bounds. */
 const pollMs = 250;
+const listShardsEveryMs = 5_000;
+/** Records one read asks for: GetRecords' own maximum. */
+const recordsPerReadMax = 1_000;
 const retryBaseMs = 250;
 const retryCapMs = 10_000;
 
@@ -95,6 +99,8 @@ function lambdaRecord(record: RawRecord, streamArn: string): LambdaStreamRecord 
 /** Where a shard is read from next, and its retry state. */
 interface ShardState {
   iterator?: string;
+  /** The page after the one being handled, being read meanwhile. */
+  prefetched?: Promise<GetRecordsCommandOutput>;
   resume?: { type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER'; sequence: string };
   done: boolean;
   attempts: number;
@@ -117,21 +123,29 @@ export async function startStreamSource(options: StreamSourceOptions): Promise<{
   const streamArn = streams.Streams?.at(-1)?.StreamArn;
   if (!streamArn) throw new Error(`The table ${options.tableName} has no stream: create it with npm start or npm test.`);
   const shards = new Map<string, ShardState>();
+  let listed: { shards: Shard[]; atMs: number } | undefined;
   const stopped = (async () => {
     while (!options.shutdown.aborted) {
+      let read = 0;
       try {
-        for (const shard of await listShards(client, streamArn, asFunction)) {
+        // The shards are listed again every few seconds, and at once when one has ended: new ones come only so.
+        if (!listed || Date.now() - listed.atMs > listShardsEveryMs || listed.shards.some((shard) => shards.get(shard.ShardId!)?.done)) {
+          listed = { shards: await listShards(client, streamArn, asFunction), atMs: Date.now() };
+          listed.shards = listed.shards.filter((shard) => !shards.get(shard.ShardId!)?.done);
+        }
+        for (const shard of listed.shards) {
           if (options.shutdown.aborted) break;
-          await readShard(shard, shards, streamArn, client, asFunction, options).catch((error: unknown) => {
+          read += await readShard(shard, shards, streamArn, client, asFunction, options).catch((error: unknown) => {
             // An iterator that expired or a read that failed: the shard is read again from its checkpoint.
-            shards.get(shard.ShardId!)!.iterator = undefined;
+            Object.assign(shards.get(shard.ShardId!)!, { iterator: undefined, prefetched: undefined });
             throw error;
           });
         }
       } catch (error) {
         if (!options.shutdown.aborted) console.error(`The stream reader failed (it reads again): ${error instanceof Error ? error.message : String(error)}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      // As the mapping does, it reads on at once while records come, and waits only when the stream is idle.
+      if (read === 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
     client.destroy();
   })();
@@ -151,29 +165,47 @@ async function listShards(client: DynamoDBStreamsClient, streamArn: string, asFu
   }
 }
 
-/** Reads one page of a shard and hands its matching records to the handler in batches, unless it waits on a retry. */
+/**
+ * Reads one page of a shard and hands its matching records to the handler in batches, unless it waits on a retry;
+ * answers how many records the page held.
+ */
 async function readShard(
   shard: Shard, shards: Map<string, ShardState>, streamArn: string, client: DynamoDBStreamsClient, asFunction: AsFunction,
   options: StreamSourceOptions,
-): Promise<void> {
+): Promise<number> {
   const shardId = shard.ShardId!;
   const state = shards.get(shardId) ?? { done: false, attempts: 0, retryAtMs: 0 };
   shards.set(shardId, state);
   const parent = shard.ParentShardId ? shards.get(shard.ParentShardId) : undefined;
-  if (state.done || (parent && !parent.done) || Date.now() < state.retryAtMs) return;
+  if (state.done || (parent && !parent.done) || Date.now() < state.retryAtMs) return 0;
   state.iterator ??= (await asFunction(() => client.send(new GetShardIteratorCommand({
     StreamArn: streamArn,
     ShardId: shardId,
-    ShardIteratorType: state.resume?.type ?? options.from ?? 'TRIM_HORIZON',
+    // A shard no checkpoint names is read from its oldest record, as the deployed mapping starts (TRIM_HORIZON).
+    ShardIteratorType: state.resume?.type ?? 'TRIM_HORIZON',
     SequenceNumber: state.resume?.sequence,
   })))).ShardIterator;
-  const page = await asFunction(() => client.send(new GetRecordsCommand({ ShardIterator: state.iterator })));
+  const read = (iterator: string | undefined) => asFunction(() => client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: recordsPerReadMax })));
+  const prefetched = state.prefetched;
+  state.prefetched = undefined;
+  const page = await (prefetched ?? read(state.iterator));
   const records = (page.Records ?? []).map((record) => lambdaRecord(record, streamArn));
+  if (records.length > 0 && page.NextShardIterator) {
+    // The next page is read while the handler works on this one, as the mapping polls ahead; it is dropped if this
+    // page's batch fails, and read again from the checkpoint.
+    const ahead = read(page.NextShardIterator);
+    ahead.catch(() => undefined);
+    state.prefetched = ahead;
+  }
   const kept = records.filter((record) => matchesFilter(options.job.stream.filter, record));
   for (let start = 0; start < kept.length; start += options.job.stream.batchSize) {
     const batch = kept.slice(start, start + options.job.stream.batchSize);
     const failed = await invoke(batch, options);
-    if (failed !== undefined) return retryFrom(failed, shardId, state, options);
+    if (failed !== undefined) {
+      state.prefetched = undefined;
+      retryFrom(failed, shardId, state, options);
+      return 0;
+    }
   }
   state.attempts = 0;
   state.firstFailedAtMs = undefined;
@@ -181,6 +213,7 @@ async function readShard(
   if (last) state.resume = { type: 'AFTER_SEQUENCE_NUMBER', sequence: last };
   state.iterator = page.NextShardIterator;
   if (!state.iterator) state.done = true;
+  return records.length;
 }
 
 /** Invokes the handler on a batch; answers the sequence number to retry from, if any. */
@@ -190,6 +223,7 @@ async function invoke(batch: LambdaStreamRecord[], options: StreamSourceOptions)
     const response = await options.handler({ Records: batch }, {
       functionName: options.functionName, getRemainingTimeInMillis: () => deadline - Date.now(),
     });
+    options.onPublished?.();
     const failures = (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
     // As Lambda does: the lowest sequence number reported is where the batch is retried from.
     return failures.length > 0 ? failures.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0] : undefined;

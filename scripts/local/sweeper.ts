@@ -4,18 +4,26 @@ import { startStreamSource } from './stream-source';
 /**
  * The functions of `npm start` that answer no request, run here as AWS runs them, against the same DynamoDB Local as
  * the API: the outbox's publisher on the table's stream (./stream-source.ts does what Lambda's event source mapping
- * does), and the webhook deliveries every second, so a loopback receiver gets an event's first delivery within a
- * second or two of its commit. The expiry sweep runs every 15 s in the Lambda model (`npm start -- --lambda`, which
- * serves routes only); `serverless offline` runs the expireHolds and deliverWebhooks schedules itself too.
+ * does), and the webhook deliveries every second and after each batch the publisher handles, so a loopback
+ * receiver gets an event's first delivery soon after its commit. The expiry sweep runs every 15 s in the Lambda model
+ * (`npm start -- --lambda`, which serves routes only); `serverless offline` runs the expireHolds and deliverWebhooks
+ * schedules itself too.
  */
 const sweepEveryMs = 15_000;
 const deliverEveryMs = 1_000;
 
-/** Runs `work` every `everyMs` until `shutdown`, never two at once; a run that fails is reported and tried next tick. */
-function every(everyMs: number, what: string, work: () => Promise<string | undefined>, shutdown: AbortSignal): void {
+/**
+ * Runs `work` every `everyMs` until `shutdown`, never two at once; a run that fails is reported and tried next tick.
+ * Answers a function that runs it now as well (or right after the run in progress).
+ */
+function every(everyMs: number, what: string, work: () => Promise<string | undefined>, shutdown: AbortSignal): () => void {
   let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
+  let again = false;
+  const run = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     work()
       .then((line) => {
@@ -24,9 +32,15 @@ function every(everyMs: number, what: string, work: () => Promise<string | undef
       .catch((error: unknown) => console.error(`${what} failed (it runs again in ${everyMs / 1000} s): ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         running = false;
+        if (again && !shutdown.aborted) {
+          again = false;
+          run();
+        }
       });
-  }, everyMs);
+  };
+  const timer = setInterval(run, everyMs);
   shutdown.addEventListener('abort', () => clearInterval(timer), { once: true });
+  return run;
 }
 
 /**
@@ -39,6 +53,16 @@ export async function startSweeper(shutdown: AbortSignal, { sweepHolds }: { swee
   const { deliverDue } = await import('../../lib/webhooks/deliver');
   const { job } = await import('../../lib/jobs/publish-events');
   const { handler } = await import('../../functions/jobs/publish-events');
+  if (sweepHolds) {
+    every(sweepEveryMs, 'The expiry sweep', async () => {
+      const { expired } = await expireHolds();
+      return expired > 0 ? `Released the funds of ${expired} expired hold${expired === 1 ? '' : 's'}.` : undefined;
+    }, shutdown);
+  }
+  const deliverNow = every(deliverEveryMs, 'The webhook delivery', async () => {
+    const { delivered, retrying, failed } = await deliverDue();
+    return delivered + retrying + failed > 0 ? `Webhooks: ${delivered} delivered, ${retrying} to retry, ${failed} failed.` : undefined;
+  }, shutdown);
   const tableName = process.env.TABLE_NAME!;
   await startStreamSource({
     endpoint: process.env.DYNAMODB_ENDPOINT!,
@@ -47,16 +71,8 @@ export async function startSweeper(shutdown: AbortSignal, { sweepHolds }: { swee
     job,
     handler,
     onGivenUp: ({ firstSequence }) => console.error(`The publisher gave up on stream record ${firstSequence}: republish its span (README, "Events").`),
+    // The deliveries a batch enqueued are due at once: a pass starts now rather than at the next tick.
+    onPublished: deliverNow,
     shutdown,
   });
-  if (sweepHolds) {
-    every(sweepEveryMs, 'The expiry sweep', async () => {
-      const { expired } = await expireHolds();
-      return expired > 0 ? `Released the funds of ${expired} expired hold${expired === 1 ? '' : 's'}.` : undefined;
-    }, shutdown);
-  }
-  every(deliverEveryMs, 'The webhook delivery', async () => {
-    const { delivered, retrying, failed } = await deliverDue();
-    return delivered + retrying + failed > 0 ? `Webhooks: ${delivered} delivered, ${retrying} to retry, ${failed} failed.` : undefined;
-  }, shutdown);
 }

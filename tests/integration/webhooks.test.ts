@@ -3,7 +3,11 @@ import { getEvent, listEvents } from '../../lib/events/list';
 import { eventView } from '../../lib/events/view';
 import { createAccount } from '../../lib/ledger/accounts';
 import { transfer } from '../../lib/ledger/transfers';
-import { findEvent } from '../../lib/storage/events';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../../lib/config';
+import { db } from '../../lib/storage/client';
+import { eventRetentionDays, findEvent } from '../../lib/storage/events';
+import { keys } from '../../lib/storage/keys';
 import type { Caller } from '../../lib/identity/model';
 import { findDelivery } from '../../lib/storage/webhook-deliveries';
 import { attemptDelivery, deliverDue } from '../../lib/webhooks/deliver';
@@ -62,6 +66,25 @@ describe('webhook delivery', () => {
       eventId: event.id, eventType: 'account.created', attempt: 1, statusCode: 200, outcome: 'delivered', error: null, nextAttemptAt: null,
     })]);
     expect((await deliveryOf(event.id, endpoint.id))).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('keeps a settled delivery and its attempts as long as events are kept, and a pending one until it settles', async () => {
+    const owner = newCaller();
+    const { endpoint } = await hook(owner);
+    const event = accountEvent(owner.userId);
+    await enqueueDeliveries(event);
+    const id = deliveryIdOf(event.id, endpoint.id);
+    const stored = async () => (await db.send(new GetCommand({ TableName: config.tableName, Key: keys.webhookDelivery(id), ConsistentRead: true }))).Item!;
+    expect((await stored()).expiresAt).toBeUndefined();
+    const before = Math.floor(Date.now() / 1000);
+    expect(await attemptDelivery((await deliveryOf(event.id, endpoint.id))!, Date.now())).toBe('delivered');
+    const kept = eventRetentionDays * 24 * 3600;
+    expect((await stored()).expiresAt).toBeGreaterThanOrEqual(before + kept);
+    expect((await stored()).expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + kept);
+    const attempts = await db.send(new QueryCommand({
+      TableName: config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.webhookAttempts(endpoint.id).pk },
+    }));
+    expect(attempts.Items!.map((item) => item.expiresAt)).toEqual([(await stored()).expiresAt]);
   });
 
   it('retries a receiver that fails its first attempts with backoff, and records every attempt', async () => {
