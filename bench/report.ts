@@ -60,7 +60,7 @@ export function markdownReport(results: BenchResults, chartPath: string): string
     '',
     ...lambdaTable(results),
     '',
-    ...webhookSection(results.webhook),
+    ...webhookSection([results.webhookHalfRate, results.webhook]),
     '',
     `**Cold start**: each function bundled as deployed, imported in a fresh Node process (median of ${run.mode === 'quick' ? 'a few' : 'several'} runs; ` +
       `Node's own start-up, ${results.nodeStartupMs} ms, not included).`,

@@ -96,6 +96,8 @@ export interface BenchResults {
   lambda: Record<string, Record<LambdaLoad, LambdaRow>>;
   /** Issue 16: a transfer's `transaction.posted` webhook, from the request to its first delivery, in process. */
   webhook: WebhookRow;
+  /** The same at half that rate: what the pipeline does when the machine is not already saturated by the API. */
+  webhookHalfRate: WebhookRow;
   coldStart: Record<string, { bytes: number; importMs: number; processMs: number }>;
   coldStartMethod: string;
   nodeStartupMs: number;
@@ -135,6 +137,7 @@ export function assemble(parts: {
   login: LoginResults;
   lambda: LambdaResults;
   webhook: WebhookPhase;
+  webhookHalfRate: WebhookPhase;
 }): BenchResults {
   const transfer: Record<string, TransferRow> = {};
   for (const [concurrency, modes] of Object.entries(parts.transfers.concurrency)) {
@@ -177,7 +180,7 @@ export function assemble(parts: {
   for (const [instances, loads] of Object.entries(parts.lambda)) lambda[instances] = lambdaRows(loads);
   const results = {
     machine: parts.machine, run: parts.run, transfer: { concurrency: transfer }, split, hotAccount, lambda,
-    webhook: webhookRow(parts.webhook), coldStart, coldStartMethod: parts.cold.method, nodeStartupMs: round(parts.cold.nodeStartupMs), login, targets: [],
+    webhook: webhookRow(parts.webhook), webhookHalfRate: webhookRow(parts.webhookHalfRate), coldStart, coldStartMethod: parts.cold.method, nodeStartupMs: round(parts.cold.nodeStartupMs), login, targets: [],
   };
   return { ...results, targets: checkTargets(results) };
 }

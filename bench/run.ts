@@ -67,7 +67,8 @@ function plan(mode: 'quick' | 'full'): Step[] {
     { label: 'login ×8', weightS: phaseS + 2 },
     { label: 'login: unknown email vs wrong password', weightS: timing.loginTimingSamples * 0.15 },
     // Starting the pipeline and a fresh user's accounts, a warm-up until a delivery arrives, the window, and a drain.
-    { label: webhookStepLabel, weightS: (webhook.warmupMs + webhook.measureMs) / 1000 + 15 },
+    // Twice: at half the rate, then at the rate.
+    ...[0.5, 1].map(() => ({ label: webhookStepLabel, weightS: (webhook.warmupMs + webhook.measureMs) / 1000 + 15 })),
     { label: 'start the Lambda model', weightS: 10 },
     // Each client's first request starts a new instance: at 32 that is 32 cold starts on the shared cores.
     ...lambda.instanceCounts.flatMap((n) => lambdaLoads.map((load) => ({
@@ -150,17 +151,18 @@ async function measurePhases(stack: BenchStack, mode: Mode, progress: Progress, 
   const transfers = await phases.measureTransfers(fixture, stack.api.url, context);
   const splits = await phases.measureSplits(fixture, context);
   const login = await phases.measureLogin(fixture, stack.api.url, context);
-  // Right after login, whose steps post nothing: the event pipeline reads back 15 s of events at every pass, and
-  // there are few to read (the Lambda model's loads, or the hot account's, would leave it thousands).
+  // Right after login, whose steps post nothing: the event pipeline starts at the stream's oldest record, and there are
+  // fewer to read than after the Lambda model's loads or the hot account's. At half the rate first, then at the rate.
   const { measureWebhookLatency } = await import('./webhook-latency');
   const webhookStack = { apiUrl: stack.api.url, startEventPipeline: stack.startEventPipeline };
+  const webhookHalfRate = await measureWebhookLatency(webhookStack, context, webhookShape(transfers, settings[mode].webhook, 0.5), shutdown);
   const webhook = await measureWebhookLatency(webhookStack, context, webhookShape(transfers, settings[mode].webhook), shutdown);
   progress.begin('start the Lambda model');
   const lambdaApi = await stack.startLambda(shutdown);
   const lambda = await measureLambda(fixture, lambdaApi, context, settings[mode].lambda);
   await lambdaApi.api.stop();
   const hot = await phases.measureHotAccount(fixture, context);
-  return { transfers, splits, login, lambda, hot, webhook };
+  return { transfers, splits, login, lambda, hot, webhook, webhookHalfRate };
 }
 
 async function main(): Promise<number> {
@@ -177,7 +179,7 @@ async function main(): Promise<number> {
   try {
     const { cold, stack } = await coldStartsAndStack(mode, state, progress, shutdown.signal);
     shutdown.signal.throwIfAborted();
-    const { transfers, splits, login, lambda, hot, webhook } = await measurePhases(stack, mode, progress, shutdown.signal);
+    const { transfers, splits, login, lambda, hot, webhook, webhookHalfRate } = await measurePhases(stack, mode, progress, shutdown.signal);
     progress.begin('write results');
     await stack.stop();
     state.stack = undefined;
@@ -188,7 +190,7 @@ async function main(): Promise<number> {
         stepSeconds: progress.spentSeconds(),
         notes: notesFor(loadAtStart, overlapColdStart, [transfers, splits, hot, login, lambda, webhook]),
       },
-      transfers, splits, hot, cold, login, lambda, webhook,
+      transfers, splits, hot, cold, login, lambda, webhook, webhookHalfRate,
     });
     const markdown = write(results);
     progress.finish();

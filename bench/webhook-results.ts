@@ -13,8 +13,9 @@ export const webhookTargets = { firstDeliveryP99MsMax: 5_000, missingMax: 0, bad
 
 /** How the phase sends: the rate and in-flight limit of the API's spread-out transfers, and how long it runs. */
 export interface WebhookShape {
-  /** Transfers sent per second, open loop: what the API's transfers reached at the most in flight. */
+  /** Transfers sent per second, open loop: `rateShare` of what the API's transfers reached at the most in flight. */
   tps: number;
+  rateShare: number;
   /** At most this many in flight, each on a pair of its own: as many as those transfers had. */
   inFlightMax: number;
   warmupMs: number;
@@ -28,11 +29,13 @@ export interface WebhookShape {
  * transfer at a time): at the rate they achieved, with no more in flight than they had. It is the same request to
  * the same API that `npm start` serves.
  */
-export function webhookShape(transfers: TransferResults, timing: Omit<WebhookShape, 'tps' | 'inFlightMax'>): WebhookShape {
+export function webhookShape(
+  transfers: TransferResults, timing: Omit<WebhookShape, 'tps' | 'inFlightMax' | 'rateShare'>, rateShare = 1,
+): WebhookShape {
   const inFlightMax = Math.max(...Object.keys(transfers.concurrency).map(Number));
   const tps = transfers.concurrency[String(inFlightMax)]?.api.tps ?? Number.NaN;
   if (!(tps > 0)) throw new Error(`The API's transfers at ${inFlightMax} in flight measured no rate to send webhooks' transfers at.`);
-  return { ...timing, tps, inFlightMax };
+  return { ...timing, tps: tps * rateShare, rateShare, inFlightMax };
 }
 
 /** A transfer sent inside the window and answered 201, and when its delivery arrived (`null`: not by the drain's end). */
@@ -70,6 +73,8 @@ export interface LatencyFigures {
 export interface WebhookRow {
   /** How the transfers were sent, for a reader of latest.json. */
   pacing: string;
+  /** The share of the API's spread-out rate asked for: 1 is the issue's target rate. */
+  rateShare: number;
   pacedTps: number;
   /** Transfers sent inside the window and answered 201, per second of the window. */
   sentTps: number;
@@ -101,8 +106,8 @@ function figures(latenciesMs: number[]): LatencyFigures {
 export function webhookRow(phase: WebhookPhase): WebhookRow {
   const delivered = phase.samples.filter((sample): sample is WebhookSample & { arrivedMs: number } => sample.arrivedMs !== null);
   return {
-    pacing: `open loop at the rate of api ×${phase.shape.inFlightMax}, at most ${phase.shape.inFlightMax} in flight`,
-    pacedTps: round(phase.shape.tps), sentTps: round((phase.samples.length * 1000) / phase.windowMs), inFlightMax: phase.shape.inFlightMax,
+    pacing: `open loop at ${phase.shape.rateShare}× the rate of api ×${phase.shape.inFlightMax}, at most ${phase.shape.inFlightMax} in flight`,
+    rateShare: phase.shape.rateShare, pacedTps: round(phase.shape.tps), sentTps: round((phase.samples.length * 1000) / phase.windowMs), inFlightMax: phase.shape.inFlightMax,
     measureS: round(phase.windowMs / 1000), transfers: phase.samples.length, errors: phase.errors, errorsByKind: { ...phase.errorsByKind },
     fromRequestMs: figures(delivered.map(({ sentMs, arrivedMs }) => arrivedMs - sentMs)),
     fromAnswerMs: figures(delivered.map(({ answeredMs, arrivedMs }) => arrivedMs - answeredMs)),
@@ -134,26 +139,30 @@ export function webhookTargetChecks(row: WebhookRow): Array<{ name: string; targ
   ];
 }
 
-/** The report's section: how the phase runs, then its one row. */
-export function webhookSection(row: WebhookRow): string[] {
+/** The report's section: how the phase runs, then a row per rate it ran at. */
+export function webhookSection(rows: readonly WebhookRow[]): string[] {
   const cell = ({ p50Ms, p99Ms, maxMs }: LatencyFigures): string => `${p50Ms} / ${p99Ms} / ${maxMs}`;
-  const errorKinds = Object.entries(row.errorsByKind).map(([kind, count]) => `${count} \`${kind}\``);
+  const inFlightMax = rows[0]?.inFlightMax ?? 0;
   return [
     '**Webhook first delivery** (issue 16): the event pipeline `npm start` runs beside the API (scripts/local/sweeper.ts, ' +
-      'in a process of its own: every second the new events are handed to the webhooks and due deliveries attempted), ' +
-      'and a receiver in the bench process on loopback that answers 204 at once, registered by a fresh user through ' +
-      '`POST /v1/webhook-endpoints` for `transaction.posted`. Transfers go to the in-process API open loop at the rate ' +
-      `its spread-out transfers reached at ${row.inFlightMax} in flight (api ×${row.inFlightMax} above), never more than ` +
-      `${row.inFlightMax} in flight, each on a pair of its own, for ` +
-      `${row.measureS} s after a warm-up that lasts until a delivery has arrived. Latency (ms) from the request being sent, ` +
-      'and from its 201 arriving, to the first delivery of its event arriving; deliveries still missing when the drain ' +
-      'ends are counted, not in the percentiles. Every delivery\'s signature is checked with `standardwebhooks`. ' +
-      '`npm start -- --lambda` runs the same pipeline (only the API that writes the events differs); it is not measured there.',
+      'in a process of its own: the outbox\'s publisher on DynamoDB Local\'s stream, and delivery passes every second and ' +
+      'after each batch it publishes), and a receiver in the bench process on loopback that answers 204 at once, ' +
+      'registered by a fresh user through `POST /v1/webhook-endpoints` for `transaction.posted`. Transfers go to the ' +
+      `in-process API open loop at a share of the rate its spread-out transfers reached at ${inFlightMax} in flight ` +
+      `(api ×${inFlightMax} above; 1× is the issue's rate), never more than ${inFlightMax} in flight, each on a pair of ` +
+      `its own, for ${rows[0]?.measureS ?? 0} s after a warm-up that lasts until a delivery has arrived. Latency (ms) from ` +
+      'the request being sent, and from its 201 arriving, to the first delivery of its event arriving; deliveries still ' +
+      'missing when the drain ends are counted, not in the percentiles. Every delivery\'s signature is checked with ' +
+      '`standardwebhooks`. `npm start -- --lambda` runs the same pipeline (only the API that writes the events differs); ' +
+      'it is not measured there.',
     '',
-    '| rate asked /s | sent /s | transfers | from request p50 / p99 / max | from 201 p50 / p99 / max | missing | drain s | repeats | bad signatures | errors |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    `| ${row.pacedTps} | ${row.sentTps} | ${row.transfers} | **${cell(row.fromRequestMs)}** | ${cell(row.fromAnswerMs)} | ` +
-      `${row.missing === 0 ? '0' : `**${row.missing}**`} | ${row.drainS} | ${row.repeats} | ${row.signaturesInvalid} of ${row.signaturesChecked} | ` +
-      `${errorKinds.length === 0 ? String(row.errors) : `${row.errors} (${errorKinds.join(', ')})`} |`,
+    '| share of api rate | rate asked /s | sent /s | transfers | from request p50 / p99 / max | from 201 p50 / p99 / max | missing | drain s | repeats | bad signatures | errors |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map((row) => {
+      const errorKinds = Object.entries(row.errorsByKind).map(([kind, count]) => `${count} \`${kind}\``);
+      return `| ${row.rateShare}× | ${row.pacedTps} | ${row.sentTps} | ${row.transfers} | **${cell(row.fromRequestMs)}** | ${cell(row.fromAnswerMs)} | ` +
+        `${row.missing === 0 ? '0' : `**${row.missing}**`} | ${row.drainS} | ${row.repeats} | ${row.signaturesInvalid} of ${row.signaturesChecked} | ` +
+        `${errorKinds.length === 0 ? String(row.errors) : `${row.errors} (${errorKinds.join(', ')})`} |`;
+    }),
   ];
 }

@@ -12,7 +12,9 @@ const { declaredJobs, declaredRoutes, normalizedName } = require('./routes.cjs')
  * `/index/gsi1` when it names that index), and a `TransactWriteCommand` needs the action of each item it holds (its
  * `Put` items `dynamodb:PutItem`, its `Update` items `dynamodb:UpdateItem`): DynamoDB has no separate transaction
  * permission. Change a handler's storage calls and its declaration's `access` must change with it. Every route with
- * `auth`, and every one whose `access` says it signs tokens, reads the JWT signing secret.
+ * `auth`, and every one whose `access` says it signs tokens, reads the JWT signing secret. A job on the table's stream
+ * (lib/jobs/) may read that stream and send to the failure queue (what its event source mapping does with its role),
+ * and one whose `access` says it puts events may put them on the stage's bus.
  * `tests/deploy/template.test.ts` checks the generated template against the declarations.
  */
 

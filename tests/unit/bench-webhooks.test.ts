@@ -3,7 +3,7 @@ import {
   webhookRow, webhookSection, webhookShape, webhookTargetChecks, type WebhookPhase, type WebhookSample,
 } from '../../bench/webhook-results';
 
-const shape = { tps: 100, inFlightMax: 32, warmupMs: 2000, measureMs: 8000, drainMsMax: 45000 };
+const shape = { tps: 100, rateShare: 1, inFlightMax: 32, warmupMs: 2000, measureMs: 8000, drainMsMax: 45000 };
 
 /** A phase of `samples`, otherwise clean: no errors, every signature good. */
 function phase(samples: WebhookSample[], extra: Partial<WebhookPhase> = {}): WebhookPhase {
@@ -64,11 +64,17 @@ describe('the webhook section of the report', () => {
     const samples = spreadSamples();
     samples[0] = { ...samples[0]!, arrivedMs: null };
     const row = webhookRow(phase(samples, { errors: 2, errorsByKind: { '503 ledger_busy': 2 } }));
-    const table = webhookSection(row).slice(-1)[0]!;
+    const table = webhookSection([row]).slice(-1)[0]!;
     expect(table).toContain("**510 / 1000 / 1000** | 460 / 950 / 950");
     expect(table).toContain('| **1** |');
     expect(table).toContain('2 (2 `503 ledger_busy`)');
-    expect(webhookSection(webhookRow(phase(spreadSamples()))).slice(-1)[0]).toMatch(/\| 0 \| 1\.2 \|/);
+    expect(webhookSection([webhookRow(phase(spreadSamples()))]).slice(-1)[0]).toMatch(/\| 0 \| 1\.2 \|/);
+  });
+
+  it('shows a row per rate, each with its share of the API\'s rate', () => {
+    const half = webhookRow(phase(spreadSamples(), { shape: { ...shape, tps: 50, rateShare: 0.5 } }));
+    const rows = webhookSection([half, webhookRow(phase(spreadSamples()))]).slice(-2);
+    expect(rows.map((row) => row.split(' | ').slice(0, 2).join(' | '))).toEqual(['| 0.5× | 50', '| 1× | 100']);
   });
 });
 
@@ -80,8 +86,9 @@ describe('the webhook phase\'s pace', () => {
 
   it('is the rate the API\'s transfers reached at the most in flight, with no more in flight', () => {
     expect(webhookShape(transfers(117.3), { warmupMs: 1, measureMs: 2, drainMsMax: 3 })).toEqual({
-      tps: 117.3, inFlightMax: 32, warmupMs: 1, measureMs: 2, drainMsMax: 3,
+      tps: 117.3, rateShare: 1, inFlightMax: 32, warmupMs: 1, measureMs: 2, drainMsMax: 3,
     });
+    expect(webhookShape(transfers(117.3), { warmupMs: 1, measureMs: 2, drainMsMax: 3 }, 0.5)).toMatchObject({ tps: 58.65, rateShare: 0.5 });
   });
 
   it('refuses a phase that measured no rate', () => {
