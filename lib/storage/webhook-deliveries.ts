@@ -38,7 +38,7 @@ export async function putDelivery(record: DeliveryRecord): Promise<boolean> {
     }));
     return true;
   } catch (error) {
-    // The outbox dispatcher delivers at least once: this event already reached this endpoint's queue.
+    // The outbox's publisher runs at least once per event: this event already reached this endpoint's queue.
     if (isConditionFailed(error)) return false;
     throw error;
   }

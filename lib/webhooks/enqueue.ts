@@ -9,9 +9,9 @@ import { assert } from '../errors';
 /*
  * The seam with the outbox: for each committed event, one delivery per endpoint that should receive it. An endpoint
  * receives what its owner could read with `GET /v1/events` (`canReadEvent`), of the types it subscribed to, rendered
- * as its owner reads it (`eventView`): balances only on the owner's own accounts. The outbox dispatcher delivers at
- * least once, so the delivery's id is derived from the event and the endpoint, and a second enqueue of one event
- * writes nothing new.
+ * as its owner reads it (`eventView`): balances only on the owner's own accounts. The outbox's publisher hands each
+ * event over at least once, so the delivery's id is derived from the event and the endpoint, and a second enqueue of
+ * one event writes nothing new.
  */
 
 /** The delivery of one event to one endpoint: the same id however many times the event is enqueued. */

@@ -1,17 +1,7 @@
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListStreamsCommand,
-  type GetRecordsCommandOutput,
-  type _Record as RawRecord,
-  type Shard,
-} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import type { FilterPattern, StreamJob } from '../../lib/jobs/job';
-import { recordCall, recordCalls } from '../../lib/storage/call-log';
-import { withDeadline } from '../../lib/request-context';
+import { recordCall } from '../../lib/storage/call-log';
+import { streamsApi, type RawStreamRecord, type RecordsPage, type Shard, type ShardPosition, type StreamsApi } from './stream-api';
 
 /*
  * What Lambda's event source mapping does for a stream job in AWS, done here against DynamoDB Local's stream, so
@@ -54,8 +44,6 @@ export interface StreamSourceOptions {
 /** How often an idle shard is read (Lambda reads each about four times a second), and the retry backoff's bounds. */
 const pollMs = 250;
 const listShardsEveryMs = 5_000;
-/** Records one read asks for: GetRecords' own maximum. */
-const recordsPerReadMax = 1_000;
 const retryBaseMs = 250;
 const retryCapMs = 10_000;
 
@@ -84,15 +72,11 @@ function mendedImage(image: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** A record of DynamoDB Local's stream, in Lambda's shape. */
-function lambdaRecord(record: RawRecord, streamArn: string): LambdaStreamRecord {
-  const { ApproximateCreationDateTime: created, NewImage: image, ...dynamodb } = record.dynamodb ?? {};
+function lambdaRecord(record: RawStreamRecord, streamArn: string): LambdaStreamRecord {
+  const { NewImage: image, ...dynamodb } = record.dynamodb ?? {};
   return {
     eventID: record.eventID, eventName: record.eventName, eventSource: 'aws:dynamodb', awsRegion: 'us-east-1', eventSourceARN: streamArn,
-    dynamodb: {
-      ...dynamodb,
-      ...(image ? { NewImage: mendedImage(image) } : {}),
-      ...(created ? { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } : {}),
-    },
+    dynamodb: { ...dynamodb, ...(image ? { NewImage: mendedImage(image) } : {}) },
   };
 }
 
@@ -100,8 +84,8 @@ function lambdaRecord(record: RawRecord, streamArn: string): LambdaStreamRecord 
 interface ShardState {
   iterator?: string;
   /** The page after the one being handled, being read meanwhile. */
-  prefetched?: Promise<GetRecordsCommandOutput>;
-  resume?: { type: 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER'; sequence: string };
+  prefetched?: Promise<RecordsPage>;
+  resume?: ShardPosition;
   done: boolean;
   attempts: number;
   firstFailedAtMs?: number;
@@ -113,14 +97,8 @@ interface ShardState {
  * with a promise that settles when it has stopped.
  */
 export async function startStreamSource(options: StreamSourceOptions): Promise<{ stopped: Promise<void> }> {
-  const client = new DynamoDBStreamsClient({
-    endpoint: options.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  if (process.env.AWS_CALL_LOG) recordCalls(client, process.env.AWS_CALL_LOG);
-  // The mapping's calls are made with the function's role, so they are recorded as the function's.
-  const asFunction = <T>(call: () => Promise<T>) => withDeadline(10_000, call, options.functionName);
-  const streams = await asFunction(() => client.send(new ListStreamsCommand({ TableName: options.tableName })));
-  const streamArn = streams.Streams?.at(-1)?.StreamArn;
+  const api = streamsApi(options.endpoint, options.functionName);
+  const streamArn = await api.latestStreamArn(options.tableName);
   if (!streamArn) throw new Error(`The table ${options.tableName} has no stream: create it with npm start or npm test.`);
   const shards = new Map<string, ShardState>();
   let listed: { shards: Shard[]; atMs: number } | undefined;
@@ -129,15 +107,14 @@ export async function startStreamSource(options: StreamSourceOptions): Promise<{
       let read = 0;
       try {
         // The shards are listed again every few seconds, and at once when one has ended: new ones come only so.
-        if (!listed || Date.now() - listed.atMs > listShardsEveryMs || listed.shards.some((shard) => shards.get(shard.ShardId!)?.done)) {
-          listed = { shards: await listShards(client, streamArn, asFunction), atMs: Date.now() };
-          listed.shards = listed.shards.filter((shard) => !shards.get(shard.ShardId!)?.done);
+        if (!listed || Date.now() - listed.atMs > listShardsEveryMs || listed.shards.some((shard) => shards.get(shard.ShardId)?.done)) {
+          listed = { shards: (await api.shards(streamArn)).filter((shard) => !shards.get(shard.ShardId)?.done), atMs: Date.now() };
         }
         for (const shard of listed.shards) {
           if (options.shutdown.aborted) break;
-          read += await readShard(shard, shards, streamArn, client, asFunction, options).catch((error: unknown) => {
+          read += await readShard(shard, shards, streamArn, api, options).catch((error: unknown) => {
             // An iterator that expired or a read that failed: the shard is read again from its checkpoint.
-            Object.assign(shards.get(shard.ShardId!)!, { iterator: undefined, prefetched: undefined });
+            Object.assign(shards.get(shard.ShardId)!, { iterator: undefined, prefetched: undefined });
             throw error;
           });
         }
@@ -147,22 +124,8 @@ export async function startStreamSource(options: StreamSourceOptions): Promise<{
       // As the mapping does, it reads on at once while records come, and waits only when the stream is idle.
       if (read === 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
-    client.destroy();
   })();
   return { stopped };
-}
-
-type AsFunction = <T>(call: () => Promise<T>) => Promise<T>;
-
-/** Every shard of the stream, parents listed before their children (DescribeStream lists them so). */
-async function listShards(client: DynamoDBStreamsClient, streamArn: string, asFunction: AsFunction): Promise<Shard[]> {
-  const shards: Shard[] = [];
-  for (let start: string | undefined; ;) {
-    const page = await asFunction(() => client.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start })));
-    shards.push(...(page.StreamDescription?.Shards ?? []));
-    start = page.StreamDescription?.LastEvaluatedShardId;
-    if (!start) return shards;
-  }
 }
 
 /**
@@ -170,46 +133,37 @@ async function listShards(client: DynamoDBStreamsClient, streamArn: string, asFu
  * answers how many records the page held.
  */
 async function readShard(
-  shard: Shard, shards: Map<string, ShardState>, streamArn: string, client: DynamoDBStreamsClient, asFunction: AsFunction,
-  options: StreamSourceOptions,
+  shard: Shard, shards: Map<string, ShardState>, streamArn: string, api: StreamsApi, options: StreamSourceOptions,
 ): Promise<number> {
-  const shardId = shard.ShardId!;
-  const state = shards.get(shardId) ?? { done: false, attempts: 0, retryAtMs: 0 };
-  shards.set(shardId, state);
+  const state = shards.get(shard.ShardId) ?? { done: false, attempts: 0, retryAtMs: 0 };
+  shards.set(shard.ShardId, state);
   const parent = shard.ParentShardId ? shards.get(shard.ParentShardId) : undefined;
   if (state.done || (parent && !parent.done) || Date.now() < state.retryAtMs) return 0;
-  state.iterator ??= (await asFunction(() => client.send(new GetShardIteratorCommand({
-    StreamArn: streamArn,
-    ShardId: shardId,
-    // A shard no checkpoint names is read from its oldest record, as the deployed mapping starts (TRIM_HORIZON).
-    ShardIteratorType: state.resume?.type ?? 'TRIM_HORIZON',
-    SequenceNumber: state.resume?.sequence,
-  })))).ShardIterator;
-  const read = (iterator: string | undefined) => asFunction(() => client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: recordsPerReadMax })));
+  // A shard no checkpoint names is read from its oldest record, as the deployed mapping starts (TRIM_HORIZON).
+  state.iterator ??= await api.iterator(streamArn, shard.ShardId, state.resume ?? { type: 'TRIM_HORIZON' });
   const prefetched = state.prefetched;
   state.prefetched = undefined;
-  const page = await (prefetched ?? read(state.iterator));
-  const records = (page.Records ?? []).map((record) => lambdaRecord(record, streamArn));
+  const page = await (prefetched ?? api.records(state.iterator!));
+  const records = page.Records ?? [];
   if (records.length > 0 && page.NextShardIterator) {
     // The next page is read while the handler works on this one, as the mapping polls ahead; it is dropped if this
     // page's batch fails, and read again from the checkpoint.
-    const ahead = read(page.NextShardIterator);
+    const ahead = api.records(page.NextShardIterator);
     ahead.catch(() => undefined);
     state.prefetched = ahead;
   }
-  const kept = records.filter((record) => matchesFilter(options.job.stream.filter, record));
+  const kept = records.filter((record) => matchesFilter(options.job.stream.filter, record)).map((record) => lambdaRecord(record, streamArn));
   for (let start = 0; start < kept.length; start += options.job.stream.batchSize) {
-    const batch = kept.slice(start, start + options.job.stream.batchSize);
-    const failed = await invoke(batch, options);
+    const failed = await invoke(kept.slice(start, start + options.job.stream.batchSize), options);
     if (failed !== undefined) {
       state.prefetched = undefined;
-      retryFrom(failed, shardId, state, options);
+      retryFrom(failed, shard.ShardId, state, options);
       return 0;
     }
   }
   state.attempts = 0;
   state.firstFailedAtMs = undefined;
-  const last = records.at(-1)?.dynamodb.SequenceNumber;
+  const last = records.at(-1)?.dynamodb?.SequenceNumber;
   if (last) state.resume = { type: 'AFTER_SEQUENCE_NUMBER', sequence: last };
   state.iterator = page.NextShardIterator;
   if (!state.iterator) state.done = true;

@@ -7,13 +7,14 @@ import { accountEvent, startReceiver } from '../support/webhooks';
 
 /*
  * Webhook endpoints over HTTP, and the delivery job invoked as EventBridge would, in this process, with a Lambda-like
- * context so that the IAM proof records its calls. Events are enqueued as the outbox dispatcher will
+ * context so that the IAM proof records its calls. Events are enqueued as the outbox's publisher does
  * (`enqueueDeliveries`), with records made here.
  */
 
-/** The delivery job, invoked as EventBridge would: one pass in the time the run has. */
+/** The delivery job, invoked as EventBridge would, with 20 s left: a pass every second while one more fits. */
 function runDelivery() {
-  return deliverHandler({}, { functionName: 'serverless-payments-test-deliverWebhooks', getRemainingTimeInMillis: () => 20_000 });
+  const deadlineMs = Date.now() + 20_000;
+  return deliverHandler({}, { functionName: 'serverless-payments-test-deliverWebhooks', getRemainingTimeInMillis: () => deadlineMs - Date.now() });
 }
 
 /**
