@@ -43,7 +43,9 @@ export async function measureWebhookLatency(stack: WebhookStack, context: PhaseC
     pipeline = started;
     const pairs = await seedPairs(user.caller, shape.inFlightMax);
     const secret = await registerEndpoint(stack.apiUrl, user.token, receiver.url);
-    const sent = await sendPaced(shape, transferOn(stack.apiUrl, user, pairs), () => receiver.firstArrivalMs.size > 0, context);
+    const transfer = transferOn(stack.apiUrl, user, pairs);
+    await caughtUp(transfer, receiver);
+    const sent = await sendPaced(shape, transfer, () => receiver.firstArrivalMs.size > 0, context);
     const drainMs = await drain(sent.samples, receiver, shape.drainMsMax);
     const samples: WebhookSample[] = sent.samples.map(({ transactionId, sentMs, answeredMs }) => ({
       sentMs, answeredMs, arrivedMs: receiver.firstArrivalMs.get(transactionId) ?? null,
@@ -76,6 +78,18 @@ function transferOn(apiUrl: string, user: BenchUser, pairs: readonly AccountPair
     if (answer.status !== 201) throw new ApiAnswerError('POST /v1/transfers', answer.status, answer.body);
     return String((JSON.parse(answer.body) as { id: unknown }).id);
   };
+}
+
+/**
+ * Sends one transfer and waits for its delivery. The pipeline starts at the stream's oldest record, so it first reads
+ * what the earlier phases wrote while it was not running; once this delivery arrives it has caught up, and the paced
+ * load measures it in its steady state rather than behind that backlog.
+ */
+async function caughtUp(transfer: (lane: number) => Promise<string>, receiver: BenchReceiver): Promise<void> {
+  const transactionId = await transfer(0);
+  for (const startMs = performance.now(); !receiver.firstArrivalMs.has(transactionId); await sleep(drainPollMs)) {
+    if (performance.now() - startMs > warmupMsMax) throw new Error(`No webhook delivery arrived within ${warmupMsMax / 1000} s of the first transfer.`);
+  }
 }
 
 /** A transfer sent inside the window and answered 201: when it was sent and answered (`performance.now()`). */

@@ -150,7 +150,8 @@ export function webhookSection(rows: readonly WebhookRow[]): string[] {
       'registered by a fresh user through `POST /v1/webhook-endpoints` for `transaction.posted`. Transfers go to the ' +
       `in-process API open loop at a share of the rate its spread-out transfers reached at ${inFlightMax} in flight ` +
       `(api ×${inFlightMax} above; 1× is the issue's rate), never more than ${inFlightMax} in flight, each on a pair of ` +
-      `its own, for ${rows[0]?.measureS ?? 0} s after a warm-up that lasts until a delivery has arrived. Latency (ms) from ` +
+      `its own, for ${rows[0]?.measureS ?? 0} s, once one transfer's delivery has arrived (the pipeline starts at the ` +
+      'stream\'s oldest record: it has then caught up with what the earlier phases wrote) and after a warm-up. Latency (ms) from ' +
       'the request being sent, and from its 201 arriving, to the first delivery of its event arriving; deliveries still ' +
       'missing when the drain ends are counted, not in the percentiles. Every delivery\'s signature is checked with ' +
       '`standardwebhooks`. `npm start -- --lambda` runs the same pipeline (only the API that writes the events differs); ' +
