@@ -15,15 +15,15 @@ interface RequestContext {
 const current = new AsyncLocalStorage<RequestContext>();
 
 /** The calls one request or job pass may have in flight under one deadline. */
-const listenersMax = 100;
+const listenersMax = 1_000;
 
 /** Runs `fn` with a deadline `budgetMs` from now (or the enclosing one, if that is earlier), for `functionName`. */
 export function withDeadline<T>(budgetMs: number, fn: () => Promise<T>, functionName?: string): Promise<T> {
   const own = AbortSignal.timeout(Math.max(0, Math.floor(budgetMs)));
   const outer = current.getStore();
   const signal = outer ? AbortSignal.any([outer.signal, own]) : own;
-  // Each call in flight listens to it: a job's pass (the publisher's ten events, each reading and writing) makes more
-  // than Node's default of ten at once, which is no leak.
+  // Each call in flight listens to it: a job's pass (the publisher's batch of up to 100 events, each with its
+  // deliveries' writes) makes more than Node's default of ten at once, which is no leak.
   setMaxListeners(listenersMax, signal);
   return current.run({ signal, functionName: functionName ?? outer?.functionName }, fn);
 }

@@ -4,8 +4,9 @@ import { currentFunctionName } from '../request-context';
 
 /**
  * Records every call of an AWS client (DynamoDB's, EventBridge's), with the function that made it, as one JSON line
- * in the file `AWS_CALL_LOG` names. Only the test command sets it: the IAM test then checks each function's role in the packaged template against the
- * calls that function really made, both ways (tests/after/iam.test.ts). A deployed stage never sets it.
+ * in the file `AWS_CALL_LOG` names. Only the test command sets it: the IAM test then checks each function's role in
+ * the packaged template against the calls that function really made, both ways (tests/after/iam.test.ts). A deployed
+ * stage never sets it.
  */
 export function recordCalls(client: { middlewareStack: MiddlewareStack<any, any> }, file: string): void {
   client.middlewareStack.add((next, context) => async (args) => {
