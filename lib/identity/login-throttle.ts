@@ -9,7 +9,7 @@ import { addressFreeAtMs, lockMsAfter, loginPolicy, secondsUntil, type LoginPoli
  * DynamoDB, by an atomic increment conditioned on the email's limit and lock, before any password is checked: so
  * however many instances race on one email, no more guesses run than the limit allows, and logins of one email below
  * its limit never wait on each other. A success then clears the email's failures; a wrong password leaves it counted,
- * and joins its address's failures; anything else takes its count back. The
+ * restarts from its own time the lock it set, and joins its address's failures; anything else takes its count back. The
  * address's limit is checked on its failures as read, so logins from one address never wait on each other, and a
  * burst of concurrent guesses from one address can pass its limit by the guesses in flight (each email's own limit
  * still holds).
@@ -39,9 +39,10 @@ export interface LoginAttempt {
 
 /** What a login counted, so that it can be undone, and its address's failures that are out of the window. */
 interface Reservation {
-  /** The email's count with this login, and whether this login set a lock at it. */
+  /** The email's count with this login, and whether this login set a lock at it, and how long. */
   failures: number;
   lockedHere: boolean;
+  lockMs: number;
   staleAddressFailuresMs: number[];
 }
 
@@ -56,8 +57,13 @@ export async function throttledLogin<T>(who: LoginAttempt, login: () => Promise<
     result = await login();
   } catch (error) {
     if (error instanceof InvalidCredentialsError) {
-      // A random fraction of a millisecond keeps two failures of one address in the same millisecond apart in its set.
-      await recordAddressFailure(who.sourceIp, Date.now() + Math.random(), policy.addressWindowMs, reservation.staleAddressFailuresMs);
+      const failedAtMs = Date.now();
+      await Promise.all([
+        // The wait runs from the failure, as the 429s after it say: a slow password check must not use it up.
+        reservation.lockedHere ? lockEmail(who.email, reservation.failures, failedAtMs + reservation.lockMs) : undefined,
+        // A random fraction of a millisecond keeps two failures of one address in the same millisecond apart in its set.
+        recordAddressFailure(who.sourceIp, failedAtMs + Math.random(), policy.addressWindowMs, reservation.staleAddressFailuresMs),
+      ]);
     } else {
       await uncountEmailLogin(who.email, reservation.failures, reservation.lockedHere);
     }
@@ -89,7 +95,7 @@ async function reserve(who: LoginAttempt, policy: LoginPolicy): Promise<Reservat
       const lockMs = lockMsAfter(failures, policy);
       if (lockMs > 0) await lockEmail(who.email, failures, nowMs + lockMs);
       const staleAddressFailuresMs = stored.address.failuresMs.filter((atMs) => atMs <= nowMs - policy.addressWindowMs);
-      return { failures, lockedHere: lockMs > 0, staleAddressFailuresMs };
+      return { failures, lockedHere: lockMs > 0, lockMs, staleAddressFailuresMs };
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * reserveJitterMsMax));
   }

@@ -51,6 +51,20 @@ describe('the login throttle', () => {
     expect(run).not.toHaveBeenCalled();
   });
 
+  it('starts the wait when the wrong password is known, however long its check took', async () => {
+    const who = { email: uniqueEmail(), sourceIp: uniqueAddress() };
+    for (let i = 0; i < 4; i += 1) await outcome(who, fails);
+    // The 5th failure locks the email for 1 s as it counts; its check then outlasts that second.
+    const slowlyFails = async (): Promise<never> => {
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      throw new InvalidCredentialsError();
+    };
+    expect(await outcome(who, slowlyFails)).toBe('401');
+    const run = jest.fn(succeeds);
+    expect(await outcome(who, run)).toBe('429 after 1');
+    expect(run).not.toHaveBeenCalled();
+  });
+
   it('keeps its record as its own entity with a TTL, keyed by the email', async () => {
     const who = { email: uniqueEmail(), sourceIp: uniqueAddress() };
     await outcome(who, fails);
