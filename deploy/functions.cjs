@@ -29,6 +29,14 @@ function streamEvent(stream) {
   };
 }
 
+/**
+ * A scheduled job's EventBridge schedule; off in the serverless offline our scripts start (scripts/local/offline.ts
+ * sets PAYMENTS_OFFLINE) for a job whose local runner is npm start's sweeper.
+ */
+function scheduleEvent(job) {
+  return process.env.PAYMENTS_OFFLINE === 'true' && job.localRunner === 'sweeper' ? { rate: job.schedule, enabled: false } : job.schedule;
+}
+
 module.exports = async ({ resolveVariable }) => {
   const routes = declaredRoutes();
   const hashing = routes.filter((route) => route.hashesPasswords);
@@ -57,7 +65,7 @@ module.exports = async ({ resolveVariable }) => {
         role: `${normalizedName(job.name)}Role`,
         timeout: job.timeoutSeconds,
         ...(job.access.putsEvents ? { environment: { EVENT_BUS_NAME: { Ref: 'EventBus' } } } : {}),
-        events: [job.stream ? { stream: streamEvent(job.stream) } : { schedule: job.schedule }],
+        events: [job.stream ? { stream: streamEvent(job.stream) } : { schedule: scheduleEvent(job) }],
       }]),
     ]),
     routeSettings: Object.fromEntries([

@@ -11,9 +11,11 @@ export const job = {
   handler: 'functions/jobs/deliver-webhooks.handler',
   summary: 'Deliver due webhook attempts, and schedule their retries',
   schedule: 'rate(1 minute)',
+  // Locally a pass also starts after each batch the publisher hands over, which only the sweeper can do.
+  localRunner: 'sweeper',
   timeoutSeconds: 58,
-  // The due list is a Query of gsi1; each attempt claims its delivery (UpdateItem), reads its endpoint (GetItem),
-  // then writes one TransactWriteItems: a Put (the attempt) and an Update (the delivery).
+  // The due list is a Query of gsi1; each attempt claims its delivery (UpdateItem), reads its endpoint (GetItem, once
+  // per pass), then writes one TransactWriteItems: a Put (the attempt) and an Update (the delivery).
   access: { table: ['GetItem', 'PutItem', 'UpdateItem'], index: ['Query'] },
 } satisfies Job;
 

@@ -23,6 +23,12 @@ interface JobBase {
 export interface ScheduledJob extends JobBase {
   /** An EventBridge schedule expression: `rate(1 minute)`. */
   schedule: string;
+  /**
+   * `sweeper`: `npm start`'s sweeper (scripts/local/sweeper.ts) runs the job locally, in both of its models and at
+   * moments a schedule cannot choose, so serverless offline, when our scripts start it, leaves the schedule off: one
+   * local runner, not two racing for the same work.
+   */
+  localRunner?: 'sweeper';
   stream?: undefined;
 }
 

@@ -40,11 +40,33 @@ async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T
   }));
 }
 
+/** Reads an endpoint: `findEndpoint`, or a pass's memo of it. */
+type EndpointOf = typeof findEndpoint;
+
+/**
+ * Reads each endpoint once for a pass, however many of its deliveries are due: an endpoint deleted while the pass
+ * runs may still get the attempts the pass started with, as it may get an attempt already in flight.
+ */
+function endpointsOnce(): EndpointOf {
+  const read = new Map<string, ReturnType<EndpointOf>>();
+  return (endpointId) => {
+    if (!read.has(endpointId)) {
+      const endpoint = findEndpoint(endpointId);
+      // A read that failed is not kept: the pass's next delivery of the endpoint reads it again.
+      endpoint.catch(() => read.delete(endpointId));
+      read.set(endpointId, endpoint);
+    }
+    return read.get(endpointId)!;
+  };
+}
+
 /** Attempts one due delivery; answers what came of it. */
-export async function attemptDelivery(delivery: DeliveryRecord, nowMs: number, policy: UrlPolicy = stagePolicy): Promise<keyof DeliveryPassResult> {
+export async function attemptDelivery(
+  delivery: DeliveryRecord, nowMs: number, policy: UrlPolicy = stagePolicy, endpointOf: EndpointOf = findEndpoint,
+): Promise<keyof DeliveryPassResult> {
   const at = new Date(nowMs).toISOString();
   if (!(await claimDelivery(delivery, at, new Date(nowMs + leaseMs).toISOString()))) return 'skipped';
-  const endpoint = await findEndpoint(delivery.endpointId);
+  const endpoint = await endpointOf(delivery.endpointId);
   if (!endpoint) {
     await cancelDelivery(delivery);
     return 'skipped';
@@ -75,12 +97,13 @@ export async function attemptDelivery(delivery: DeliveryRecord, nowMs: number, p
 export async function deliverDue(nowMs = Date.now(), policy: UrlPolicy = stagePolicy): Promise<DeliveryPassResult> {
   const at = new Date(nowMs).toISOString();
   const result: DeliveryPassResult = { delivered: 0, retrying: 0, failed: 0, skipped: 0 };
+  const endpointOf = endpointsOnce();
   await Promise.all(Array.from({ length: duePartitions }, async (_, partition) => {
     for (let page = 0; page < pagesMax; page += 1) {
       const due = await queryDueDeliveries(partition, at, pageSize);
       let claimed = 0;
       await eachBounded(due, Math.ceil(concurrencyMax / duePartitions), async (delivery) => {
-        const outcome = await attemptDelivery(delivery, nowMs, policy).catch((error: unknown) => {
+        const outcome = await attemptDelivery(delivery, nowMs, policy, endpointOf).catch((error: unknown) => {
           // A storage failure leaves the delivery claimed: it is due again when its lease passes. Others go on.
           logError('webhook delivery not recorded', error, { deliveryId: delivery.id });
           return 'skipped' as const;

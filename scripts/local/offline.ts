@@ -50,6 +50,8 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     ...options.env,
     DYNAMODB_ENDPOINT: options.dynamoEndpoint,
     TABLE_NAME: options.tableName,
+    // Read by deploy/functions.cjs: the schedules npm start's sweeper runs itself stay off here.
+    PAYMENTS_OFFLINE: 'true',
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
   };

@@ -6,8 +6,8 @@ import { startStreamSource } from './stream-source';
  * the API: the outbox's publisher on the table's stream (./stream-source.ts does what Lambda's event source mapping
  * does), and the webhook deliveries every second and after each batch the publisher handles, so a loopback
  * receiver gets an event's first delivery soon after its commit. The expiry sweep runs every 15 s in the Lambda model
- * (`npm start -- --lambda`, which serves routes only); `serverless offline` runs the expireHolds and deliverWebhooks
- * schedules itself too.
+ * (`npm start -- --lambda`, which serves routes only); `serverless offline` runs the expireHolds schedule itself, and
+ * leaves deliverWebhooks' off (lib/jobs/job.ts, `localRunner`): the passes here are the only local ones.
  */
 const sweepEveryMs = 15_000;
 const deliverEveryMs = 1_000;

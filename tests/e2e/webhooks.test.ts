@@ -18,8 +18,8 @@ function runDelivery() {
 }
 
 /**
- * Runs the job until `done` holds, for at most 10 s: serverless offline runs the same job on its schedule, and may
- * claim a delivery just before a pass of the test's own (it then delivers it itself, a moment later).
+ * Runs the job until `done` holds, for at most 10 s. These passes are the only ones: the serverless offline our scripts
+ * start leaves this job's schedule to npm start's sweeper, which the tests do not run.
  */
 async function deliverUntil(done: () => boolean) {
   for (const startedMs = Date.now(); !done() && Date.now() - startedMs < 10_000;) {

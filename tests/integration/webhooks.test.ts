@@ -68,6 +68,27 @@ describe('webhook delivery', () => {
     expect((await deliveryOf(event.id, endpoint.id))).toMatchObject({ status: 'delivered', attempts: 1 });
   });
 
+  it('reads an endpoint once in a pass that attempts several of its deliveries', async () => {
+    const owner = newCaller();
+    const { receiver, endpoint } = await hook(owner);
+    const events = [accountEvent(owner.userId), accountEvent(owner.userId), accountEvent(owner.userId)];
+    for (const event of events) await enqueueDeliveries(event);
+    const endpointKey = keys.webhookEndpoint(endpoint.id).pk;
+    let endpointReads = 0;
+    db.middlewareStack.add((next, context) => async (args) => {
+      const key = (args.input as { Key?: { pk?: string } }).Key;
+      if (String(context.commandName).startsWith('Get') && key?.pk === endpointKey) endpointReads += 1;
+      return next(args);
+    }, { step: 'initialize', name: 'countEndpointReads' });
+    try {
+      await deliverDue();
+    } finally {
+      db.middlewareStack.remove('countEndpointReads');
+    }
+    expect(receiver.received.map((request) => request.headers['webhook-id']).sort()).toEqual(events.map((event) => event.id).sort());
+    expect(endpointReads).toBe(1);
+  });
+
   it('keeps a settled delivery and its attempts as long as events are kept, and a pending one until it settles', async () => {
     const owner = newCaller();
     const { endpoint } = await hook(owner);
