@@ -15,9 +15,11 @@ const putSizeBytesMax = 256 * 1024;
 /** The `source` of every entry. */
 export const eventSource = 'serverless-payments';
 
-/** An entry to put: the event's id, type and time, and its rendered JSON. */
+/**
+ * An entry to put: the event's type and time, and its rendered JSON (which carries the event's id, `detail.id`, that
+ * consumers deduplicate on).
+ */
 export interface BusEntry {
-  id: string;
   type: string;
   createdAt: string;
   detail: string;
