@@ -31,7 +31,7 @@ export async function publishEvents(events: readonly StreamedEvent[], bus: Event
   // The batch's events all committed before it was read: each partition's webhook routes are read once for all.
   const routesOf = routesOnce();
   const entries = events.map(({ event }) => ({
-    id: event.id, type: event.type, createdAt: event.createdAt, detail: JSON.stringify(eventView(busReader, event)),
+    type: event.type, createdAt: event.createdAt, detail: JSON.stringify(eventView(busReader, event)),
   }));
   const [onBus, ...enqueued] = await Promise.allSettled([
     bus ? putOnBus(bus, entries) : Promise.resolve(events.length),

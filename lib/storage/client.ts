@@ -4,8 +4,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { config } from '../config';
 import { deadlineSignal } from '../request-context';
 import { StorageUnavailableError } from '../errors';
-import { limits } from '../limits';
-import { recordCalls } from './call-log';
+import { awsClientOptions, withCallLog } from './aws-client';
 import { isUnavailable } from './dynamo-errors';
 
 /**
@@ -39,24 +38,8 @@ export function createDocumentClient(endpoint = config.dynamoEndpoint): DynamoDB
 
 /** The client without the document layer: its items are DynamoDB's raw attribute values. */
 function createClient(endpoint: string | undefined): DynamoDBClient {
-  const local = endpoint !== undefined;
-  const client = new DynamoDBClient({
-    region: config.region,
-    endpoint,
-    maxAttempts: limits.sdkAttemptsMax,
-    // A hung connection must not hold a Lambda until its own timeout. Without throwOnRequestTimeout the SDK only logs
-    // a warning and keeps waiting; with it, a hung call fails and is retried. Every write tolerates that: transfers
-    // and registrations carry client tokens, account creation recognizes its own earlier write.
-    requestHandler: new DeadlineBoundHandler({
-      connectionTimeout: limits.sdkConnectionTimeoutMs,
-      requestTimeout: limits.sdkRequestTimeoutMs,
-      throwOnRequestTimeout: true,
-    }),
-    // DynamoDB Local accepts any credentials; a laptop should not need an AWS profile to run the platform.
-    ...(local && !process.env.AWS_ACCESS_KEY_ID
-      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-  });
+  // Its handler, unlike the bus's (./event-bus.ts), is bound to the request's deadline.
+  const client = new DynamoDBClient(awsClientOptions(endpoint, DeadlineBoundHandler));
   // Outermost, so it sees only what the SDK's own retries could not absorb. A call that stays throttled, timed out,
   // cut off by the deadline or failing on DynamoDB's side is a busy platform (503, retry), not a bug (500).
   client.middlewareStack.add((next, context) => async (args) => {
@@ -67,8 +50,7 @@ function createClient(endpoint: string | undefined): DynamoDBClient {
       throw error;
     }
   }, { step: 'initialize', name: 'busyReadsAsUnavailable', priority: 'high' });
-  if (process.env.AWS_CALL_LOG) recordCalls(client, process.env.AWS_CALL_LOG);
-  return client;
+  return withCallLog(client);
 }
 
 /**

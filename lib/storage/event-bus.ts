@@ -1,9 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { config } from '../config';
 import { assert } from '../errors';
-import { limits } from '../limits';
-import { recordCalls } from './call-log';
+import { awsClientOptions, withCallLog } from './aws-client';
 
 /*
  * The stage's EventBridge bus (`payments-<stage>`), where the publisher puts every event: one entry per event, its
@@ -18,9 +15,11 @@ const putSizeBytesMax = 256 * 1024;
 /** The `source` of every entry. */
 export const eventSource = 'serverless-payments';
 
-/** An entry to put: the event's id, type and time, and its rendered JSON. */
+/**
+ * An entry to put: the event's type and time, and its rendered JSON (which carries the event's id, `detail.id`, that
+ * consumers deduplicate on).
+ */
 export interface BusEntry {
-  id: string;
   type: string;
   createdAt: string;
   detail: string;
@@ -32,22 +31,14 @@ export interface EventBus {
   client: EventBridgeClient;
 }
 
-/** Builds a client for EventBridge at `endpoint` (AWS's regional one when unset). */
+/**
+ * Builds a client for EventBridge at `endpoint` (AWS's regional one when unset). Its HTTP handler is a plain one, not
+ * the DynamoDB client's deadline-bound handler (./client.ts): the publisher's bus calls are not cut off by its pass's
+ * deadline, only bounded by the SDK's timeouts and attempts, which end well inside the job's Lambda timeout; a put
+ * that fails leaves its events to the stream's retry.
+ */
 export function createEventBus(name: string, endpoint = process.env.EVENTBRIDGE_ENDPOINT || undefined): EventBus {
-  const client = new EventBridgeClient({
-    region: config.region,
-    endpoint,
-    maxAttempts: limits.sdkAttemptsMax,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: limits.sdkConnectionTimeoutMs,
-      requestTimeout: limits.sdkRequestTimeoutMs,
-      throwOnRequestTimeout: true,
-    }),
-    // A stand-in or LocalStack accepts any credentials, as DynamoDB Local does.
-    ...(endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
-  if (process.env.AWS_CALL_LOG) recordCalls(client, process.env.AWS_CALL_LOG);
-  return { name, client };
+  return { name, client: withCallLog(new EventBridgeClient(awsClientOptions(endpoint))) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** An entry EventBridge took, as `PutEvents` sent it. */
-export interface BusEntry {
+export interface TakenEntry {
   EventBusName: string;
   Source: string;
   DetailType: string;
@@ -17,7 +17,7 @@ export interface BusEntry {
  * the publisher must get right.
  */
 export async function startEventBusStub() {
-  const taken: BusEntry[] = [];
+  const taken: TakenEntry[] = [];
   const state = { refuseNext: 0, requests: 0 };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -29,7 +29,7 @@ export async function startEventBusStub() {
         response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException' }));
         return;
       }
-      const { Entries } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries: BusEntry[] };
+      const { Entries } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries: TakenEntry[] };
       const results = Entries.map((entry) => {
         if (state.refuseNext > 0) {
           state.refuseNext -= 1;
