@@ -50,8 +50,10 @@ export async function issueAccessToken(userId: string, sessionId: string): Promi
  */
 export async function verifyToken(token: string): Promise<TokenClaims> {
   if (token.length > tokenLengthMax) throw new UnauthorizedError();
+  // Outside the catch below: a key that cannot be read (SSM busy) is the platform's failure, not the token's.
+  const key = await signingKey();
   try {
-    const { payload } = await jwtVerify(token, await signingKey(), {
+    const { payload } = await jwtVerify(token, key, {
       algorithms: [algorithm],
       typ: accessTokenType,
       issuer: config.tokenIssuer,

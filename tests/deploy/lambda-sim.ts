@@ -25,8 +25,11 @@ export function unpackTask(simRoot: string, zips: string[]): string {
   return task;
 }
 
-/** A stand-in for SSM that answers GetParameter with `secret` and records what was asked. */
-export async function fakeSsm(secret: string) {
+/**
+ * A stand-in for SSM that answers GetParameter with `secret` and records what was asked; `throttled` answers every
+ * call as SSM does when it throttles an account instead.
+ */
+export async function fakeSsm(secret: string, { throttled = false } = {}) {
   const requests: Array<{ target: string; input: { Name?: string; WithDecryption?: boolean } }> = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -35,6 +38,10 @@ export async function fakeSsm(secret: string) {
       const target = String(req.headers['x-amz-target'] ?? '');
       const input = JSON.parse(body || '{}');
       requests.push({ target, input });
+      if (throttled) {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+        return;
+      }
       if (target !== 'AmazonSSM.GetParameter') {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException' }));
         return;

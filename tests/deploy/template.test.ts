@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { jwtVerify } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import { openApiDocument } from '../../lib/openapi/document';
 import { jobs } from '../../lib/jobs';
 import type { StreamJob } from '../../lib/jobs/job';
@@ -420,6 +420,43 @@ describe('the LocalStack packages, run as Lambda runs them', () => {
     } finally {
       await ssm.close();
       for (const sim of sims) rmSync(sim, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 503 storage_unavailable, not 500, while SSM throttles or cannot be reached, and reads again once it answers', async () => {
+    const throttled = await fakeSsm(secret, { throttled: true });
+    const healthy = await fakeSsm(secret);
+    const sim = mkdtempSync(join(tmpdir(), 'payments-sim-'));
+    try {
+      const task = unpackTask(sim, [zip('me')]);
+      const me = JSON.stringify(event('GET', '/api/v1/users/me', undefined, await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret))));
+      // One cold instance: the first call meets a throttling SSM, the second none at all, the third a healthy one.
+      const answers = await runInSim(sim, `
+        const { handler } = await import(${JSON.stringify(join(task, 'functions/users/me.mjs'))});
+        const context = { awsRequestId: 'sim', getRemainingTimeInMillis: () => 10000 };
+        const answers = [];
+        for (const ssm of ${JSON.stringify([throttled.url, 'http://127.0.0.1:9', healthy.url])}) {
+          process.env.AWS_ENDPOINT_URL_SSM = ssm;
+          answers.push(await handler(${me}, context));
+        }
+        console.log(JSON.stringify(answers));`, {
+        AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'sim', AWS_SECRET_ACCESS_KEY: 'sim',
+        AWS_LAMBDA_FUNCTION_NAME: 'serverless-payments-localstack-me', DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: tableName(),
+        JWT_SECRET_PARAMETER: '/serverless-payments/localstack/jwt-secret',
+      });
+      for (const answer of answers.slice(0, 2)) {
+        expect(answer.statusCode).toBe(503);
+        expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(JSON.parse(answer.body)).toMatchObject({ status: 503, code: 'storage_unavailable' });
+      }
+      expect(throttled.requests.length).toBeGreaterThanOrEqual(1);
+      // The secret was read once SSM answered: the token, signed without a subject, is then refused as a bad token.
+      expect(healthy.requests).toHaveLength(1);
+      expect(answers[2].statusCode).toBe(401);
+    } finally {
+      await throttled.close();
+      await healthy.close();
+      rmSync(sim, { recursive: true, force: true });
     }
   });
 
