@@ -137,7 +137,7 @@ export const problemGuide: Readonly<Record<string, { means: string; todo: string
     means: 'The ledger did not confirm the write: it may or may not have been made.',
     todo: 'Retry with the same `Idempotency-Key` to learn the outcome safely; never with a new key.',
   },
-  storage_unavailable: { means: 'The database kept throttling or timing out a read.', todo: 'Retry after a short, jittered wait.' },
+  storage_unavailable: { means: 'The database kept throttling or timing out a read, or the token signing secret could not be read.', todo: 'Retry after a short, jittered wait.' },
   registration_busy: { means: 'Too many registrations of one email at once.', todo: 'Retry after a short wait.' },
   internal_error: {
     means: 'A bug on our side. The answer says nothing more; our log has it.',
