@@ -146,7 +146,7 @@ export function webhookSection(rows: readonly WebhookRow[]): string[] {
   return [
     '**Webhook first delivery** (issue 16): the event pipeline `npm start` runs beside the API (scripts/local/sweeper.ts, ' +
       'in a process of its own: the outbox\'s publisher on DynamoDB Local\'s stream, and delivery passes every second and ' +
-      'after each batch it publishes), and a receiver in the bench process on loopback that answers 204 at once, ' +
+      'after each batch it publishes, the only delivery runner: the API\'s serverless offline leaves that schedule off), and a receiver in the bench process on loopback that answers 204 at once, ' +
       'registered by a fresh user through `POST /v1/webhook-endpoints` for `transaction.posted`. Transfers go to the ' +
       `in-process API open loop at a share of the rate its spread-out transfers reached at ${inFlightMax} in flight ` +
       `(api ×${inFlightMax} above; 1× is the issue's rate), never more than ${inFlightMax} in flight, each on a pair of ` +
@@ -155,7 +155,9 @@ export function webhookSection(rows: readonly WebhookRow[]): string[] {
       'the request being sent, and from its 201 arriving, to the first delivery of its event arriving; deliveries still ' +
       'missing when the drain ends are counted, not in the percentiles. Every delivery\'s signature is checked with ' +
       '`standardwebhooks`. `npm start -- --lambda` runs the same pipeline (only the API that writes the events differs); ' +
-      'it is not measured there.',
+      'it is not measured there. At 1× the API is asked for all it reached with the machine to itself, while the ' +
+      'pipeline\'s stream reads and delivery writes go to the same DynamoDB Local on the same cores: that row is over ' +
+      'the machine\'s capacity by construction, and its latency grows for as long as its window lasts.',
     '',
     '| share of api rate | rate asked /s | sent /s | transfers | from request p50 / p99 / max | from 201 p50 / p99 / max | missing | drain s | repeats | bad signatures | errors |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
