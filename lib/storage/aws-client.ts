@@ -5,8 +5,8 @@ import { limits } from '../limits';
 import { recordCalls } from './call-log';
 
 /*
- * What every AWS client of ours is built from (DynamoDB's in ./client.ts, EventBridge's in ./event-bus.ts), so that
- * their bounds, endpoint and credentials cannot drift apart, and none is left out of the call log the IAM test reads.
+ * What every AWS client of ours is built from (DynamoDB's in ./client.ts, EventBridge's in ./event-bus.ts, SSM's in
+ * ./ssm.ts), so that their bounds, endpoint and credentials cannot drift apart.
  */
 
 /**
@@ -42,7 +42,8 @@ export function awsClientOptions(endpoint: string | undefined, Handler: typeof N
 
 /**
  * Records `client`'s calls in the file `AWS_CALL_LOG` names, when it names one (only the test command sets it), and
- * answers the client. Every client built with `awsClientOptions` goes through this, after its own middleware.
+ * answers the client, for the IAM test to read. DynamoDB's and EventBridge's clients go through this, after their own
+ * middleware; SSM's does not, since `recordSecretRead` stands for its one call (./call-log.ts).
  */
 export function withCallLog<Client extends { middlewareStack: MiddlewareStack<any, any> }>(client: Client): Client {
   if (process.env.AWS_CALL_LOG) recordCalls(client, process.env.AWS_CALL_LOG);
