@@ -14,7 +14,7 @@ import { postJson } from './http';
 import { errorKind } from './load';
 import type { PhaseContext } from './phases';
 import { benchCurrency, registerAndLogin, seedPairs, type AccountPair, type BenchUser } from './seed';
-import { startReceiver, type BenchReceiver } from './webhook-receiver';
+import { startReceiver, type WebhookReceiver } from '../scripts/local/webhook-receiver';
 import { webhookStepLabel, type WebhookPhase, type WebhookSample, type WebhookShape } from './webhook-results';
 
 /** A warm-up that has seen no delivery by then means the pipeline does not run: the phase fails. */
@@ -85,7 +85,7 @@ function transferOn(apiUrl: string, user: BenchUser, pairs: readonly AccountPair
  * what the earlier phases wrote while it was not running; once this delivery arrives it has caught up, and the paced
  * load measures it in its steady state rather than behind that backlog.
  */
-async function caughtUp(transfer: (lane: number) => Promise<string>, receiver: BenchReceiver): Promise<void> {
+async function caughtUp(transfer: (lane: number) => Promise<string>, receiver: WebhookReceiver): Promise<void> {
   const transactionId = await transfer(0);
   for (const startMs = performance.now(); !receiver.firstArrivalMs.has(transactionId); await sleep(drainPollMs)) {
     if (performance.now() - startMs > warmupMsMax) throw new Error(`No webhook delivery arrived within ${warmupMsMax / 1000} s of the first transfer.`);
@@ -151,7 +151,7 @@ async function sendPaced(shape: WebhookShape, transfer: (lane: number) => Promis
 }
 
 /** Waits until every sample's delivery has arrived, or `drainMsMax` has passed; answers how long it waited. */
-async function drain(samples: readonly Sent[], receiver: BenchReceiver, drainMsMax: number): Promise<number> {
+async function drain(samples: readonly Sent[], receiver: WebhookReceiver, drainMsMax: number): Promise<number> {
   const startMs = performance.now();
   const arrived = (): boolean => samples.every(({ transactionId }) => receiver.firstArrivalMs.has(transactionId));
   while (!arrived() && performance.now() - startMs < drainMsMax) await sleep(drainPollMs);

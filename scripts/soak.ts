@@ -6,7 +6,8 @@
  *    concurrency rules (the Lambda model), with bursts of keyed payments into one merchant that must post once each;
  * 3. fuzz: at least --fuzz generated bad requests over HTTP, each of which must answer a 4xx problem, with the table
  *    byte-for-byte unchanged and no secret in the API's output;
- * 4. crash: `npm start` with persisted data, kill -9 of DynamoDB Local and then of the API mid-load, restart, retry.
+ * 4. crash: `npm start` with persisted data, kill -9 of DynamoDB Local and then of the API mid-load, restart, retry;
+ *    every stored transfer's `transaction.posted` must reach a webhook receiver, under one event id.
  * It prints its figures and exits 1 if any invariant broke or any request answered an unexpected 5xx.
  */
 import { randomBytes } from 'node:crypto';
@@ -75,6 +76,7 @@ async function main(): Promise<number> {
       const crash = await crashRun(victim, crashRequests);
       crashes.push(crash);
       console.log(`\ncrash (kill -9 ${victim}): ${crash.requests} keyed transfers, ${crash.acknowledged} acknowledged before the kill, ${crash.retried} retried after restart, ${crash.stored} stored`);
+      console.log(`  webhooks: ${crash.webhooks.delivered} transfers' transaction.posted delivered, ${crash.webhooks.repeats} repeated deliveries`);
       console.log(`  5xx on retry: ${crash.fiveHundreds}; violations: ${crash.violations.length} (${((Date.now() - crashStartedMs) / 1000).toFixed(0)} s)`);
       for (const violation of crash.violations.slice(0, 20)) console.log(`    ${violation}`);
     }

@@ -1,4 +1,4 @@
-import { readAccounts, scanLedger } from '../storage/ledger-scan';
+import { nonLedgerEntities, readAccounts, scanLedger } from '../storage/ledger-scan';
 import { shardName } from './model';
 import { eventViolations, keyViolations } from './reconcile-events';
 import { holdViolations } from './reconcile-holds';
@@ -100,7 +100,7 @@ export class Reconciler {
         this.events.push(item);
         break;
       case 'other':
-        if (!['user', 'email', 'session', 'refresh_token', 'loginFailures'].includes(String(item.kind))) {
+        if (!nonLedgerEntities.has(String(item.kind))) {
           this.violation('entity_known', item.key, `entity is ${JSON.stringify(item.kind)}`);
         }
         break;

@@ -79,12 +79,19 @@ export async function readAccounts(accountIds: Iterable<string>, onItem: (item: 
   return count;
 }
 
+/** The entities the table holds besides the ledger's: identity's, and the webhooks'. */
+export const nonLedgerEntities: ReadonlySet<string> = new Set([
+  'user', 'email', 'session', 'refresh_token', 'loginFailures',
+  'webhookEndpoint', 'webhookRoute', 'webhookEndpointCount', 'webhookDelivery', 'webhookAttempt',
+]);
+
 /** Turns a raw item into what the reconciler checks, by its `entity` attribute. */
 export function toScannedItem(raw: Record<string, AttributeValue>): ScannedItem {
   const pk = raw.pk?.S ?? '';
   const sk = raw.sk?.S ?? '';
   const key = `${pk}/${sk}`;
-  const kind = raw.entity?.S;
+  // An owner's endpoint count written before it named its entity is known by its key.
+  const kind = raw.entity?.S ?? (pk.startsWith('WEBHOOK_COUNT#') ? 'webhookEndpointCount' : undefined);
   if (kind === 'account' || kind === 'shard') {
     return {
       entity: 'account', key, ...shardOfKey(pk), type: raw.type?.S, currency: raw.currency?.S,

@@ -39,10 +39,11 @@ function countUpdate(ownerId: string, delta: 1 | -1) {
     Update: {
       TableName: config.tableName,
       Key: keys.webhookEndpointCount(ownerId),
-      UpdateExpression: 'ADD #live :delta',
+      // Named as its own entity, as every item is, for the reconciler (which knows the table's every kind of item).
+      UpdateExpression: 'SET #entity = :entity ADD #live :delta',
       ...(delta > 0 ? { ConditionExpression: 'attribute_not_exists(#live) OR #live < :max' } : {}),
-      ExpressionAttributeNames: { '#live': 'live' },
-      ExpressionAttributeValues: { ':delta': delta, ...(delta > 0 ? { ':max': endpointsPerOwnerMax } : {}) },
+      ExpressionAttributeNames: { '#live': 'live', '#entity': 'entity' },
+      ExpressionAttributeValues: { ':entity': 'webhookEndpointCount', ':delta': delta, ...(delta > 0 ? { ':max': endpointsPerOwnerMax } : {}) },
     },
   };
 }

@@ -2,7 +2,10 @@
  * Crash and restart (Jepsen's bank test, by hand): transfers with idempotency keys run against `npm start` with a
  * persisted DynamoDB Local; mid-load one process is killed with SIGKILL (DynamoDB Local, or the API); the platform is
  * started again on the same data, and every request that was not acknowledged is retried with its key. Then every
- * acknowledged transfer must be stored exactly once, no request twice, and `npm run reconcile` must pass.
+ * acknowledged transfer must be stored exactly once, no request twice, and `npm run reconcile` must pass. An admin's
+ * webhook endpoint for `transaction.posted`, at a loopback receiver here, must then get every stored transfer's event
+ * through npm start's pipeline (the publisher on the stream, and the deliveries), and none of a transfer not stored;
+ * each transaction's deliveries carry one event id, and every signature verifies.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,17 +14,24 @@ import { apiClient, type ApiCall } from '../local/api-client';
 import { parentOf } from '../local/lifeline';
 import { freePort } from '../local/ports';
 import { start, waitUntilReady, type Service } from '../local/supervise';
+import { startReceiver, type WebhookReceiver } from '../local/webhook-receiver';
 import { newTotpSecret } from '../../lib/identity/totp';
 import { loginWithCode } from '../smoke';
 
 const root = resolve(__dirname, '../..');
 const concurrency = 8;
-const tableName = 'payments-crash';
+// The local stage, as npm start's own: its webhooks may go to a loopback receiver.
+const tableName = 'payments-local';
 const requestTimeoutMs = 15_000;
 const startTimeoutMs = 180_000;
 /** How long `npm start` may take to stop its DynamoDB Local and API before anything left is killed. */
 const stopGraceMs = 15_000;
 const retriesMax = 5;
+/**
+ * How long the deliveries may take once the retries are done: a delivery that the stopped pipeline had claimed is due
+ * again when its lease (a minute) passes.
+ */
+const deliveriesWaitMsMax = 90_000;
 
 /** What one crash run found: how many transfers were answered, retried and stored, and every invariant broken. */
 export interface CrashReport {
@@ -32,6 +42,8 @@ export interface CrashReport {
   stored: number;
   violations: string[];
   fiveHundreds: number;
+  /** Transfers whose `transaction.posted` reached the receiver, and deliveries of an event that had arrived before. */
+  webhooks: { delivered: number; repeats: number };
 }
 
 interface Pending {
@@ -156,11 +168,13 @@ async function seedWorld(platform: Platform, victim: CrashReport['victim'], requ
   // The bank every account is funded from is a hot account, so a crash also lands mid-write on its shards.
   const bank = (await platform.post(admin.name, '/v1/accounts', { currency: 'USD', type: 'system', shards: 4 })).json.id as string;
   const accounts: Array<{ id: string; owner: string }> = [];
+  const fundingIds: string[] = [];
   for (const owner of ['crash-u0', 'crash-u1', 'crash-u2']) {
     for (let i = 0; i < 2; i += 1) {
       const id = (await platform.post(owner, '/v1/accounts', { currency: 'USD' })).json.id as string;
       accounts.push({ id, owner });
-      await platform.post(admin.name, '/v1/transfers', { fromAccountId: bank, toAccountId: id, amount: 100_000, currency: 'USD' }, `crash-fund-${id}`);
+      const funding = await platform.post(admin.name, '/v1/transfers', { fromAccountId: bank, toAccountId: id, amount: 100_000, currency: 'USD' }, `crash-fund-${id}`);
+      fundingIds.push(String(funding.json.id));
     }
   }
   const pending: Pending[] = Array.from({ length: requests }, (_, n) => {
@@ -170,7 +184,35 @@ async function seedWorld(platform: Platform, victim: CrashReport['victim'], requ
     const body = { fromAccountId: from.id, toAccountId: to.id, amount: 1 + Math.floor(Math.random() * 500), currency: 'USD' as const, description: `crash/${victim}/${n}` };
     return { caller: from.owner, key: `crash-${victim}-${n}`, body };
   });
-  return { accounts, pending };
+  return { accounts, fundingIds, pending };
+}
+
+/** Registers the admin's endpoint for every `transaction.posted` at `url`; answers its signing secret. */
+async function registerEndpoint(platform: Platform, url: string): Promise<string> {
+  const created = await platform.post(admin.name, '/v1/webhook-endpoints', { url, events: ['transaction.posted'], description: 'soak: crash run' });
+  if (created.status !== 201) throw new Error(`the webhook endpoint was not registered: ${created.status} ${JSON.stringify(created.json)}`);
+  return String(created.json.secret);
+}
+
+/**
+ * Waits until every transaction in `expected` has had its `transaction.posted` delivered, or `deliveriesWaitMsMax`
+ * passed; answers what broke: a transaction stored and never delivered, one delivered that is not stored, one whose
+ * deliveries carried more than one event id, a signature that fails.
+ */
+async function webhookViolations(receiver: WebhookReceiver, secret: string, expected: ReadonlySet<string>): Promise<string[]> {
+  for (const startedMs = Date.now(); Date.now() - startedMs < deliveriesWaitMsMax; await sleep(250)) {
+    if ([...expected].every((id) => receiver.firstArrivalMs.has(id))) break;
+  }
+  const violations: string[] = [];
+  for (const id of expected) if (!receiver.firstArrivalMs.has(id)) violations.push(`${id}: stored, its transaction.posted never delivered`);
+  for (const [id, eventIds] of receiver.eventIdsOf) {
+    if (!expected.has(id)) violations.push(`${id}: transaction.posted delivered, the transaction not stored`);
+    if (eventIds.size > 1) violations.push(`${id}: delivered under ${eventIds.size} event ids`);
+  }
+  const { invalid } = receiver.verify(secret);
+  if (invalid > 0) violations.push(`${invalid} deliveries failed Standard Webhooks verification`);
+  if (receiver.unreadable() > 0) violations.push(`${receiver.unreadable()} deliveries were not a readable event`);
+  return violations;
 }
 
 /** SIGKILLs the victim's process under `npm start`. */
@@ -273,7 +315,9 @@ export async function crashRun(victim: CrashReport['victim'], requests: number):
   const dataDir = resolve(root, '.data', `dynamodb-${platform.ports.dynamo}`);
   rmSync(dataDir, { recursive: true, force: true });
   let service = await startPlatform(platform);
-  const { accounts, pending } = await seedWorld(platform, victim, requests);
+  const receiver = await startReceiver();
+  const secret = await registerEndpoint(platform, receiver.url);
+  const { accounts, fundingIds, pending } = await seedWorld(platform, victim, requests);
   const running = service;
   await loadAndKill(platform, pending, () => killVictim(running, victim));
   await stopPlatform(service);
@@ -284,6 +328,9 @@ export async function crashRun(victim: CrashReport['victim'], requests: number):
   const violations = violationsOf(pending, stored);
   const reconcileFailure = await reconcileViolation(platform);
   if (reconcileFailure) violations.push(reconcileFailure);
+  const storedIds = new Set([...fundingIds, ...[...stored.values()].flat()]);
+  violations.push(...await webhookViolations(receiver, secret, storedIds));
+  await receiver.close();
   await stopPlatform(service);
   rmSync(dataDir, { recursive: true, force: true });
   return {
@@ -294,5 +341,6 @@ export async function crashRun(victim: CrashReport['victim'], requests: number):
     stored: [...stored.values()].reduce((sum, ids) => sum + ids.length, 0),
     violations,
     fiveHundreds,
+    webhooks: { delivered: receiver.firstArrivalMs.size, repeats: receiver.repeats() },
   };
 }

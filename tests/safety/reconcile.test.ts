@@ -5,6 +5,7 @@
  */
 import { ownTableName } from '../support/own-table';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
   DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, UpdateItemCommand, type AttributeValue,
@@ -15,7 +16,14 @@ import { reconcileAccounts, reconcileTable } from '../../lib/ledger/reconcile';
 import { transfer } from '../../lib/ledger/transfers';
 import { db } from '../../lib/storage/client';
 import { keys } from '../../lib/storage/keys';
+import { findDelivery } from '../../lib/storage/webhook-deliveries';
+import { attemptDelivery } from '../../lib/webhooks/deliver';
+import { insertEndpoint } from '../../lib/storage/webhooks';
+import type { WebhookEndpointRecord } from '../../lib/webhooks/model';
+import { newWebhookSecret } from '../../lib/webhooks/signing';
+import { deliveryIdOf, enqueueDeliveries } from '../../lib/webhooks/enqueue';
 import { createLocalTable } from '../../scripts/local/dynamo';
+import { accountEvent } from '../support/webhooks';
 
 type Item = Record<string, AttributeValue>;
 type Key = { pk: string; sk: string };
@@ -36,6 +44,17 @@ beforeAll(async () => {
   const { transaction } = await transfer(alice, { fromAccountId: a1.id, toAccountId: a2.id, amount: 300, currency: 'USD' }, 'k1');
   await transfer(alice, { fromAccountId: a2.id, toAccountId: a1.id, amount: 100, currency: 'USD' });
   ids = { bank: bank.id, a1: a1.id, a2: a2.id, eur: eur.id, txn: transaction.id };
+  // The webhooks' items beside the ledger's: an endpoint (its route and its owner's count), a delivery and an attempt.
+  // This table's stage allows no loopback URL, which the URL checks have tests of their own for: stored as it is.
+  const endpoint: WebhookEndpointRecord = {
+    id: randomUUID(), ownerId: alice.userId, scope: 'owner', url: 'http://127.0.0.1:9/refused', events: ['*'],
+    description: null, secret: newWebhookSecret(), createdAt: new Date().toISOString(),
+  };
+  await insertEndpoint(endpoint);
+  const event = accountEvent(alice.userId);
+  await enqueueDeliveries(event);
+  const delivery = (await findDelivery(deliveryIdOf(event.id, endpoint.id)))!;
+  expect(await attemptDelivery(delivery, Date.now(), { allowLoopback: true })).toBe('retrying');
 });
 
 const raw = (key: Key) => ({ pk: { S: key.pk }, sk: { S: key.sk } });
@@ -62,7 +81,7 @@ const setNumber = (key: Key, attribute: string, value: string) => db.send(new Up
   ExpressionAttributeNames: { '#a': attribute }, ExpressionAttributeValues: { ':v': { N: value } },
 }));
 
-test('a ledger written by the ledger reconciles clean, whole table and as a closed set of accounts', async () => {
+test('a ledger written by the ledger, with webhooks beside it, reconciles clean, whole table and as a closed set of accounts', async () => {
   const report = await reconcileTable();
   expect(report).toMatchObject({ accounts: 5, transactions: 4, entries: 8, currencies: ['EUR', 'USD'], violationCount: 0 });
   expect(await reconcileAccounts([ids.bank, ids.a1, ids.a2])).toMatchObject({ accounts: 3, transactions: 3, violationCount: 0 });
@@ -183,6 +202,11 @@ test('an entry without a time', async () => {
   expect(await checksAfter([entry], () => db.send(new UpdateItemCommand({
     TableName: ownTableName, Key: raw(entry), UpdateExpression: 'REMOVE createdAt',
   })))).toEqual(['entry_well_formed']);
+});
+
+test('an owner\'s endpoint count stored before it named its entity is known by its key', async () => {
+  const count = keys.webhookEndpointCount('reconcile-earlier-owner');
+  expect(await checksAfter([count], () => putItem({ ...raw(count), live: { N: '1' } }))).toEqual([]);
 });
 
 test('an item of no known entity', async () => {

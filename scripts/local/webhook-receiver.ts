@@ -10,14 +10,19 @@ interface Arrival {
   body: string;
 }
 
-/** No delivery the bench provokes comes near this; a larger body is refused and counted as a bad delivery. */
+/** No delivery the bench or the soak provokes comes near this; a larger body is counted as a bad delivery. */
 const bodyBytesMax = 64 * 1024;
 
-/** A loopback webhook receiver in the bench process, and what it has received. */
-export interface BenchReceiver {
+/**
+ * A loopback webhook receiver in the process of the bench (bench/webhook-latency.ts) or the soak's crash run
+ * (scripts/soak/crash.ts), and what it has received.
+ */
+export interface WebhookReceiver {
   url: string;
   /** When (`performance.now()`) the first delivery of each transaction's `transaction.posted` event had arrived. */
   firstArrivalMs: Map<string, number>;
+  /** The ids of the events each transaction's `transaction.posted` deliveries carried: one per transaction. */
+  eventIdsOf: Map<string, Set<string>>;
   /** Deliveries of an event that had arrived before: delivery is at least once. */
   repeats: () => number;
   /** Deliveries that were not a readable event: too large, not JSON, or without an id. */
@@ -35,8 +40,9 @@ export interface BenchReceiver {
  * was in: that moment is the delivery's arrival. Work beyond the note (signatures) waits until the run is over, so
  * the receiver adds as little as it can to the latency it measures.
  */
-export async function startReceiver(): Promise<BenchReceiver> {
+export async function startReceiver(): Promise<WebhookReceiver> {
   const firstArrivalMs = new Map<string, number>();
+  const eventIdsOf = new Map<string, Set<string>>();
   const seenEvents = new Set<string>();
   const arrivals: Arrival[] = [];
   let repeats = 0;
@@ -60,7 +66,9 @@ export async function startReceiver(): Promise<BenchReceiver> {
       arrivals.push({ eventId: event.id, headers: request.headers, body });
       if (seenEvents.has(event.id)) repeats += 1;
       seenEvents.add(event.id);
-      if (event.type === 'transaction.posted' && !firstArrivalMs.has(event.subjectId)) firstArrivalMs.set(event.subjectId, arrivedMs);
+      if (event.type !== 'transaction.posted') return;
+      if (!firstArrivalMs.has(event.subjectId)) firstArrivalMs.set(event.subjectId, arrivedMs);
+      eventIdsOf.set(event.subjectId, (eventIdsOf.get(event.subjectId) ?? new Set()).add(event.id));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,7 +89,7 @@ export async function startReceiver(): Promise<BenchReceiver> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
-  return { url: `http://127.0.0.1:${port}/bench-webhooks`, firstArrivalMs, repeats: () => repeats, unreadable: () => unreadable, verify, close };
+  return { url: `http://127.0.0.1:${port}/webhooks`, firstArrivalMs, eventIdsOf, repeats: () => repeats, unreadable: () => unreadable, verify, close };
 }
 
 /** The event's id and type, and the id of the object it is about (`data.id`), or nothing for a body that is not one. */
