@@ -1,4 +1,5 @@
 import { logError, logInfo } from '../http/log';
+import { readOnce } from '../read-once';
 import { cancelDelivery, claimDelivery, queryDueDeliveries, recordAttempt } from '../storage/webhook-deliveries';
 import { findEndpoint } from '../storage/webhooks';
 import { duePartitions } from '../storage/keys';
@@ -48,16 +49,8 @@ type EndpointOf = typeof findEndpoint;
  * runs may still get the attempts the pass started with, as it may get an attempt already in flight.
  */
 function endpointsOnce(): EndpointOf {
-  const read = new Map<string, ReturnType<EndpointOf>>();
-  return (endpointId) => {
-    if (!read.has(endpointId)) {
-      const endpoint = findEndpoint(endpointId);
-      // A read that failed is not kept: the pass's next delivery of the endpoint reads it again.
-      endpoint.catch(() => read.delete(endpointId));
-      read.set(endpointId, endpoint);
-    }
-    return read.get(endpointId)!;
-  };
+  // A read that failed is not kept: the pass's next delivery of the endpoint reads it again.
+  return readOnce(findEndpoint);
 }
 
 /** Attempts one due delivery; answers what came of it. */

@@ -5,6 +5,7 @@ import type { Caller } from '../identity/model';
 import { putDelivery } from '../storage/webhook-deliveries';
 import { queryRoutes, type EndpointRoute } from '../storage/webhooks';
 import { assert } from '../errors';
+import { readOnce } from '../read-once';
 
 /*
  * The seam with the outbox: for each committed event, one delivery per endpoint that should receive it. An endpoint
@@ -37,12 +38,7 @@ export type RoutesOf = (scope: { ownerId: string } | 'admin') => Promise<Endpoin
  * answered before any of them committed is in what it reads, as it would be in a read per event.
  */
 export function routesOnce(): RoutesOf {
-  const read = new Map<string, Promise<EndpointRoute[]>>();
-  return (scope) => {
-    const key = scope === 'admin' ? 'admin' : scope.ownerId;
-    if (!read.has(key)) read.set(key, queryRoutes(scope));
-    return read.get(key)!;
-  };
+  return readOnce(queryRoutes, (scope) => (scope === 'admin' ? 'admin' : scope.ownerId));
 }
 
 /**
