@@ -3,8 +3,9 @@ import { withDeadline } from '../request-context';
 
 /*
  * A scheduled job acts more often than EventBridge's finest schedule (a minute) by making several passes in each run,
- * for as long as the run has time for another. Each pass runs under a deadline inside the time the run has left, so
- * that a DynamoDB call still in flight is aborted, and the handler answers and logs, before Lambda stops the run.
+ * for as long as the run has time for another. Each pass runs under a deadline inside the time the run has left
+ * (`withinRun`, which a stream job's single pass uses as well), so that a DynamoDB call still in flight is aborted,
+ * and the handler answers and logs, before Lambda stops the run.
  */
 
 /** What a run keeps back from every pass: the time its handler needs to answer and log after the last one. */
@@ -28,6 +29,11 @@ export interface Repetition {
   passBudgetMs?: number;
 }
 
+/** Runs `pass` under a deadline: at most `budgetMs`, and within the time the run has left less its margin. */
+export function withinRun<T>(context: RunContext, pass: () => Promise<T>, budgetMs = Infinity): Promise<T> {
+  return withDeadline(Math.min(budgetMs, context.getRemainingTimeInMillis() - runMarginMs), pass, context.functionName);
+}
+
 /** Runs `pass` once, then again as `repetition` spaces it while the run has time; answers each pass's result in order. */
 export async function repeatPasses<T>(context: RunContext, repetition: Repetition, pass: () => Promise<T>): Promise<T[]> {
   const { passesMax = Infinity, spacing, passNeedsMs, passBudgetMs = Infinity } = repetition;
@@ -40,8 +46,7 @@ export async function repeatPasses<T>(context: RunContext, repetition: Repetitio
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
     startedMs = Date.now();
-    const budgetMs = Math.min(passBudgetMs, context.getRemainingTimeInMillis() - runMarginMs);
-    results.push(await withDeadline(budgetMs, pass, context.functionName));
+    results.push(await withinRun(context, pass, passBudgetMs));
   }
   return results;
 }
