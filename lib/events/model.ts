@@ -2,6 +2,9 @@ import type { HoldRecord } from '../ledger/hold-model';
 import type { TransactionRecord } from '../ledger/model';
 import type { AccountView } from '../ledger/schemas';
 
+/** How long events are kept, and listed (their items expire by the table's TTL: lib/storage/events.ts). */
+export const eventRetentionDays = 30;
+
 /*
  * The platform's events: one for every committed change of the ledger, written in the same `TransactWriteItems` as
  * the change (a transactional outbox), so a refused or failed change emits nothing and a committed one is never lost.

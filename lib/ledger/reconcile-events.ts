@@ -1,7 +1,8 @@
+import { eventRetentionDays } from '../events/model';
 import type { ScannedEvent, ScannedIdempotency, ScannedTransaction } from './scanned';
 
-/** Events are kept this long (lib/storage/events.ts `eventRetentionDays`); older transactions have lost theirs. */
-const retentionMs = 30 * 24 * 3600 * 1000;
+/** Events are kept this long; older transactions have lost theirs. */
+const retentionMs = eventRetentionDays * 24 * 3600 * 1000;
 /** A transaction this close to the end of the retention may see its event expire during the scan. */
 const marginMs = 24 * 3600 * 1000;
 

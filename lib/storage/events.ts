@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { assert } from '../errors';
-import { eventTypes, type EventRecord, type EventType } from '../events/model';
+import { eventRetentionDays, eventTypes, type EventRecord, type EventType } from '../events/model';
 import { db } from './client';
 import type { TransactItem } from './dynamo-errors';
 import { eventFeedPartitions, keys } from './keys';
@@ -14,13 +14,14 @@ import { queryNewestFirst } from './newest-first';
  * written by the change's own `TransactWriteItems`, and expire together by the table's TTL after `eventRetentionDays`.
  */
 
-/** How long events are kept, and listed. */
-export const eventRetentionDays = 30;
+/** The TTL (`expiresAt`, epoch seconds) of what is kept as long as events are, from `atIso`. */
+export function retainedUntil(atIso: string): number {
+  return Math.floor(Date.parse(atIso) / 1000) + eventRetentionDays * 24 * 3600;
+}
 
 /** The items an event puts in its change's write: the event, and a copy in each list that shows it. */
 export function eventItems(event: EventRecord): TransactItem[] {
-  const expiresAt = Math.floor(Date.parse(event.createdAt) / 1000) + eventRetentionDays * 24 * 3600;
-  const fields = { ...event, expiresAt };
+  const fields = { ...event, expiresAt: retainedUntil(event.createdAt) };
   const sk = `${event.createdAt}#${event.id}`;
   const put = (item: Record<string, unknown>): TransactItem => ({
     Put: { TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },

@@ -5,7 +5,7 @@ import type { AttemptRecord, DeliveryRecord } from '../webhooks/model';
 import { db } from './client';
 import { cancellationReasons, isConditionFailed } from './dynamo-errors';
 import { stringOrNull } from './item-fields';
-import { eventRetentionDays } from './events';
+import { retainedUntil } from './events';
 import { duePartitions, keys } from './keys';
 import { queryNewestFirst } from './newest-first';
 
@@ -21,11 +21,6 @@ import { queryNewestFirst } from './newest-first';
  * A delivery that is settled (delivered, failed or cancelled) and its attempts are kept as long as events are, then the
  * table's TTL removes them: by then its event is gone too, so nothing can enqueue it again.
  */
-
-/** The TTL (`expiresAt`, epoch seconds) of what settles or is attempted at `atIso`. */
-function expiresAtOf(atIso: string): number {
-  return Math.floor(Date.parse(atIso) / 1000) + eventRetentionDays * 24 * 3600;
-}
 
 /** Stores a new delivery, due at once; `false` when one with this id was already stored. */
 export async function putDelivery(record: DeliveryRecord): Promise<boolean> {
@@ -106,7 +101,7 @@ export async function recordAttempt(delivery: DeliveryRecord, attempt: AttemptRe
             TableName: config.tableName,
             Item: {
               ...keys.webhookAttempt(attempt.endpointId, attempt.attemptedAt, attempt.deliveryId, attempt.attempt), entity: 'webhookAttempt', ...attempt,
-              expiresAt: expiresAtOf(attempt.attemptedAt),
+              expiresAt: retainedUntil(attempt.attemptedAt),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -121,7 +116,7 @@ export async function recordAttempt(delivery: DeliveryRecord, attempt: AttemptRe
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':status': status, ':next': attempt.attempt, ':first': delivery.firstAttemptAt ?? attempt.attemptedAt, ':due': attempt.nextAttemptAt, ':pending': 'pending',
-              ':attempts': delivery.attempts, ...(due ? { ':sk': due.gsi1sk } : { ':expires': expiresAtOf(attempt.attemptedAt) }),
+              ':attempts': delivery.attempts, ...(due ? { ':sk': due.gsi1sk } : { ':expires': retainedUntil(attempt.attemptedAt) }),
             },
           },
         },
@@ -143,7 +138,7 @@ export async function cancelDelivery(delivery: DeliveryRecord): Promise<void> {
       UpdateExpression: 'SET #status = :cancelled, nextAttemptAt = :none, expiresAt = :expires REMOVE gsi1pk, gsi1sk',
       ConditionExpression: '#status = :pending',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending', ':none': null, ':expires': expiresAtOf(new Date().toISOString()) },
+      ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending', ':none': null, ':expires': retainedUntil(new Date().toISOString()) },
     }));
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
